@@ -1,0 +1,79 @@
+// Package db holds the domain types of the register and the SQL that reads
+// and writes them. Every store function takes a context first and runs on a
+// sqlx.ExtContext, so the same code works on the pool and inside a transaction.
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/lib/pq" // PostgreSQL driver
+	"github.com/pressly/goose/v3"
+
+	"cprgraph/migrations"
+)
+
+// Open connects to the database at dsn (a postgres:// URL) and checks that it answers. Every
+// connection runs with the given statement timeout (0: none).
+func Open(ctx context.Context, dsn string, statementTimeout time.Duration) (*sqlx.DB, error) {
+	if statementTimeout > 0 {
+		var err error
+		if dsn, err = withRuntimeParam(dsn, "statement_timeout", strconv.FormatInt(statementTimeout.Milliseconds(), 10)); err != nil {
+			return nil, err
+		}
+	}
+	conn, err := sqlx.Open("postgres", dsn)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetMaxOpenConns(32)
+	conn.SetMaxIdleConns(32)
+	conn.SetConnMaxIdleTime(5 * time.Minute)
+	if err := conn.PingContext(ctx); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return conn, nil
+}
+
+// withRuntimeParam adds a run-time setting to a connection URL; lib/pq sends
+// unknown parameters to the server as settings of every new session.
+func withRuntimeParam(rawURL, key, value string) (string, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || u.Scheme == "" {
+		return "", fmt.Errorf("database URL must be a postgres:// URL")
+	}
+	q := u.Query()
+	q.Set(key, value)
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+// Migrate applies every pending migration.
+func Migrate(ctx context.Context, conn *sql.DB) error {
+	provider, err := goose.NewProvider(goose.DialectPostgres, conn, migrations.FS)
+	if err != nil {
+		return err
+	}
+	_, err = provider.Up(ctx)
+	return err
+}
+
+// InTx runs fn in a transaction, committing when fn returns nil and rolling
+// back otherwise.
+func InTx(ctx context.Context, conn *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+	tx, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}

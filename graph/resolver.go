@@ -1,0 +1,10 @@
+// Package graph is the GraphQL layer: resolvers translate GraphQL arguments
+// into calls to the access policy and the stores in db, and nothing more.
+package graph
+
+//go:generate go tool gqlgen generate
+
+// Resolver is the root resolver; it holds the services resolvers delegate to.
+type Resolver struct {
+	Version string
+}

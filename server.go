@@ -1,0 +1,192 @@
+// Command cprgraph serves the CPR person register as GraphQL.
+//
+//	cprgraph [serve] [-demo]   run the server (the default command)
+//	cprgraph migrate           apply pending migrations and exit
+//	cprgraph seed -persons N   load a synthetic population
+//
+// Configuration comes from the environment; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"cprgraph/db"
+	"cprgraph/graph"
+	"cprgraph/pgcluster"
+	"cprgraph/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// config is the server's configuration, read from the environment.
+type config struct {
+	DatabaseURL      string        // DATABASE_URL; empty: start a private cluster in PGDATA_DIR
+	PGDataDir        string        // PGDATA_DIR, default .pgdata
+	ListenAddr       string        // LISTEN_ADDR, default 127.0.0.1:8080
+	StatementTimeout time.Duration // STATEMENT_TIMEOUT, default 5s
+	Introspection    bool          // INTROSPECTION, default true
+	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT, default 15s
+}
+
+func loadConfig() (config, error) {
+	c := config{
+		DatabaseURL:      os.Getenv("DATABASE_URL"),
+		PGDataDir:        envOr("PGDATA_DIR", ".pgdata"),
+		ListenAddr:       envOr("LISTEN_ADDR", "127.0.0.1:8080"),
+		StatementTimeout: 5 * time.Second,
+		Introspection:    true,
+		ShutdownTimeout:  15 * time.Second,
+	}
+	var err error
+	if v := os.Getenv("STATEMENT_TIMEOUT"); v != "" {
+		if c.StatementTimeout, err = time.ParseDuration(v); err != nil {
+			return c, fmt.Errorf("STATEMENT_TIMEOUT: %w", err)
+		}
+	}
+	if v := os.Getenv("SHUTDOWN_TIMEOUT"); v != "" {
+		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil {
+			return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
+		}
+	}
+	if v := os.Getenv("INTROSPECTION"); v != "" {
+		if c.Introspection, err = strconv.ParseBool(v); err != nil {
+			return c, fmt.Errorf("INTROSPECTION: %w", err)
+		}
+	}
+	return c, nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func main() {
+	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	slog.SetDefault(logger)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:]); err != nil {
+		logger.Error("fatal", "err", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string) error {
+	cmd := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, args)
+	case "migrate":
+		conn, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		return conn.Close()
+	default:
+		return fmt.Errorf("unknown command %q (want serve or migrate)", cmd)
+	}
+}
+
+// openDB connects to DATABASE_URL, or to the private cluster it starts when
+// that is unset, and applies pending migrations.
+func openDB(ctx context.Context, cfg config) (*sqlx.DB, error) {
+	dsn := cfg.DatabaseURL
+	if dsn == "" {
+		slog.Info("DATABASE_URL not set: starting the private PostgreSQL cluster", "dir", cfg.PGDataDir)
+		var err error
+		if dsn, err = pgcluster.Ensure(ctx, cfg.PGDataDir, pgcluster.DefaultPort); err != nil {
+			return nil, err
+		}
+	}
+	conn, err := db.Open(ctx, dsn, cfg.StatementTimeout)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx, conn.DB); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	return conn, nil
+}
+
+func serve(ctx context.Context, cfg config, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	demo := fs.Bool("demo", false, "load a demo population and create demo clients on start")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if *demo {
+		if err := setupDemo(ctx, conn); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+
+	srv := &http.Server{
+		Addr:              cfg.ListenAddr,
+		Handler:           newRouter(cfg, conn),
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	slog.Info("serving", "addr", cfg.ListenAddr, "graphiql", "http://"+cfg.ListenAddr+"/", "graphql", "/graphql")
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	slog.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// newRouter wires every HTTP endpoint of the server.
+func newRouter(cfg config, conn *sqlx.DB) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", graph.NewHandler(&graph.Resolver{Version: version}, graph.Options{Introspection: cfg.Introspection}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := conn.PingContext(ctx); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql"}))
+	return mux
+}
