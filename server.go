@@ -117,7 +117,7 @@ func openDB(ctx context.Context, cfg config) (*sqlx.DB, error) {
 	if dsn == "" {
 		slog.Info("DATABASE_URL not set: starting the private PostgreSQL cluster", "dir", cfg.PGDataDir)
 		var err error
-		if dsn, err = pgcluster.Ensure(ctx, cfg.PGDataDir, pgcluster.DefaultPort); err != nil {
+		if dsn, err = pgcluster.Ensure(ctx, cfg.PGDataDir); err != nil {
 			return nil, err
 		}
 	}

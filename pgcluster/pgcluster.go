@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/user"
@@ -22,14 +23,16 @@ import (
 	"time"
 )
 
-// DefaultPort is the loopback port of the private cluster.
-const DefaultPort = 54329
+// firstPort is the first loopback port tried for a new cluster.
+const firstPort = 54329
 
 // Ensure makes sure a cluster is initialised and running in dir, listening on
-// 127.0.0.1:port, and returns a connection URL for its postgres superuser.
+// 127.0.0.1, and returns a connection URL for its postgres superuser. A new
+// cluster takes the first free port from 54329 on and keeps it (in dir/port),
+// so several checkouts on one machine each get their own.
 // It installs Debian's postgresql package when no server binaries are found.
 // Concurrent callers (several test processes) are serialised by a file lock.
-func Ensure(ctx context.Context, dir string, port int) (string, error) {
+func Ensure(ctx context.Context, dir string) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
@@ -44,6 +47,10 @@ func Ensure(ctx context.Context, dir string, port int) (string, error) {
 	defer unlock()
 
 	bin, err := serverBinaries(ctx)
+	if err != nil {
+		return "", err
+	}
+	port, err := clusterPort(dir)
 	if err != nil {
 		return "", err
 	}
@@ -179,6 +186,24 @@ func findBinaries() string {
 func version(pgCtl string) int {
 	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(filepath.Dir(pgCtl))))
 	return v
+}
+
+// clusterPort returns the port recorded in dir, or records and returns the
+// first free loopback port.
+func clusterPort(dir string) (int, error) {
+	file := filepath.Join(dir, "port")
+	if b, err := os.ReadFile(file); err == nil {
+		return strconv.Atoi(strings.TrimSpace(string(b)))
+	}
+	for port := firstPort; port < firstPort+100; port++ {
+		l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err != nil {
+			continue
+		}
+		l.Close()
+		return port, os.WriteFile(file, []byte(strconv.Itoa(port)), 0o644)
+	}
+	return 0, errors.New("no free port for the private PostgreSQL cluster")
 }
 
 // lockFile takes an exclusive lock on path, waiting at most two minutes.

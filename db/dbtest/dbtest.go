@@ -99,7 +99,7 @@ func setup() error {
 		if err != nil {
 			return err
 		}
-		if adminURL, err = pgcluster.Ensure(ctx, filepath.Join(root, ".pgdata"), pgcluster.DefaultPort); err != nil {
+		if adminURL, err = pgcluster.Ensure(ctx, filepath.Join(root, ".pgdata")); err != nil {
 			return err
 		}
 	}
