@@ -7,6 +7,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"cprgraph/access"
 	"cprgraph/apperr"
 	"cprgraph/db"
 )
@@ -14,32 +15,31 @@ import (
 // demoClient is one demo organisation with its client, one per profile.
 type demoClient struct {
 	organisation string
-	profile      string
-	scopes       []string
+	profile      access.Profile
 }
 
 var demoClients = []demoClient{
-	{"Demo Myndighed", "AUTHORITY", []string{"person", "search", "address_history", "household", "events", "cohabitation", "audit"}},
-	{"Demo Virksomhed A/S", "PRIVATE", []string{"person", "search", "address_history", "household", "events", "cohabitation"}},
-	{"Demo Udlejer ApS", "LANDLORD", []string{"landlord"}},
-	{"Demo Administration", "ADMIN", []string{"admin", "audit"}},
+	{"Demo Myndighed", access.Authority},
+	{"Demo Virksomhed A/S", access.Private},
+	{"Demo Udlejer ApS", access.Landlord},
+	{"Demo Administration", access.Admin},
 }
 
 // setupDemo creates (or re-keys) the demo clients and prints their keys.
 func setupDemo(ctx context.Context, conn *sqlx.DB) error {
 	keys := make([]string, len(demoClients))
-	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+	err := db.NewStore(conn).InTx(ctx, func(tx *db.Store) error {
 		for i, d := range demoClients {
-			org, err := db.UpsertOrganisation(ctx, tx, d.organisation, nil)
+			org, err := tx.UpsertOrganisation(ctx, d.organisation, nil)
 			if err != nil {
 				return err
 			}
-			c, err := db.ClientByName(ctx, tx, org.ID, "demo")
+			c, err := tx.ClientByName(ctx, org.ID, "demo")
 			switch {
 			case apperr.CodeOf(err) == apperr.NotFound:
-				_, keys[i], err = db.CreateClient(ctx, tx, org.ID, "demo", d.profile, d.scopes)
+				_, keys[i], err = tx.CreateClient(ctx, org.ID, "demo", string(d.profile), access.DefaultScopes(d.profile))
 			case err == nil:
-				keys[i], err = db.RotateClientKey(ctx, tx, c.ID)
+				keys[i], err = tx.RotateClientKey(ctx, c.ID)
 			}
 			if err != nil {
 				return err

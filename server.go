@@ -22,6 +22,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"cprgraph/auth"
 	"cprgraph/db"
 	"cprgraph/graph"
 	"cprgraph/pgcluster"
@@ -175,8 +176,14 @@ func serve(ctx context.Context, cfg config, args []string) error {
 
 // newRouter wires every HTTP endpoint of the server.
 func newRouter(cfg config, conn *sqlx.DB) http.Handler {
+	store := db.NewStore(conn)
+	authn := &auth.Authenticator{Store: store}
+	gql := graph.NewHandler(&graph.Resolver{Version: version, Store: store}, graph.Options{
+		Introspection: cfg.Introspection,
+		Audit:         graph.StoreAuditor(store),
+	})
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", graph.NewHandler(&graph.Resolver{Version: version}, graph.Options{Introspection: cfg.Introspection}))
+	mux.Handle("/graphql", authn.Middleware(gql))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -8,48 +10,110 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/jmoiron/sqlx"
+
+	"cprgraph/access"
+	"cprgraph/db"
 	"cprgraph/db/dbtest"
 )
 
-// newTestServer serves the whole router over HTTP on a fresh database.
-func newTestServer(t *testing.T) *httptest.Server {
+// testEnv is the whole server over HTTP on a fresh database, with one API
+// client per disclosure profile.
+type testEnv struct {
+	URL   string
+	Conn  *sqlx.DB
+	Store *db.Store
+	Keys  map[access.Profile]string
+}
+
+func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
 	conn := dbtest.New(t)
 	cfg, err := loadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
+	env := &testEnv{Conn: conn, Store: db.NewStore(conn), Keys: map[access.Profile]string{}}
+	ctx := context.Background()
+	for _, p := range access.Profiles {
+		org, err := env.Store.UpsertOrganisation(ctx, "Test "+string(p), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, env.Keys[p], err = env.Store.CreateClient(ctx, org.ID, "test", string(p), access.DefaultScopes(p)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	srv := httptest.NewServer(newRouter(cfg, conn))
 	t.Cleanup(srv.Close)
-	return srv
+	env.URL = srv.URL
+	return env
 }
 
-func TestTypename(t *testing.T) {
-	t.Parallel()
-	srv := newTestServer(t)
-	resp, err := http.Post(srv.URL+"/graphql", "application/json", strings.NewReader(`{"query":"{ __typename }"}`))
+// gqlResponse is a GraphQL response with the data left raw.
+type gqlResponse struct {
+	Status int
+	Raw    string
+	Data   json.RawMessage
+	Errors []struct {
+		Message    string
+		Path       []any
+		Extensions map[string]any
+	}
+}
+
+// query posts a GraphQL request as the client of profile ("" = anonymous).
+func (env *testEnv) query(t *testing.T, profile access.Profile, query string, vars map[string]any) gqlResponse {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if profile != "" {
+		req.Header.Set("Authorization", "Bearer "+env.Keys[profile])
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	var body struct {
-		Data struct {
-			Typename string `json:"__typename"`
-		}
+	raw, _ := io.ReadAll(resp.Body)
+	out := gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("response is not JSON: %s", raw)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
-		t.Fatal(err)
+	return out
+}
+
+// code returns the extensions.code of the first error, or "".
+func (r gqlResponse) code() string {
+	if len(r.Errors) == 0 {
+		return ""
 	}
-	if resp.StatusCode != http.StatusOK || body.Data.Typename != "Query" {
-		t.Fatalf("status %d, body %+v", resp.StatusCode, body)
+	c, _ := r.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+func (env *testEnv) exec(t *testing.T, sql string, args ...any) {
+	t.Helper()
+	if _, err := env.Conn.ExecContext(context.Background(), sql, args...); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+}
+
+func TestTypename(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	r := env.query(t, "", `{ __typename }`, nil)
+	if r.Status != http.StatusOK || string(r.Data) != `{"__typename":"Query"}` {
+		t.Fatalf("got %d %s", r.Status, r.Raw)
 	}
 }
 
 func TestHealthAndGraphiQL(t *testing.T) {
 	t.Parallel()
-	srv := newTestServer(t)
+	env := newTestEnv(t)
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/": "graphiql"} {
-		resp, err := http.Get(srv.URL + path)
+		resp, err := http.Get(env.URL + path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -58,5 +122,38 @@ func TestHealthAndGraphiQL(t *testing.T) {
 		if resp.StatusCode != http.StatusOK || !strings.Contains(strings.ToLower(string(b)), want) {
 			t.Errorf("GET %s: %d %.80q", path, resp.StatusCode, b)
 		}
+	}
+}
+
+func TestProtectedPersonMaskedAndAudited(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.exec(t, `INSERT INTO person (cpr, fornavn, efternavn, adresserings_navn) VALUES ('0101801234', 'Skjult', 'Markørsen', 'Markørsen,Skjult')`)
+	env.exec(t, `INSERT INTO personkontakt (cpr, navne_adressebeskyttelse_start_dato) VALUES ('0101801234', current_date - 10)`)
+	const q = `{ person(cpr: "0101801234") { cpr protected firstName lastName addressingName } }`
+
+	priv := env.query(t, access.Private, q, nil)
+	if len(priv.Errors) > 0 || strings.Contains(priv.Raw, "Markørsen") || !strings.Contains(priv.Raw, `"protected":true`) {
+		t.Errorf("PRIVATE: %s", priv.Raw)
+	}
+	auth := env.query(t, access.Authority, q, nil)
+	if !strings.Contains(auth.Raw, "Markørsen") || !strings.Contains(auth.Raw, `"protected":true`) {
+		t.Errorf("AUTHORITY: %s", auth.Raw)
+	}
+	for profile, want := range map[access.Profile]string{"": "UNAUTHENTICATED", access.Landlord: "FORBIDDEN", access.Admin: "FORBIDDEN"} {
+		if r := env.query(t, profile, q, nil); r.code() != want || strings.Contains(r.Raw, "Markørsen") {
+			t.Errorf("%q: want %s, got %s", profile, want, r.Raw)
+		}
+	}
+
+	rows, err := env.Store.ListAudit(context.Background(), db.AuditFilter{CPR: "0101801234", Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("want 2 audit rows (PRIVATE and AUTHORITY reads), got %d", len(rows))
+	}
+	if bad, n, err := env.Store.VerifyAudit(context.Background()); err != nil || bad != 0 || n != 2 {
+		t.Fatalf("verify: bad=%d n=%d err=%v", bad, n, err)
 	}
 }

@@ -35,18 +35,18 @@ type Client struct {
 
 // UpsertOrganisation creates the organisation with the given name, or returns
 // the existing one.
-func UpsertOrganisation(ctx context.Context, q sqlx.ExtContext, name string, cvr *string) (Organisation, error) {
+func (s *Store) UpsertOrganisation(ctx context.Context, name string, cvr *string) (Organisation, error) {
 	const query = `INSERT INTO organisation (name, cvr) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET cvr = COALESCE(EXCLUDED.cvr, organisation.cvr)
 		RETURNING id, name, cvr, created_at`
 	var o Organisation
-	err := sqlx.GetContext(ctx, q, &o, query, name, cvr)
+	err := sqlx.GetContext(ctx, s.q, &o, query, name, cvr)
 	return o, err
 }
 
 // CreateClient creates an API client and returns it with its new key. The
 // key is shown only here: the database keeps its SHA-256 hash.
-func CreateClient(ctx context.Context, q sqlx.ExtContext, organisationID int64, name, profile string, scopes []string) (Client, string, error) {
+func (s *Store) CreateClient(ctx context.Context, organisationID int64, name, profile string, scopes []string) (Client, string, error) {
 	key, err := NewAPIKey()
 	if err != nil {
 		return Client{}, "", err
@@ -55,19 +55,19 @@ func CreateClient(ctx context.Context, q sqlx.ExtContext, organisationID int64, 
 		VALUES ($1, $2, $3, $4, $5, $6)
 		RETURNING id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at`
 	var c Client
-	err = sqlx.GetContext(ctx, q, &c, query, organisationID, name, profile, pq.StringArray(scopes), HashAPIKey(key), key[:12])
+	err = sqlx.GetContext(ctx, s.q, &c, query, organisationID, name, profile, pq.StringArray(scopes), HashAPIKey(key), key[:12])
 	return c, key, err
 }
 
 // RotateClientKey gives the client a new key, invalidating the old one, and
 // returns the new key.
-func RotateClientKey(ctx context.Context, q sqlx.ExtContext, clientID int64) (string, error) {
+func (s *Store) RotateClientKey(ctx context.Context, clientID int64) (string, error) {
 	key, err := NewAPIKey()
 	if err != nil {
 		return "", err
 	}
 	const query = `UPDATE api_client SET key_hash = $2, key_prefix = $3, revoked_at = NULL WHERE id = $1`
-	res, err := q.ExecContext(ctx, query, clientID, HashAPIKey(key), key[:12])
+	res, err := s.q.ExecContext(ctx, query, clientID, HashAPIKey(key), key[:12])
 	if err != nil {
 		return "", err
 	}
@@ -78,21 +78,21 @@ func RotateClientKey(ctx context.Context, q sqlx.ExtContext, clientID int64) (st
 }
 
 // ClientByName returns the organisation's client with the given name.
-func ClientByName(ctx context.Context, q sqlx.QueryerContext, organisationID int64, name string) (Client, error) {
+func (s *Store) ClientByName(ctx context.Context, organisationID int64, name string) (Client, error) {
 	const query = `SELECT id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at
 		FROM api_client WHERE organisation_id = $1 AND name = $2`
 	var c Client
-	err := sqlx.GetContext(ctx, q, &c, query, organisationID, name)
+	err := sqlx.GetContext(ctx, s.q, &c, query, organisationID, name)
 	return c, notFound(err, "client")
 }
 
 // ClientByKey returns the active client holding key; a revoked or unknown
 // key gives NOT_FOUND.
-func ClientByKey(ctx context.Context, q sqlx.QueryerContext, key string) (Client, error) {
+func (s *Store) ClientByKey(ctx context.Context, key string) (Client, error) {
 	const query = `SELECT id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at
 		FROM api_client WHERE key_hash = $1 AND revoked_at IS NULL`
 	var c Client
-	err := sqlx.GetContext(ctx, q, &c, query, HashAPIKey(key))
+	err := sqlx.GetContext(ctx, s.q, &c, query, HashAPIKey(key))
 	return c, notFound(err, "client")
 }
 

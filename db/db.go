@@ -64,15 +64,29 @@ func Migrate(ctx context.Context, conn *sql.DB) error {
 	return err
 }
 
-// InTx runs fn in a transaction, committing when fn returns nil and rolling
-// back otherwise.
-func InTx(ctx context.Context, conn *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
+// Store runs the register's queries on a connection pool or inside a
+// transaction.
+type Store struct {
+	q sqlx.ExtContext
+}
+
+// NewStore returns a Store running on q: a *sqlx.DB or a *sqlx.Tx.
+func NewStore(q sqlx.ExtContext) *Store { return &Store{q: q} }
+
+// InTx runs fn with a Store inside one transaction, committing when fn
+// returns nil and rolling back otherwise. A Store already inside a
+// transaction runs fn in that transaction.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	conn, ok := s.q.(*sqlx.DB)
+	if !ok {
+		return fn(s)
+	}
 	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(NewStore(tx)); err != nil {
 		return err
 	}
 	return tx.Commit()

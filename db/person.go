@@ -49,22 +49,42 @@ type Person struct {
 	Unreliable          *string    `db:"unreliable"`
 	StreetCode          *int       `db:"vej_kode"`
 	StreetName          *string    `db:"vejnavn"`
+
+	// ProtectionStart and ProtectionEnd are the name-and-address protection
+	// (navne- og adressebeskyttelse) of personkontakt, falling back to the
+	// name protection dates of person.
+	ProtectionStart *time.Time `db:"protection_start"`
+	ProtectionEnd   *time.Time `db:"protection_end"`
 }
 
-// PersonColumns lists the columns of person in the order of Person's fields.
-const PersonColumns = `cpr, adresserings_navn, bygningsnummer, bynavn, co_navn, efternavn, efternavn_markering,
-	etage, foedselsdato, foedselsdato_markering, fornavn, fornavn_markering, gaeldende_cpr, husnummer,
-	koen, kommune_kode, lokalitet, mellemnavn, mellemnavn_markering, navnebeskyttelseslettedato,
-	navnebeskyttelsestartdato, navn_start_dato, navn_start_dato_markering, postdistrikt, postnummer,
-	side_doer_nummer, slut_dato, slut_dato_markering, standard_adresse, start_dato, start_dato_markering,
-	status, status_dato, status_markering, stilling, unreliable, vej_kode, vejnavn`
+// SubjectCPR returns the person's CPR number.
+func (p Person) SubjectCPR() string { return p.CPR }
+
+// NameAddressProtection returns the protection's start and delete date.
+func (p Person) NameAddressProtection() (start, deleteDate *time.Time) {
+	return p.ProtectionStart, p.ProtectionEnd
+}
+
+// personSelect selects Person rows: person p joined with its personkontakt k
+// for the protection dates. Callers add WHERE and ORDER BY on p.
+const personSelect = `SELECT p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p.co_navn, p.efternavn,
+	p.efternavn_markering, p.etage, p.foedselsdato, p.foedselsdato_markering, p.fornavn, p.fornavn_markering,
+	p.gaeldende_cpr, p.husnummer, p.koen, p.kommune_kode, p.lokalitet, p.mellemnavn, p.mellemnavn_markering,
+	p.navnebeskyttelseslettedato, p.navnebeskyttelsestartdato, p.navn_start_dato, p.navn_start_dato_markering,
+	p.postdistrikt, p.postnummer, p.side_doer_nummer, p.slut_dato, p.slut_dato_markering, p.standard_adresse,
+	p.start_dato, p.start_dato_markering, p.status, p.status_dato, p.status_markering, p.stilling,
+	p.unreliable, p.vej_kode, p.vejnavn,
+	COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
+	CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
+	     ELSE p.navnebeskyttelseslettedato::date END AS protection_end
+	FROM person p LEFT JOIN personkontakt k ON k.cpr = p.cpr`
 
 // PersonsByCPR returns the persons with the given CPR numbers, keyed by CPR
 // number; numbers not in the register are absent from the map.
-func PersonsByCPR(ctx context.Context, q sqlx.QueryerContext, cprs []string) (map[string]Person, error) {
-	const query = `SELECT ` + PersonColumns + ` FROM person WHERE cpr = ANY($1)`
+func (s *Store) PersonsByCPR(ctx context.Context, cprs []string) (map[string]Person, error) {
+	const query = personSelect + ` WHERE p.cpr = ANY($1)`
 	var rows []Person
-	if err := sqlx.SelectContext(ctx, q, &rows, query, pq.Array(cprs)); err != nil {
+	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(cprs)); err != nil {
 		return nil, err
 	}
 	out := make(map[string]Person, len(rows))

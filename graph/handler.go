@@ -1,23 +1,40 @@
 package graph
 
 import (
+	"context"
+	"errors"
+	"log/slog"
 	"net/http"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"cprgraph/access"
+	"cprgraph/apperr"
 )
+
+// Auditor appends a row to the audit log. The response is not sent when it
+// fails.
+type Auditor func(ctx context.Context, p *access.Principal, rec *access.Record, cprs []string) error
 
 // Options configures the GraphQL endpoint.
 type Options struct {
 	// Introspection allows __schema and __type queries.
 	Introspection bool
+	// Audit writes the audit row of every response that holds person data.
+	Audit Auditor
 }
 
-// NewHandler returns the GraphQL endpoint over HTTP for the resolver.
+// NewHandler returns the GraphQL endpoint over HTTP for the resolver. The
+// caller's authentication middleware must have put the principal and an
+// access.Record into the request context.
 func NewHandler(r *Resolver, opts Options) http.Handler {
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: r}))
+	es := NewExecutableSchema(Config{Resolvers: r})
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -25,5 +42,64 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
+	srv.AroundFields(newMasker(es.Schema()).aroundFields)
+	srv.AroundResponses(auditResponses(opts.Audit))
+	srv.SetErrorPresenter(presentError)
+	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
+		slog.ErrorContext(ctx, "panic in resolver", "panic", v, "request_id", access.RecordFrom(ctx).RequestID)
+		return errors.New("panic")
+	})
 	return srv
+}
+
+// auditResponses writes the audit row of a response before it leaves: when
+// the request was authorized for a person-data operation or returned any
+// person. If the write fails, the client gets an error and no data.
+func auditResponses(audit Auditor) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		resp := next(ctx)
+		if resp == nil {
+			return nil
+		}
+		rec := access.RecordFrom(ctx)
+		cprs := rec.TakeCPRs()
+		if len(cprs) == 0 && len(rec.Operations()) == 0 {
+			return resp
+		}
+		if err := audit(ctx, access.FromContext(ctx), rec, cprs); err != nil {
+			slog.ErrorContext(ctx, "audit write failed: response withheld", "err", err, "request_id", rec.RequestID)
+			return &graphql.Response{Errors: gqlerror.List{{
+				Message:    "the request could not be recorded in the audit log",
+				Extensions: map[string]any{"code": string(apperr.Internal)},
+			}}}
+		}
+		return resp
+	}
+}
+
+// presentError gives every error a stable extensions.code. Errors of the
+// apperr vocabulary keep their message; errors raised by GraphQL itself
+// (bad arguments) are BAD_USER_INPUT; anything else is logged and shown as
+// a generic internal error.
+func presentError(ctx context.Context, err error) *gqlerror.Error {
+	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+	var appErr *apperr.Error
+	switch {
+	case errors.As(err, &appErr):
+		gqlErr.Message = appErr.Message
+		gqlErr.Extensions = map[string]any{"code": string(appErr.Code)}
+	case gqlErr.Err == nil:
+		if gqlErr.Extensions == nil {
+			gqlErr.Extensions = map[string]any{}
+		}
+		if _, ok := gqlErr.Extensions["code"]; !ok {
+			gqlErr.Extensions["code"] = string(apperr.BadUserInput)
+		}
+	default:
+		slog.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String(),
+			"request_id", access.RecordFrom(ctx).RequestID)
+		gqlErr.Message = apperr.MessageOf(err)
+		gqlErr.Extensions = map[string]any{"code": string(apperr.Internal)}
+	}
+	return gqlErr
 }

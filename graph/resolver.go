@@ -4,7 +4,10 @@ package graph
 
 //go:generate go tool gqlgen generate
 
+import "cprgraph/db"
+
 // Resolver is the root resolver; it holds the services resolvers delegate to.
 type Resolver struct {
 	Version string
+	Store   *db.Store
 }

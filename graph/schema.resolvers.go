@@ -7,14 +7,47 @@ package graph
 
 import (
 	"context"
+	"cprgraph/access"
+	"cprgraph/db"
 )
+
+// Protected is the resolver for the protected field.
+func (r *personResolver) Protected(ctx context.Context, obj *db.Person) (bool, error) {
+	return access.Protected(obj, access.Today()), nil
+}
 
 // Version is the resolver for the version field.
 func (r *queryResolver) Version(ctx context.Context) (string, error) {
 	return r.Resolver.Version, nil
 }
 
+// Person is the resolver for the person field.
+func (r *queryResolver) Person(ctx context.Context, cpr string) (*db.Person, error) {
+	if _, err := access.Authorize(ctx, access.OpPerson); err != nil {
+		return nil, err
+	}
+	number, err := parseCPR(cpr)
+	if err != nil {
+		return nil, err
+	}
+	persons, err := r.Store.PersonsByCPR(ctx, []string{number})
+	if err != nil {
+		return nil, err
+	}
+	p, ok := persons[number]
+	if !ok {
+		return nil, errUnknownCPR(cpr)
+	}
+	return &p, nil
+}
+
+// Person returns PersonResolver implementation.
+func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
+
 // Query returns QueryResolver implementation.
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
-type queryResolver struct{ *Resolver }
+type (
+	personResolver struct{ *Resolver }
+	queryResolver  struct{ *Resolver }
+)

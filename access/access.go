@@ -1,0 +1,124 @@
+// Package access is the one place that decides who may call what and who sees
+// what. Authentication only puts a Principal into the context; every resolver
+// asks Authorize before it reads, and every person-bearing object in the graph
+// is a Subject that the GraphQL layer masks through Masks.
+package access
+
+import (
+	"context"
+	"slices"
+
+	"cprgraph/apperr"
+)
+
+// Profile is a disclosure profile: it decides which operations a principal
+// may be granted and what it sees of protected persons.
+type Profile string
+
+// The disclosure profiles of DESIGN.md.
+const (
+	// Authority (public authority) sees every field, protected persons included.
+	Authority Profile = "AUTHORITY"
+	// Private (private company) never sees the name or address of a person
+	// with active name-and-address protection.
+	Private Profile = "PRIVATE"
+	// Landlord may only run the landlord lookup, for its linked owner numbers.
+	Landlord Profile = "LANDLORD"
+	// Admin manages organisations, clients and owner links and reads the audit log.
+	Admin Profile = "ADMIN"
+)
+
+// Profiles lists every profile.
+var Profiles = []Profile{Authority, Private, Landlord, Admin}
+
+// Valid reports whether p is a known profile.
+func (p Profile) Valid() bool { return slices.Contains(Profiles, p) }
+
+// Operation is a group of GraphQL fields that a client is granted as a scope.
+type Operation string
+
+// The operations. The string is the scope name a client must hold.
+const (
+	OpPerson         Operation = "person"          // PersonStamoplysningerMultiHent
+	OpSearch         Operation = "search"          // PersonSøg, PersonkredsSøg
+	OpAddressHistory Operation = "address_history" // PersonAdresseHistorikSamlingHent
+	OpHousehold      Operation = "household"       // PersonBopælsamlingHent
+	OpEvents         Operation = "events"          // PersonHændelseSamlingHent
+	OpCohabitation   Operation = "cohabitation"    // SamboendeOpslag
+	OpLandlord       Operation = "landlord"        // Udlejersøgning
+	OpAdmin          Operation = "admin"           // organisations, clients, owner links
+	OpAudit          Operation = "audit"           // reading the audit log
+)
+
+// Operations lists every operation.
+var Operations = []Operation{OpPerson, OpSearch, OpAddressHistory, OpHousehold, OpEvents, OpCohabitation, OpLandlord, OpAdmin, OpAudit}
+
+// allowed is the ceiling of each profile: a scope outside it has no effect.
+var allowed = map[Profile][]Operation{
+	Authority: {OpPerson, OpSearch, OpAddressHistory, OpHousehold, OpEvents, OpCohabitation, OpAudit},
+	Private:   {OpPerson, OpSearch, OpAddressHistory, OpHousehold, OpEvents, OpCohabitation},
+	Landlord:  {OpLandlord},
+	Admin:     {OpAdmin, OpAudit},
+}
+
+// DefaultScopes returns every operation the profile may be granted.
+func DefaultScopes(p Profile) []string {
+	var out []string
+	for _, op := range allowed[p] {
+		out = append(out, string(op))
+	}
+	return out
+}
+
+// ReadsPersonData reports whether op returns person data and so is audited.
+func (op Operation) ReadsPersonData() bool {
+	return op != OpAdmin && op != OpAudit
+}
+
+// Principal is the authenticated caller of a request.
+type Principal struct {
+	ClientID       int64
+	ClientName     string
+	OrganisationID int64
+	Profile        Profile
+	Scopes         []string
+	// Purpose is the caller's stated purpose of the request (audited).
+	Purpose string
+}
+
+// May reports whether the principal may call op: its profile allows it and
+// it holds the scope.
+func (p *Principal) May(op Operation) bool {
+	return p != nil && slices.Contains(allowed[p.Profile], op) && slices.Contains(p.Scopes, string(op))
+}
+
+type principalKey struct{}
+
+// NewContext returns ctx carrying the principal.
+func NewContext(ctx context.Context, p *Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// FromContext returns the principal of the request, or nil.
+func FromContext(ctx context.Context) *Principal {
+	p, _ := ctx.Value(principalKey{}).(*Principal)
+	return p
+}
+
+// Authorize is the gate every operation passes before it reads: it returns
+// the principal, or UNAUTHENTICATED without one and FORBIDDEN when the
+// principal may not call op. An authorized read of person data is noted in
+// the request's audit record.
+func Authorize(ctx context.Context, op Operation) (*Principal, error) {
+	p := FromContext(ctx)
+	if p == nil {
+		return nil, apperr.Errorf(apperr.Unauthenticated, "authentication required")
+	}
+	if !p.May(op) {
+		return nil, apperr.Errorf(apperr.Forbidden, "the %s profile of this client may not use the %s operation", p.Profile, op)
+	}
+	if op.ReadsPersonData() {
+		RecordFrom(ctx).addOperation(op)
+	}
+	return p, nil
+}

@@ -1,0 +1,72 @@
+package access
+
+import (
+	"context"
+	"slices"
+	"sync"
+)
+
+// Record collects what one request read: the operations it was authorized
+// for and the CPR numbers of every subject it returned. The GraphQL layer
+// writes it to the audit log before the response leaves.
+type Record struct {
+	// RequestID identifies the request in logs and in the audit log.
+	RequestID string
+
+	mu         sync.Mutex
+	operations []Operation
+	cprs       map[string]struct{}
+}
+
+type recordKey struct{}
+
+// WithRecord returns ctx carrying a new, empty Record for the request.
+func WithRecord(ctx context.Context, requestID string) (context.Context, *Record) {
+	r := &Record{RequestID: requestID, cprs: map[string]struct{}{}}
+	return context.WithValue(ctx, recordKey{}, r), r
+}
+
+// RecordFrom returns the request's Record; a context without one gets a
+// throwaway Record, so callers need not check.
+func RecordFrom(ctx context.Context) *Record {
+	if r, ok := ctx.Value(recordKey{}).(*Record); ok {
+		return r
+	}
+	return &Record{cprs: map[string]struct{}{}}
+}
+
+func (r *Record) addOperation(op Operation) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !slices.Contains(r.operations, op) {
+		r.operations = append(r.operations, op)
+	}
+}
+
+// AddCPR notes that the response holds data of the person with this number.
+func (r *Record) AddCPR(cpr string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.cprs[cpr] = struct{}{}
+}
+
+// Operations returns the person-data operations the request was authorized for.
+func (r *Record) Operations() []Operation {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.operations)
+}
+
+// TakeCPRs returns the CPR numbers noted since the last call, sorted, and
+// forgets them: a subscription writes one audit row per event it sends.
+func (r *Record) TakeCPRs() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]string, 0, len(r.cprs))
+	for c := range r.cprs {
+		out = append(out, c)
+	}
+	clear(r.cprs)
+	slices.Sort(out)
+	return out
+}

@@ -1,0 +1,52 @@
+package access
+
+import (
+	"time"
+	_ "time/tzdata" // Europe/Copenhagen on machines without zoneinfo
+
+	"cprgraph/cpr"
+)
+
+// Subject is an object in the graph that belongs to one person and so may be
+// under name-and-address protection: a person, a household member, a
+// landlord-lookup row, a change event. The GraphQL layer shows a masked
+// subject only through the fields its schema marks @unmasked.
+type Subject interface {
+	// SubjectCPR is the person's CPR number (recorded in the audit log).
+	SubjectCPR() string
+	// NameAddressProtection returns the protection's start and delete date.
+	NameAddressProtection() (start, deleteDate *time.Time)
+}
+
+// Protected reports whether s has an active name-and-address protection on
+// the given day: start ≤ day < delete date.
+func Protected(s Subject, day time.Time) bool {
+	start, end := s.NameAddressProtection()
+	return cpr.ProtectionActive(start, end, day)
+}
+
+// Masks reports whether p must not see the name and address of s on the
+// given day. Only AUTHORITY sees protected persons unmasked.
+func Masks(p *Principal, s Subject, day time.Time) bool {
+	if p != nil && p.Profile == Authority {
+		return false
+	}
+	return Protected(s, day)
+}
+
+var copenhagen = mustLoadLocation("Europe/Copenhagen")
+
+func mustLoadLocation(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // the binary embeds time/tzdata
+	}
+	return loc
+}
+
+// Today returns the current calendar date in Denmark, the day protections
+// are judged on.
+func Today() time.Time {
+	y, m, d := time.Now().In(copenhagen).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

@@ -1,0 +1,69 @@
+package graph
+
+import (
+	"context"
+	"reflect"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"cprgraph/access"
+	"cprgraph/apperr"
+)
+
+// masker is the field middleware every field of every response passes
+// through. When the object a field belongs to is an access.Subject, it notes
+// the subject's CPR number in the request's audit record and, when the
+// principal must not see the subject's name and address, answers null for
+// every field the schema does not mark @unmasked — without running its
+// resolver. Masking is deny-by-default: a field added later is masked until
+// someone marks it @unmasked.
+type masker struct {
+	// subjectTypes are the object types the schema marks @subject.
+	subjectTypes map[string]bool
+}
+
+func newMasker(schema *ast.Schema) masker {
+	m := masker{subjectTypes: map[string]bool{}}
+	for name, t := range schema.Types {
+		if t.Directives.ForName("subject") != nil {
+			m.subjectTypes[name] = true
+		}
+	}
+	return m
+}
+
+func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Parent == nil || !m.subjectTypes[fc.Object] {
+		return next(ctx)
+	}
+	subject, ok := subjectOf(fc.Parent.Result)
+	if !ok {
+		// A @subject type bound to a value that cannot say whether it is
+		// protected: fail closed.
+		return nil, apperr.Errorf(apperr.Internal, "unmaskable subject %s", fc.Object)
+	}
+	access.RecordFrom(ctx).AddCPR(subject.SubjectCPR())
+	if fc.Field.Definition.Directives.ForName("unmasked") == nil &&
+		access.Masks(access.FromContext(ctx), subject, access.Today()) {
+		return nil, nil
+	}
+	return next(ctx)
+}
+
+// subjectOf finds an access.Subject in a field result, looking through
+// pointers (list items are held as pointers to elements).
+func subjectOf(v any) (access.Subject, bool) {
+	if s, ok := v.(access.Subject); ok {
+		return s, true
+	}
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+		rv = rv.Elem()
+		if s, ok := rv.Interface().(access.Subject); ok {
+			return s, true
+		}
+	}
+	return nil, false
+}
