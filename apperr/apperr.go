@@ -20,6 +20,13 @@ const (
 	RateLimited     Code = "RATE_LIMITED"
 	Conflict        Code = "CONFLICT"
 	Internal        Code = "INTERNAL"
+
+	// OwnerNotLinked (a kind of FORBIDDEN): the landlord lookup's owner
+	// number is not linked to the caller's organisation.
+	OwnerNotLinked Code = "OWNER_NOT_LINKED"
+	// NotCurrentOwner (a kind of FORBIDDEN): the owner is not the current
+	// owner of the property holding the address.
+	NotCurrentOwner Code = "NOT_CURRENT_OWNER"
 )
 
 // Error is an error meant for the client: its message is safe to show.

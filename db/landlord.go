@@ -1,0 +1,418 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"cprgraph/apperr"
+	"cprgraph/cpr"
+)
+
+// ResidentsQuery is one landlord lookup (Udlejersøgning, seed 000): the
+// owner's CVR or CPR number, exactly one way of naming the address, and the
+// period.
+type ResidentsQuery struct {
+	// Owner is the owner's CVR number (8 digits) or CPR number (10 digits).
+	Owner string
+	// DarAddressID names one dwelling by its DAR address UUID.
+	DarAddressID string
+	// DarHouseNumberID names a whole stairwell by its DAR house-number UUID.
+	DarHouseNumberID string
+	// CPRAddress names a dwelling, or without floor and door a stairwell.
+	CPRAddress *CPRAddress
+	// From is the first day of the period: at most 12 months back.
+	From time.Time
+	// To is the last day of the period; zero means today.
+	To time.Time
+}
+
+// CPRAddress is an address as the CPR register writes it. Floor and door
+// narrow the search: without both it names the whole stairwell.
+type CPRAddress struct {
+	MunicipalityCode int
+	StreetCode       *int   // StreetCode or StreetName or both
+	StreetName       string // case-insensitive
+	HouseNumber      string // with letter, e.g. "8A"
+	Floor            *string
+	Door             *string
+}
+
+// DarAddress is one DAR address (dar_adresse): a dwelling, or a whole house
+// number when it has neither floor nor door.
+type DarAddress struct {
+	ID               string `db:"id"`
+	HouseNumberID    string `db:"husnummer_id"`
+	MunicipalityCode int    `db:"kommune_kode"`
+	StreetCode       int    `db:"vej_kode"`
+	StreetName       string `db:"vejnavn"`
+	HouseNumber      string `db:"husnummer"`
+	Floor            string `db:"etage"`
+	Door             string `db:"side_doer_nummer"`
+	PostalCode       int    `db:"postnummer"`
+	PostalDistrict   string `db:"postdistrikt"`
+	BFE              *int64 `db:"bfe_nummer"`
+}
+
+// Label returns the address as written on a letter, e.g.
+// "Dalslandsgade 8A, st. 103, 2300 København S".
+func (a DarAddress) Label() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s", a.StreetName, a.HouseNumber)
+	switch {
+	case a.Floor != "" && a.Door != "":
+		fmt.Fprintf(&b, ", %s. %s", a.Floor, a.Door)
+	case a.Floor != "":
+		fmt.Fprintf(&b, ", %s.", a.Floor)
+	case a.Door != "":
+		fmt.Fprintf(&b, ", %s", a.Door)
+	}
+	fmt.Fprintf(&b, ", %04d %s", a.PostalCode, a.PostalDistrict)
+	return b.String()
+}
+
+// Resident is one row of a landlord lookup: a person registered at the
+// dwelling now, or moved out of it within the period. It carries the CPR
+// number only for masking and the audit log; a landlord never sees it.
+type Resident struct {
+	CPR            string     `db:"cpr"`
+	DarAddressID   string     `db:"dar_adresse_id"`
+	AddressingName *string    `db:"adresserings_navn"`
+	MoveIn         time.Time  `db:"move_in"`
+	MoveOut        *time.Time `db:"move_out"`
+	// Address is the dwelling's label (DarAddress.Label).
+	Address string `db:"-"`
+
+	ProtectionStart *time.Time `db:"protection_start"`
+	ProtectionEnd   *time.Time `db:"protection_end"`
+}
+
+// SubjectCPR returns the resident's CPR number.
+func (r Resident) SubjectCPR() string { return r.CPR }
+
+// NameAddressProtection returns the protection's start and delete date.
+func (r Resident) NameAddressProtection() (start, deleteDate *time.Time) {
+	return r.ProtectionStart, r.ProtectionEnd
+}
+
+// Residents is the answer of a landlord lookup with the criteria it was
+// answered on, as CPRWeb echoes them.
+type Residents struct {
+	Owner     string
+	BFE       int64
+	OwnedFrom time.Time // the current owner's acquisition date (ejet fra)
+	From, To  time.Time
+	Addresses []DarAddress // the dwellings searched
+	Rows      []Resident
+}
+
+// maxLookback is how far back the period of a landlord lookup may start.
+const maxLookback = 12 // months
+
+// Residents runs a landlord lookup for a client of the organisation, with
+// the seed's checks in order. Errors: BAD_USER_INPUT for a malformed query
+// or a period starting more than 12 months back; OWNER_NOT_LINKED when the
+// owner number is not linked to the organisation; NOT_FOUND when no DAR
+// address matches; NOT_CURRENT_OWNER when the owner is not the current owner
+// of the property (BFE) holding the address. The caller must already have
+// checked that the client may use the landlord operation.
+func (s *Store) Residents(ctx context.Context, organisationID int64, q ResidentsQuery, today time.Time) (Residents, error) {
+	q, err := q.normalize(today)
+	if err != nil {
+		return Residents{}, err
+	}
+	linked, err := s.OwnerLinked(ctx, organisationID, q.Owner)
+	if err != nil {
+		return Residents{}, err
+	}
+	if !linked {
+		return Residents{}, apperr.Errorf(apperr.OwnerNotLinked, "the owner number is not linked to your organisation")
+	}
+	addresses, err := s.darAddresses(ctx, q)
+	if err != nil {
+		return Residents{}, err
+	}
+	bfe, err := propertyOf(addresses)
+	if err != nil {
+		return Residents{}, err
+	}
+	ownedFrom, err := s.currentOwnedFrom(ctx, bfe, q.Owner, today)
+	if err != nil {
+		return Residents{}, err
+	}
+	rows, err := s.residents(ctx, addresses, ownedFrom, q.From, q.To)
+	if err != nil {
+		return Residents{}, err
+	}
+	return Residents{Owner: q.Owner, BFE: bfe, OwnedFrom: ownedFrom, From: q.From, To: q.To, Addresses: addresses, Rows: rows}, nil
+}
+
+var (
+	cvrPattern  = regexp.MustCompile(`^[0-9]{8}$`)
+	uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+)
+
+// normalize checks q and returns it with the owner number trimmed, the
+// address parts in the register's case and To defaulted to today. Every
+// error is BAD_USER_INPUT.
+func (q ResidentsQuery) normalize(today time.Time) (ResidentsQuery, error) {
+	var err error
+	if q.Owner, err = ownerNumber(q.Owner); err != nil {
+		return q, err
+	}
+	if err := q.checkAddressChoice(); err != nil {
+		return q, err
+	}
+	if q.CPRAddress != nil {
+		if q.CPRAddress, err = q.CPRAddress.normalize(); err != nil {
+			return q, err
+		}
+	}
+	if q.To.IsZero() {
+		q.To = today
+	}
+	return q, checkPeriod(q.From, q.To, today)
+}
+
+// ownerNumber returns the owner's CVR or CPR number without spaces or dash.
+func ownerNumber(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if cvrPattern.MatchString(s) {
+		return s, nil
+	}
+	n, err := cpr.Parse(s)
+	if err != nil {
+		return "", apperr.Errorf(apperr.BadUserInput, "owner must be a CVR number (8 digits) or a CPR number (10 digits)")
+	}
+	return n.String(), nil
+}
+
+// checkAddressChoice checks that q names its address in exactly one way and
+// that DAR ids are UUIDs.
+func (q ResidentsQuery) checkAddressChoice() error {
+	given := 0
+	for _, set := range []bool{q.DarAddressID != "", q.DarHouseNumberID != "", q.CPRAddress != nil} {
+		if set {
+			given++
+		}
+	}
+	if given != 1 {
+		return apperr.Errorf(apperr.BadUserInput, "give exactly one of a CPR address, a DAR address id and a DAR house-number id")
+	}
+	for _, id := range []string{q.DarAddressID, q.DarHouseNumberID} {
+		if id != "" && !uuidPattern.MatchString(id) {
+			return apperr.Errorf(apperr.BadUserInput, "not a DAR id (UUID): %q", id)
+		}
+	}
+	return nil
+}
+
+// normalize returns the address trimmed, with the house number's letter in
+// upper case and floor and door in lower case, as the register writes them.
+func (a CPRAddress) normalize() (*CPRAddress, error) {
+	a.StreetName = strings.TrimSpace(a.StreetName)
+	a.HouseNumber = strings.ToUpper(strings.TrimSpace(a.HouseNumber))
+	a.Floor = lowerTrimmed(a.Floor)
+	a.Door = lowerTrimmed(a.Door)
+	switch {
+	case a.StreetCode == nil && a.StreetName == "":
+		return nil, apperr.Errorf(apperr.BadUserInput, "a CPR address needs a street code or a street name")
+	case a.HouseNumber == "":
+		return nil, apperr.Errorf(apperr.BadUserInput, "a CPR address needs a house number")
+	}
+	return &a, nil
+}
+
+// checkPeriod checks that [from, to] starts at most maxLookback months back
+// and ends by today.
+func checkPeriod(from, to, today time.Time) error {
+	switch earliest := today.AddDate(0, -maxLookback, 0); {
+	case from.Before(earliest):
+		return apperr.Errorf(apperr.BadUserInput, "the period may start at most %d months back, on %s at the earliest",
+			maxLookback, earliest.Format(time.DateOnly))
+	case to.Before(from):
+		return apperr.Errorf(apperr.BadUserInput, "the period ends before it starts")
+	case to.After(today):
+		return apperr.Errorf(apperr.BadUserInput, "the period may not end after today")
+	}
+	return nil
+}
+
+func lowerTrimmed(s *string) *string {
+	if s == nil {
+		return nil
+	}
+	v := strings.ToLower(strings.TrimSpace(*s))
+	return &v
+}
+
+// OwnerLinked reports whether the organisation may run landlord lookups for
+// the owner number (a CVR or CPR number), by its owner links.
+func (s *Store) OwnerLinked(ctx context.Context, organisationID int64, owner string) (bool, error) {
+	const query = `SELECT EXISTS (SELECT 1 FROM owner_link WHERE organisation_id = $1 AND owner_number = $2)`
+	var linked bool
+	err := sqlx.GetContext(ctx, s.q, &linked, query, organisationID, owner)
+	return linked, err
+}
+
+const (
+	darAddressSelect = `SELECT id, husnummer_id, kommune_kode, vej_kode, vejnavn, husnummer, etage,
+	side_doer_nummer, postnummer, postdistrikt, bfe_nummer
+	FROM dar_adresse`
+	// dwellingOrder orders the dwellings of a stairwell as on its door
+	// plates: the ground floor (st) after basements (kl, k1) and before the
+	// numbered floors, then by door.
+	dwellingOrder = ` ORDER BY CASE WHEN etage ~ '^[0-9]+$' THEN etage::integer WHEN etage = 'st' THEN 0 ELSE -1 END,
+	etage, side_doer_nummer`
+)
+
+// darAddresses returns the DAR addresses q names, in dwellingOrder: one
+// dwelling, or every dwelling of a stairwell. None is NOT_FOUND.
+func (s *Store) darAddresses(ctx context.Context, q ResidentsQuery) ([]DarAddress, error) {
+	const (
+		byID          = darAddressSelect + ` WHERE id = $1`
+		byHouseNumber = darAddressSelect + ` WHERE husnummer_id = $1` + dwellingOrder
+		byCPRAddress  = darAddressSelect + ` WHERE kommune_kode = $1
+			AND ($2::integer IS NULL OR vej_kode = $2)
+			AND ($3 = '' OR lower(vejnavn) = lower($3))
+			AND husnummer = $4
+			AND ($5::text IS NULL OR etage = $5)
+			AND ($6::text IS NULL OR side_doer_nummer = $6)` + dwellingOrder
+	)
+	var (
+		out []DarAddress
+		err error
+	)
+	switch {
+	case q.DarAddressID != "":
+		err = sqlx.SelectContext(ctx, s.q, &out, byID, q.DarAddressID)
+	case q.DarHouseNumberID != "":
+		err = sqlx.SelectContext(ctx, s.q, &out, byHouseNumber, q.DarHouseNumberID)
+	default:
+		a := q.CPRAddress
+		err = sqlx.SelectContext(ctx, s.q, &out, byCPRAddress,
+			a.MunicipalityCode, a.StreetCode, a.StreetName, a.HouseNumber, a.Floor, a.Door)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, errNotFound("address")
+	}
+	return out, nil
+}
+
+// propertyOf returns the BFE number of the property holding the addresses.
+// A stairwell spread over several properties is BAD_USER_INPUT (search one
+// dwelling at a time); an address without a property is NOT_CURRENT_OWNER,
+// since no one can be shown to own it.
+func propertyOf(addresses []DarAddress) (int64, error) {
+	first := addresses[0].BFE
+	for _, a := range addresses[1:] {
+		if (a.BFE == nil) != (first == nil) || (first != nil && *a.BFE != *first) {
+			return 0, apperr.Errorf(apperr.BadUserInput, "the stairwell belongs to several properties (BFE): search one dwelling at a time")
+		}
+	}
+	if first == nil {
+		return 0, apperr.Errorf(apperr.NotCurrentOwner, "no property (BFE) is registered for the address")
+	}
+	return *first, nil
+}
+
+// currentOwnedFrom returns the date the owner acquired the property, when it
+// is a current owner of it on the given day by the ownership table
+// (Ejerfortegnelsen): status 'gældende', acquired by that day and not given
+// up by it. Otherwise NOT_CURRENT_OWNER.
+func (s *Store) currentOwnedFrom(ctx context.Context, bfe int64, owner string, day time.Time) (time.Time, error) {
+	const query = `SELECT max(ejet_fra) FROM ejerskab
+		WHERE bfe_nummer = $1 AND (ejer_cvr = $2 OR ejer_cpr = $2)
+		  AND status = 'gældende' AND ejet_fra <= $3 AND (ejet_til IS NULL OR ejet_til > $3)`
+	var ownedFrom *time.Time
+	if err := sqlx.GetContext(ctx, s.q, &ownedFrom, query, bfe, owner, day); err != nil {
+		return time.Time{}, err
+	}
+	if ownedFrom == nil {
+		return time.Time{}, apperr.Errorf(apperr.NotCurrentOwner, "the owner is not the current owner of the property holding the address")
+	}
+	return *ownedFrom, nil
+}
+
+// residents returns the residents of the dwellings by the seed's rules, all
+// on validity dates (tilflytnings-/fraflytningsdato), never registration
+// time:
+//   - persons registered at a dwelling now (folkeregisteradresse of an
+//     active person, moved in by personkontakt.tilflytnings_dato), and persons
+//     who moved out (historiskeadresser), whose stay overlaps [from, to];
+//   - not those who moved out before ownedFrom (the owner's acquisition);
+//   - not annulled moves: a historic stay marked 'A' (fortryd), nor a stay of
+//     the same person at the same dwelling overlapping it (the move it undid);
+//   - a stay corrected ('K', ret) appears once: the corrected row wins over an
+//     overlapping unmarked row of the same person and dwelling (and of two
+//     overlapping rows of the same rank, one is kept);
+//   - a move-in before ownedFrom (or unknown) is shown as ownedFrom.
+//
+// Rows are ordered by dwelling (in the order given), move-in and move-out
+// (current last).
+func (s *Store) residents(ctx context.Context, addresses []DarAddress, ownedFrom, from, to time.Time) ([]Resident, error) {
+	const query = `WITH dwelling AS (
+		SELECT a.id, a.kommune_kode, a.vej_kode, a.husnummer, a.etage, a.side_doer_nummer, given.position
+		FROM unnest($1::uuid[]) WITH ORDINALITY AS given (id, position)
+		JOIN dar_adresse a ON a.id = given.id
+	), current_stay AS (
+		SELECT d.id AS dar_adresse_id, p.cpr, k.tilflytnings_dato::date AS move_in, NULL::date AS move_out
+		FROM dwelling d
+		JOIN person p ON p.kommune_kode = d.kommune_kode AND p.vej_kode = d.vej_kode AND p.husnummer = d.husnummer
+			AND COALESCE(p.etage, '') = d.etage AND COALESCE(p.side_doer_nummer, '') = d.side_doer_nummer
+		LEFT JOIN personkontakt k ON k.cpr = p.cpr
+		WHERE p.status IN ('01', '03', '05', '07')
+	), past_stay AS (
+		SELECT d.id AS dar_adresse_id, h.id, h.cpr, h.tilflytnings_dato::date AS move_in,
+			h.fraflytnings_dato::date AS move_out,
+			CASE h.ret_fortryd_aendring WHEN 'A' THEN 0 WHEN 'K' THEN 1 ELSE 2 END AS rank
+		FROM dwelling d
+		JOIN historiskeadresser h ON h.kommune_kode = d.kommune_kode AND h.vej_kode = d.vej_kode AND h.husnummer = d.husnummer
+			AND COALESCE(h.etage, '') = d.etage AND COALESCE(h.side_doer_nummer, '') = d.side_doer_nummer
+		WHERE h.fraflytnings_dato IS NOT NULL
+	), stay AS (
+		SELECT dar_adresse_id, cpr, move_in, move_out FROM current_stay
+		UNION ALL
+		SELECT s.dar_adresse_id, s.cpr, s.move_in, s.move_out FROM past_stay s
+		WHERE s.rank > 0 AND NOT EXISTS (
+			SELECT 1 FROM past_stay o
+			WHERE o.cpr = s.cpr AND o.dar_adresse_id = s.dar_adresse_id AND o.id <> s.id
+			  AND COALESCE(o.move_in, '-infinity') <= s.move_out AND COALESCE(s.move_in, '-infinity') <= o.move_out
+			  AND (o.rank < s.rank OR (o.rank = s.rank AND o.id > s.id)))
+	)
+	SELECT s.dar_adresse_id, s.cpr, p.adresserings_navn,
+		GREATEST(s.move_in, $2::date) AS move_in, s.move_out,
+		COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
+		CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
+		     ELSE p.navnebeskyttelseslettedato::date END AS protection_end
+	FROM stay s
+	JOIN dwelling d ON d.id = s.dar_adresse_id
+	LEFT JOIN person p ON p.cpr = s.cpr
+	LEFT JOIN personkontakt k ON k.cpr = s.cpr
+	WHERE COALESCE(s.move_in, '-infinity') <= $4::date
+	  AND (s.move_out IS NULL OR s.move_out >= GREATEST($2::date, $3::date))
+	ORDER BY d.position, move_in, s.move_out NULLS LAST, s.cpr`
+
+	ids := make([]string, len(addresses))
+	labels := make(map[string]string, len(addresses))
+	for i, a := range addresses {
+		ids[i] = a.ID
+		labels[a.ID] = a.Label()
+	}
+	var rows []Resident
+	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(ids), ownedFrom, from, to); err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		rows[i].Address = labels[rows[i].DarAddressID]
+	}
+	return rows, nil
+}
