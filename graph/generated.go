@@ -6,6 +6,9 @@ import (
 	"bytes"
 	"context"
 	"cprgraph/db"
+	"cprgraph/graph/model"
+	"cprgraph/graph/scalar"
+	"embed"
 	"fmt"
 	"math"
 	"strconv"
@@ -29,6 +32,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Person() PersonResolver
 	Query() QueryResolver
+	ResidentRow() ResidentRowResolver
 }
 
 type DirectiveRoot struct {
@@ -45,8 +49,33 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Person  func(childComplexity int, cpr string) int
-		Version func(childComplexity int) int
+		Person    func(childComplexity int, cpr string) int
+		Residents func(childComplexity int, input model.ResidentsInput) int
+		Version   func(childComplexity int) int
+	}
+
+	ResidentRow struct {
+		Address        func(childComplexity int) int
+		AddressingName func(childComplexity int) int
+		DarAddressID   func(childComplexity int) int
+		MoveIn         func(childComplexity int) int
+		MoveOut        func(childComplexity int) int
+		Protected      func(childComplexity int) int
+	}
+
+	ResidentsCriteria struct {
+		Bfe              func(childComplexity int) int
+		DarAddressIds    func(childComplexity int) int
+		DarHouseNumberID func(childComplexity int) int
+		From             func(childComplexity int) int
+		OwnedFrom        func(childComplexity int) int
+		Owner            func(childComplexity int) int
+		To               func(childComplexity int) int
+	}
+
+	ResidentsResult struct {
+		Criteria func(childComplexity int) int
+		Rows     func(childComplexity int) int
 	}
 }
 
@@ -60,6 +89,12 @@ type PersonResolver interface {
 type QueryResolver interface {
 	Version(ctx context.Context) (string, error)
 	Person(ctx context.Context, cpr string) (*db.Person, error)
+	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
+}
+type ResidentRowResolver interface {
+	MoveIn(ctx context.Context, obj *db.Resident) (*scalar.Date, error)
+	MoveOut(ctx context.Context, obj *db.Resident) (*scalar.Date, error)
+	Protected(ctx context.Context, obj *db.Resident) (bool, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -128,12 +163,116 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Person(childComplexity, args["cpr"].(string)), true
+	case "Query.residents":
+		if e.ComplexityRoot.Query.Residents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_residents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Residents(childComplexity, args["input"].(model.ResidentsInput)), true
 	case "Query.version":
 		if e.ComplexityRoot.Query.Version == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Version(childComplexity), true
+
+	case "ResidentRow.address":
+		if e.ComplexityRoot.ResidentRow.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.Address(childComplexity), true
+	case "ResidentRow.addressingName":
+		if e.ComplexityRoot.ResidentRow.AddressingName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.AddressingName(childComplexity), true
+	case "ResidentRow.darAddressId":
+		if e.ComplexityRoot.ResidentRow.DarAddressID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.DarAddressID(childComplexity), true
+	case "ResidentRow.moveIn":
+		if e.ComplexityRoot.ResidentRow.MoveIn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.MoveIn(childComplexity), true
+	case "ResidentRow.moveOut":
+		if e.ComplexityRoot.ResidentRow.MoveOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.MoveOut(childComplexity), true
+	case "ResidentRow.protected":
+		if e.ComplexityRoot.ResidentRow.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.Protected(childComplexity), true
+
+	case "ResidentsCriteria.bfe":
+		if e.ComplexityRoot.ResidentsCriteria.Bfe == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsCriteria.Bfe(childComplexity), true
+	case "ResidentsCriteria.darAddressIds":
+		if e.ComplexityRoot.ResidentsCriteria.DarAddressIds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsCriteria.DarAddressIds(childComplexity), true
+	case "ResidentsCriteria.darHouseNumberId":
+		if e.ComplexityRoot.ResidentsCriteria.DarHouseNumberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsCriteria.DarHouseNumberID(childComplexity), true
+	case "ResidentsCriteria.from":
+		if e.ComplexityRoot.ResidentsCriteria.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsCriteria.From(childComplexity), true
+	case "ResidentsCriteria.ownedFrom":
+		if e.ComplexityRoot.ResidentsCriteria.OwnedFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsCriteria.OwnedFrom(childComplexity), true
+	case "ResidentsCriteria.owner":
+		if e.ComplexityRoot.ResidentsCriteria.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsCriteria.Owner(childComplexity), true
+	case "ResidentsCriteria.to":
+		if e.ComplexityRoot.ResidentsCriteria.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsCriteria.To(childComplexity), true
+
+	case "ResidentsResult.criteria":
+		if e.ComplexityRoot.ResidentsResult.Criteria == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsResult.Criteria(childComplexity), true
+	case "ResidentsResult.rows":
+		if e.ComplexityRoot.ResidentsResult.Rows == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsResult.Rows(childComplexity), true
 
 	}
 	return 0, false
@@ -143,7 +282,10 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	opCtx := graphql.GetOperationContext(ctx)
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
-		return graphql.NewInputUnmarshalerIndex()
+		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("CprAddressInput", ec.unmarshalInputCprAddressInput),
+			graphql.NewInputUnmarshaler("ResidentsInput", ec.unmarshalInputResidentsInput),
+		)
 	}
 	first := true
 
@@ -203,6 +345,17 @@ func newExecutionContext(
 	}
 }
 
+//go:embed "landlord.graphqls"
+var sourcesFS embed.FS
+
+func sourceData(filename string) string {
+	data, err := sourcesFS.ReadFile(filename)
+	if err != nil {
+		panic(fmt.Sprintf("codegen problem: %s not available", filename))
+	}
+	return string(data)
+}
+
 var sources = []*ast.Source{
 	{Name: "../schema.graphqls", Input: `"""
 cprgraph: the Danish CPR person register (Det Centrale Personregister) as GraphQL.
@@ -249,6 +402,7 @@ type Person @subject {
   addressingName: String
 }
 `, BuiltIn: false},
+	{Name: "landlord.graphqls", Input: sourceData("landlord.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -272,6 +426,54 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_addressingName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_ResidentRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "address":
+		return ec.fieldContext_ResidentRow_address(ctx, field)
+	case "darAddressId":
+		return ec.fieldContext_ResidentRow_darAddressId(ctx, field)
+	case "addressingName":
+		return ec.fieldContext_ResidentRow_addressingName(ctx, field)
+	case "moveIn":
+		return ec.fieldContext_ResidentRow_moveIn(ctx, field)
+	case "moveOut":
+		return ec.fieldContext_ResidentRow_moveOut(ctx, field)
+	case "protected":
+		return ec.fieldContext_ResidentRow_protected(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResidentRow", field.Name)
+}
+
+func (ec *executionContext) childFields_ResidentsCriteria(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "owner":
+		return ec.fieldContext_ResidentsCriteria_owner(ctx, field)
+	case "bfe":
+		return ec.fieldContext_ResidentsCriteria_bfe(ctx, field)
+	case "ownedFrom":
+		return ec.fieldContext_ResidentsCriteria_ownedFrom(ctx, field)
+	case "from":
+		return ec.fieldContext_ResidentsCriteria_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ResidentsCriteria_to(ctx, field)
+	case "darAddressIds":
+		return ec.fieldContext_ResidentsCriteria_darAddressIds(ctx, field)
+	case "darHouseNumberId":
+		return ec.fieldContext_ResidentsCriteria_darHouseNumberId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResidentsCriteria", field.Name)
+}
+
+func (ec *executionContext) childFields_ResidentsResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "criteria":
+		return ec.fieldContext_ResidentsResult_criteria(ctx, field)
+	case "rows":
+		return ec.fieldContext_ResidentsResult_rows(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResidentsResult", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -415,6 +617,20 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["cpr"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_residents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ResidentsInput, error) {
+			return ec.unmarshalNResidentsInput2cprgraphᚋgraphᚋmodelᚐResidentsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -697,6 +913,50 @@ func (ec *executionContext) fieldContext_Query_person(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_residents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_residents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Residents(ctx, fc.Args["input"].(model.ResidentsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResidentsResult) graphql.Marshaler {
+			return ec.marshalOResidentsResult2ᚖcprgraphᚋgraphᚋmodelᚐResidentsResult(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_residents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentsResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -768,6 +1028,369 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields___Schema(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResidentRow_address(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentRow_darAddressId(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_darAddressId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DarAddressID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_darAddressId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResidentRow_addressingName(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_addressingName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddressingName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_addressingName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentRow_moveIn(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_moveIn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResidentRow().MoveIn(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalNDate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_moveIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, true, true, "Date")
+}
+
+func (ec *executionContext) _ResidentRow_moveOut(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_moveOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResidentRow().MoveOut(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_moveOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, true, true, "Date")
+}
+
+func (ec *executionContext) _ResidentRow_protected(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResidentRow().Protected(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _ResidentsCriteria_owner(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsCriteria) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsCriteria_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsCriteria_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentsCriteria", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentsCriteria_bfe(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsCriteria) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsCriteria_bfe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Bfe, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsCriteria_bfe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentsCriteria", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResidentsCriteria_ownedFrom(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsCriteria) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsCriteria_ownedFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnedFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.Date) graphql.Marshaler {
+			return ec.marshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsCriteria_ownedFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentsCriteria", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ResidentsCriteria_from(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsCriteria) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsCriteria_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.Date) graphql.Marshaler {
+			return ec.marshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsCriteria_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentsCriteria", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ResidentsCriteria_to(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsCriteria) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsCriteria_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.Date) graphql.Marshaler {
+			return ec.marshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsCriteria_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentsCriteria", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ResidentsCriteria_darAddressIds(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsCriteria) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsCriteria_darAddressIds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DarAddressIds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNID2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsCriteria_darAddressIds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentsCriteria", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResidentsCriteria_darHouseNumberId(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsCriteria) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsCriteria_darHouseNumberId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DarHouseNumberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsCriteria_darHouseNumberId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentsCriteria", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResidentsResult_criteria(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsResult_criteria(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Criteria, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResidentsCriteria) graphql.Marshaler {
+			return ec.marshalNResidentsCriteria2ᚖcprgraphᚋgraphᚋmodelᚐResidentsCriteria(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsResult_criteria(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResidentsResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentsCriteria(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResidentsResult_rows(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsResult_rows(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rows, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Resident) graphql.Marshaler {
+			return ec.marshalNResidentRow2ᚕᚖcprgraphᚋdbᚐResidentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsResult_rows(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResidentsResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentRow(ctx, field)
 		},
 	}
 	return fc, nil
@@ -1846,6 +2469,160 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputCprAddressInput(ctx context.Context, obj any) (model.CprAddressInput, error) {
+	var it model.CprAddressInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"municipalityCode", "streetCode", "streetName", "houseNumber", "floor", "door"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "municipalityCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityCode"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityCode = data
+		case "streetCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("streetCode"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StreetCode = data
+		case "streetName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("streetName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StreetName = data
+		case "houseNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("houseNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseNumber = data
+		case "floor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("floor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Floor = data
+		case "door":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("door"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Door = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCprAddressInput unmarshals raw into the CprAddressInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCprAddressInput(ctx context.Context, raw any) (model.CprAddressInput, error) {
+	var out model.CprAddressInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CprAddressInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputResidentsInput(ctx context.Context, obj any) (model.ResidentsInput, error) {
+	var it model.ResidentsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"owner", "cprAddress", "darAddressId", "darHouseNumberId", "from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "owner":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("owner"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Owner = data
+		case "cprAddress":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cprAddress"))
+			data, err := ec.unmarshalOCprAddressInput2ᚖcprgraphᚋgraphᚋmodelᚐCprAddressInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CprAddress = data
+		case "darAddressId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("darAddressId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DarAddressID = data
+		case "darHouseNumberId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("darHouseNumberId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DarHouseNumberID = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalResidentsInput unmarshals raw into the ResidentsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalResidentsInput(ctx context.Context, raw any) (model.ResidentsInput, error) {
+	var out model.ResidentsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ResidentsInput", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -1944,6 +2721,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_person(ctx, field)
 				})
+		case "residents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_residents(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -1957,6 +2740,168 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var residentRowImplementors = []string{"ResidentRow"}
+
+func (ec *executionContext) _ResidentRow(ctx context.Context, sel ast.SelectionSet, obj *db.Resident) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, residentRowImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResidentRow")
+		case "address":
+			out.Values[i] = ec._ResidentRow_address(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "darAddressId":
+			out.Values[i] = ec._ResidentRow_darAddressId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "addressingName":
+			out.Values[i] = ec._ResidentRow_addressingName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "moveIn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResidentRow_moveIn(ctx, field, obj)
+				})
+		case "moveOut":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResidentRow_moveOut(ctx, field, obj)
+				})
+		case "protected":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResidentRow_protected(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var residentsCriteriaImplementors = []string{"ResidentsCriteria"}
+
+func (ec *executionContext) _ResidentsCriteria(ctx context.Context, sel ast.SelectionSet, obj *model.ResidentsCriteria) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, residentsCriteriaImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResidentsCriteria")
+		case "owner":
+			out.Values[i] = ec._ResidentsCriteria_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "bfe":
+			out.Values[i] = ec._ResidentsCriteria_bfe(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownedFrom":
+			out.Values[i] = ec._ResidentsCriteria_ownedFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._ResidentsCriteria_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ResidentsCriteria_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "darAddressIds":
+			out.Values[i] = ec._ResidentsCriteria_darAddressIds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "darHouseNumberId":
+			out.Values[i] = ec._ResidentsCriteria_darHouseNumberId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var residentsResultImplementors = []string{"ResidentsResult"}
+
+func (ec *executionContext) _ResidentsResult(ctx context.Context, sel ast.SelectionSet, obj *model.ResidentsResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, residentsResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResidentsResult")
+		case "criteria":
+			out.Values[i] = ec._ResidentsResult_criteria(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rows":
+			out.Values[i] = ec._ResidentsResult_rows(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -2351,6 +3296,124 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, v any) (scalar.Date, error) {
+	var res scalar.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, sel ast.SelectionSet, v scalar.Date) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, v any) (*scalar.Date, error) {
+	var res = new(scalar.Date)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, sel ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Date!")
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalID(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
+	}
+	return res
+}
+
+func (ec *executionContext) unmarshalNID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNID2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNID2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalInt(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNResidentRow2ᚕᚖcprgraphᚋdbᚐResidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Resident) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResidentRow2ᚖcprgraphᚋdbᚐResident(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResidentRow2ᚖcprgraphᚋdbᚐResident(ctx context.Context, sel ast.SelectionSet, v *db.Resident) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResidentRow!")
+		return graphql.Null
+	}
+	return ec._ResidentRow(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResidentsCriteria2ᚖcprgraphᚋgraphᚋmodelᚐResidentsCriteria(ctx context.Context, sel ast.SelectionSet, v *model.ResidentsCriteria) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResidentsCriteria!")
+		return graphql.Null
+	}
+	return ec._ResidentsCriteria(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNResidentsInput2cprgraphᚋgraphᚋmodelᚐResidentsInput(ctx context.Context, v any) (model.ResidentsInput, error) {
+	res, err := ec.unmarshalInputResidentsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -2537,11 +3600,78 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) unmarshalOCprAddressInput2ᚖcprgraphᚋgraphᚋmodelᚐCprAddressInput(ctx context.Context, v any) (*model.CprAddressInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCprAddressInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, v any) (*scalar.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(scalar.Date)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, sel ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalID(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalInt(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.SelectionSet, v *int) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(*v)
+	return res
+}
+
 func (ec *executionContext) marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx context.Context, sel ast.SelectionSet, v *db.Person) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOResidentsResult2ᚖcprgraphᚋgraphᚋmodelᚐResidentsResult(ctx context.Context, sel ast.SelectionSet, v *model.ResidentsResult) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ResidentsResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -2,5 +2,70 @@
 
 package model
 
+import (
+	"cprgraph/db"
+	"cprgraph/graph/scalar"
+)
+
+// An address as the CPR register writes it (CPR adresse). Floor and door narrow the search; without
+// both it names the whole stairwell (opgang). Give the street code, the street name, or both.
+type CprAddressInput struct {
+	// Municipality code (kommunekode), e.g. 101.
+	MunicipalityCode int `json:"municipalityCode"`
+	// Street code (vejkode).
+	StreetCode *int `json:"streetCode,omitempty"`
+	// Street name (vejnavn), case-insensitive.
+	StreetName *string `json:"streetName,omitempty"`
+	// House number with any letter (husnummer), e.g. 8A.
+	HouseNumber string `json:"houseNumber"`
+	// Floor (etage), e.g. st, 1, kl.
+	Floor *string `json:"floor,omitempty"`
+	// Door (side/dørnummer), e.g. tv, th, mf, 103.
+	Door *string `json:"door,omitempty"`
+}
+
 type Query struct {
+}
+
+// The criteria a landlord lookup was answered on (søgekriterier).
+type ResidentsCriteria struct {
+	// The owner's CVR or CPR number (CVR-nr/CPR-nr).
+	Owner string `json:"owner"`
+	// The property holding the address (BFE-nr, bestemt fast ejendom).
+	Bfe int `json:"bfe"`
+	// The day the owner acquired the property (ejet fra).
+	OwnedFrom scalar.Date `json:"ownedFrom"`
+	// First day of the period (fra dato).
+	From scalar.Date `json:"from"`
+	// Last day of the period (til dato).
+	To scalar.Date `json:"to"`
+	// The DAR address UUIDs searched (DAR adresse id): one dwelling, or every dwelling of the stairwell.
+	DarAddressIds []string `json:"darAddressIds"`
+	// The DAR house-number UUID of the dwellings (DAR husnummer id).
+	DarHouseNumberID string `json:"darHouseNumberId"`
+}
+
+// A landlord lookup (udlejersøgning): the owner, exactly one of `cprAddress`, `darAddressId` and
+// `darHouseNumberId`, and the period.
+type ResidentsInput struct {
+	// The owner's CVR number (8 digits) or CPR number (10 digits) (ejer, CVR-nr/CPR-nr).
+	Owner string `json:"owner"`
+	// A CPR address (CPR adresse): one dwelling, or without floor and door the whole stairwell.
+	CprAddress *CprAddressInput `json:"cprAddress,omitempty"`
+	// A DAR address UUID (DAR adresse id): one dwelling.
+	DarAddressID *string `json:"darAddressId,omitempty"`
+	// A DAR house-number UUID (DAR husnummer id): the whole stairwell.
+	DarHouseNumberID *string `json:"darHouseNumberId,omitempty"`
+	// First day of the period (fra dato): at most 12 months back.
+	From scalar.Date `json:"from"`
+	// Last day of the period (til dato), not after today; default today.
+	To *scalar.Date `json:"to,omitempty"`
+}
+
+// The answer of a landlord lookup (udlejersøgning).
+type ResidentsResult struct {
+	// The search criteria the answer holds for (søgekriterier), as CPRWeb shows them.
+	Criteria *ResidentsCriteria `json:"criteria"`
+	// The residents (beboere), by dwelling, move-in and move-out (current residents last).
+	Rows []*db.Resident `json:"rows"`
 }
