@@ -24,6 +24,7 @@ import (
 
 	"cprgraph/auth"
 	"cprgraph/db"
+	"cprgraph/export"
 	"cprgraph/graph"
 	"cprgraph/pgcluster"
 	"cprgraph/web"
@@ -184,6 +185,8 @@ func newRouter(cfg config, conn *sqlx.DB) http.Handler {
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", authn.Middleware(gql))
+	mux.Handle("GET /export/residents.csv", authn.Middleware(export.Residents(gql, export.CSV)))
+	mux.Handle("GET /export/residents.xlsx", authn.Middleware(export.Residents(gql, export.XLSX)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

@@ -1,0 +1,363 @@
+// Package export serves the landlord lookup's answer as files to download
+// (CSV and XLSX), as CPRWeb offers. An export runs the GraphQL `residents`
+// query in-process through the GraphQL handler with the caller's request
+// context, so it passes exactly the same authentication, policy, masking and
+// audit as the query; this package only reshapes the rows.
+package export
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/errcode"
+	"github.com/xuri/excelize/v2"
+
+	"cprgraph/access"
+	"cprgraph/apperr"
+)
+
+// Format is the file format of an export.
+type Format int
+
+// The export formats.
+const (
+	// CSV is UTF-8 with a byte-order mark and ';' between fields, CRLF line
+	// ends and dates as dd-mm-yyyy: what Excel with Danish settings opens
+	// directly, æøå included.
+	CSV Format = iota
+	// XLSX is an Excel workbook: sheet "Beboere" with the rows, dates as real
+	// Excel dates shown dd-mm-yyyy, and sheet "Søgekriterier" with the criteria.
+	XLSX
+)
+
+// Columns are the export's columns, in their stable order.
+var Columns = []string{"Adresse", "Navn", "Indflytningsdato", "Fraflytningsdato", "Beskyttelse"}
+
+// Residents returns the handler of GET /export/residents.csv or .xlsx. It
+// takes the fields of ResidentsInput as query parameters: owner, from, to,
+// darAddressId, darHouseNumberId, and for a CPR address municipalityCode,
+// streetCode, streetName, houseNumber, floor, door. Errors are the query's
+// error codes in a GraphQL-shaped JSON body, with the HTTP status 400
+// (BAD_USER_INPUT), 401 (UNAUTHENTICATED), 403 (FORBIDDEN, OWNER_NOT_LINKED,
+// NOT_CURRENT_OWNER), 404 (NOT_FOUND) or 500. The caller wraps the handler
+// in the authentication middleware, like the GraphQL endpoint.
+func Residents(graphQL http.Handler, format Format) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		input, err := residentsInput(r.URL.Query())
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		var data struct{ Residents residents }
+		if err := runQuery(r, graphQL, residentsQuery, map[string]any{"input": input}, &data); err != nil {
+			writeError(w, r, err)
+			return
+		}
+		var (
+			body        []byte
+			contentType string
+			name        string
+		)
+		switch format {
+		case XLSX:
+			body, err = data.Residents.xlsx()
+			contentType, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "beboere.xlsx"
+		default:
+			body, err = data.Residents.csv()
+			contentType, name = "text/csv; charset=utf-8", "beboere.csv"
+		}
+		if err != nil {
+			writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name))
+		w.Write(body)
+	})
+}
+
+// residentsQuery is the GraphQL query an export runs.
+const residentsQuery = `query ResidentsExport($input: ResidentsInput!) {
+  residents(input: $input) {
+    criteria { owner bfe ownedFrom from to darAddressIds darHouseNumberId }
+    rows { address addressingName moveIn moveOut protected }
+  }
+}`
+
+// residents is the JSON answer of residentsQuery.
+type residents struct {
+	Criteria struct {
+		Owner            string
+		Bfe              int64
+		OwnedFrom        string
+		From             string
+		To               string
+		DarAddressIds    []string
+		DarHouseNumberID string `json:"darHouseNumberId"`
+	}
+	Rows []struct {
+		Address        string
+		AddressingName *string
+		MoveIn         string
+		MoveOut        *string
+		Protected      bool
+	}
+}
+
+// residentsInput builds the ResidentsInput variable from query parameters;
+// absent parameters stay absent, so GraphQL judges what is missing.
+func residentsInput(params url.Values) (map[string]any, error) {
+	input := map[string]any{}
+	for _, key := range []string{"owner", "from", "to", "darAddressId", "darHouseNumberId"} {
+		if params.Has(key) {
+			input[key] = params.Get(key)
+		}
+	}
+	address := map[string]any{}
+	for _, key := range []string{"streetName", "houseNumber", "floor", "door"} {
+		if params.Has(key) {
+			address[key] = params.Get(key)
+		}
+	}
+	for _, key := range []string{"municipalityCode", "streetCode"} {
+		if !params.Has(key) {
+			continue
+		}
+		n, err := strconv.Atoi(params.Get(key))
+		if err != nil {
+			return nil, apperr.Errorf(apperr.BadUserInput, "%s must be a number", key)
+		}
+		address[key] = n
+	}
+	if len(address) > 0 {
+		input["cprAddress"] = address
+	}
+	return input, nil
+}
+
+// csv renders the rows as a CSV file with a header row.
+func (res residents) csv() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\ufeff")
+	w := csv.NewWriter(&buf)
+	w.Comma = ';'
+	w.UseCRLF = true
+	w.Write(Columns)
+	for _, row := range res.Rows {
+		w.Write([]string{row.Address, text(row.AddressingName), danishDate(row.MoveIn), danishDate(text(row.MoveOut)), yesNo(row.Protected)})
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// xlsx renders the rows and the criteria as an Excel workbook.
+func (res residents) xlsx() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	const rowsSheet, criteriaSheet = "Beboere", "Søgekriterier"
+	if err := f.SetSheetName("Sheet1", rowsSheet); err != nil {
+		return nil, err
+	}
+	if _, err := f.NewSheet(criteriaSheet); err != nil {
+		return nil, err
+	}
+	dateFormat := "dd-mm-yyyy"
+	dateStyle, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat})
+	if err != nil {
+		return nil, err
+	}
+	headerStyle, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+
+	rows := [][]any{make([]any, len(Columns))}
+	for i, c := range Columns {
+		rows[0][i] = c
+	}
+	for _, row := range res.Rows {
+		rows = append(rows, []any{row.Address, text(row.AddressingName),
+			excelDate(row.MoveIn), excelDate(text(row.MoveOut)), yesNo(row.Protected)})
+	}
+	c := res.Criteria
+	criteria := [][]any{
+		{"Ejer (CVR-nr/CPR-nr)", c.Owner},
+		{"BFE-nr", c.Bfe},
+		{"Ejet fra", excelDate(c.OwnedFrom)},
+		{"Fra dato", excelDate(c.From)},
+		{"Til dato", excelDate(c.To)},
+		{"DAR husnummer id", c.DarHouseNumberID},
+	}
+	for _, id := range c.DarAddressIds {
+		criteria = append(criteria, []any{"DAR adresse id", id})
+	}
+
+	err = errors.Join(
+		setRows(f, rowsSheet, rows, dateStyle),
+		f.SetCellStyle(rowsSheet, "A1", "E1", headerStyle),
+		f.SetColWidth(rowsSheet, "A", "A", 45),
+		f.SetColWidth(rowsSheet, "B", "B", 34),
+		f.SetColWidth(rowsSheet, "C", "E", 17),
+		setRows(f, criteriaSheet, criteria, dateStyle),
+		f.SetColWidth(criteriaSheet, "A", "A", 22),
+		f.SetColWidth(criteriaSheet, "B", "B", 40),
+	)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// setRows writes rows into sheet from A1 on, giving date cells dateStyle.
+func setRows(f *excelize.File, sheet string, rows [][]any, dateStyle int) error {
+	for i, row := range rows {
+		for j, v := range row {
+			cell, err := excelize.CoordinatesToCellName(j+1, i+1)
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellValue(sheet, cell, v); err != nil {
+				return err
+			}
+			if _, isDate := v.(time.Time); isDate {
+				if err := f.SetCellStyle(sheet, cell, cell, dateStyle); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func text(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "Ja"
+	}
+	return "Nej"
+}
+
+// danishDate writes an ISO date (YYYY-MM-DD) as dd-mm-yyyy; "" stays "".
+func danishDate(iso string) string {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return t.Format("02-01-2006")
+}
+
+// excelDate turns an ISO date into a time for an Excel date cell; "" gives
+// nil, an empty cell.
+func excelDate(iso string) any {
+	t, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return nil
+	}
+	return t
+}
+
+// runQuery executes a GraphQL query through the GraphQL handler with the
+// context of r (principal, audit record) and decodes its data into out. The
+// first GraphQL error comes back as an *apperr.Error with its code.
+func runQuery(r *http.Request, graphQL http.Handler, query string, variables map[string]any, out any) error {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(r.Context(), http.MethodPost, "/graphql", bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	rec := &recorder{header: http.Header{}}
+	graphQL.ServeHTTP(rec, req)
+
+	var resp struct {
+		Data   json.RawMessage
+		Errors []struct {
+			Message    string
+			Path       []any
+			Extensions struct{ Code string }
+		}
+	}
+	if err := json.Unmarshal(rec.body.Bytes(), &resp); err != nil {
+		return fmt.Errorf("graphql answer (status %d): %w", rec.status, err)
+	}
+	if len(resp.Errors) > 0 {
+		e := resp.Errors[0]
+		switch e.Extensions.Code {
+		case errcode.ValidationFailed, errcode.ParseFailed:
+			// A variable GraphQL rejected: name the query parameter.
+			message := e.Message
+			if len(e.Path) > 0 {
+				message = fmt.Sprintf("%v: %s", e.Path[len(e.Path)-1], message)
+			}
+			return apperr.Errorf(apperr.BadUserInput, "%s", message)
+		}
+		return &apperr.Error{Code: apperr.Code(e.Extensions.Code), Message: e.Message}
+	}
+	return json.Unmarshal(resp.Data, out)
+}
+
+// recorder is an in-memory http.ResponseWriter for the in-process query.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
+
+// httpStatus is the HTTP status of an error code.
+func httpStatus(code apperr.Code) int {
+	switch code {
+	case apperr.BadUserInput:
+		return http.StatusBadRequest
+	case apperr.Unauthenticated:
+		return http.StatusUnauthorized
+	case apperr.Forbidden, apperr.OwnerNotLinked, apperr.NotCurrentOwner:
+		return http.StatusForbidden
+	case apperr.NotFound:
+		return http.StatusNotFound
+	case apperr.RateLimited:
+		return http.StatusTooManyRequests
+	default:
+		return http.StatusInternalServerError
+	}
+}
+
+// writeError writes err as a GraphQL-shaped JSON error body; an error
+// outside the apperr vocabulary is logged and shown as a generic INTERNAL
+// error.
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	var appErr *apperr.Error
+	if !errors.As(err, &appErr) {
+		slog.ErrorContext(r.Context(), "export failed", "err", err, "request_id", access.RecordFrom(r.Context()).RequestID)
+	}
+	code, message := apperr.CodeOf(err), apperr.MessageOf(err)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(httpStatus(code))
+	json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": message, "extensions": map[string]any{"code": code}}},
+	})
+}
