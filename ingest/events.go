@@ -124,13 +124,7 @@ type eventRule struct {
 }
 
 // changed is the condition that any of the columns differs between s and o.
-func changed(columns ...string) string {
-	news, olds := make([]string, len(columns)), make([]string, len(columns))
-	for i, c := range columns {
-		news[i], olds[i] = "s."+c, "o."+c
-	}
-	return fmt.Sprintf("ROW(%s) IS DISTINCT FROM ROW(%s)", strings.Join(news, ", "), strings.Join(olds, ", "))
-}
+func changed(columns ...string) string { return distinct("s", "o", columns) }
 
 // object builds a jsonb object from key, SQL expression pairs, leaving out
 // the keys whose value is NULL.
@@ -161,30 +155,52 @@ func addressLines(prefixes ...string) []string {
 
 // eventsQuery returns the statement that registers the events the staged
 // rows of d imply, in the order of the file, or "" when d implies none. It
-// runs before the rows are written, so o is the stored row.
+// runs before the rows are written, so o is the stored row. Only new and
+// changed rows are tested against the rules' conditions, and an event's
+// columns are computed only for the rules that fire.
 func eventsQuery(d *datatype) string {
 	rules := eventRules[d.name]
 	if len(rules) == 0 {
 		return ""
 	}
-	values := make([]string, len(rules))
+	conditions := make([]string, len(rules))
 	for i, r := range rules {
-		values[i] = fmt.Sprintf("(%d, '%s', %s, (%s)::cpr_nummer, (%s)::date, (%s)::jsonb)",
-			i, r.kind, r.when, or(r.cpr, "s.cpr"), or(r.date, "NULL"), or(r.data, "'{}'"))
+		conditions[i] = r.when
 	}
-	municipality := "p.kommune_kode"
+	municipality := "NULL::integer"
 	if d.name == "person" {
-		municipality = "coalesce(s.kommune_kode, p.kommune_kode)"
+		municipality = "s.kommune_kode"
 	}
 	return fmt.Sprintf(`INSERT INTO person_event (kind, cpr, kommune_kode, effective_date, data)
-		SELECT e.kind, e.cpr, %s, e.effective_date, e.data
-		FROM ingest_stage s
-		LEFT JOIN %s o ON o.%s = s.%[3]s
-		CROSS JOIN LATERAL (VALUES %s) AS e (ord, kind, fire, cpr, effective_date, data)
+		SELECT e.kind, e.cpr, coalesce(e.kommune_kode, p.kommune_kode), e.effective_date, e.data
+		FROM (
+			SELECT s.ingest_line, f.ord, %[1]s AS kommune_kode,
+				CASE f.ord %[2]s END AS kind,
+				CASE f.ord %[3]s END AS cpr,
+				CASE f.ord %[4]s END AS effective_date,
+				CASE f.ord %[5]s END AS data
+			FROM ingest_stage s
+			LEFT JOIN %[6]s o ON o.%[7]s = s.%[7]s
+			CROSS JOIN LATERAL unnest(ARRAY[%[8]s]) WITH ORDINALITY AS f (fire, ord)
+			WHERE (o.%[7]s IS NULL OR %[9]s) AND f.fire
+		) e
 		LEFT JOIN person p ON p.cpr = e.cpr
-		WHERE e.fire
-		ORDER BY s.ingest_line, e.ord`,
-		municipality, d.name, d.key, strings.Join(values, ",\n\t\t\t"))
+		ORDER BY e.ingest_line, e.ord`,
+		municipality,
+		branches(rules, func(r eventRule) string { return "'" + string(r.kind) + "'" }),
+		branches(rules, func(r eventRule) string { return "(" + or(r.cpr, "s.cpr") + ")::char(10)" }),
+		branches(rules, func(r eventRule) string { return "(" + or(r.date, "NULL") + ")::date" }),
+		branches(rules, func(r eventRule) string { return "(" + or(r.data, "'{}'") + ")::jsonb" }),
+		d.name, d.key, strings.Join(conditions, ", "), distinct("o", "s", d.columns()))
+}
+
+// branches returns the WHEN clauses of a CASE over the rule number.
+func branches(rules []eventRule, expr func(eventRule) string) string {
+	whens := make([]string, len(rules))
+	for i, r := range rules {
+		whens[i] = fmt.Sprintf("WHEN %d THEN %s", i+1, expr(r))
+	}
+	return strings.Join(whens, " ")
 }
 
 func or(s, def string) string {

@@ -159,8 +159,8 @@ func (l *loader) apply(ctx context.Context, res *Result) error {
 	return nil
 }
 
-// upsertQuery inserts the staged rows, updating a stored row of the same
-// key only where it differs.
+// upsertQuery writes the staged rows that are new or differ from the
+// stored row of their key; the others are not touched (not even locked).
 func upsertQuery(d *datatype) string {
 	cols := d.columns()
 	var set []string
@@ -169,10 +169,11 @@ func upsertQuery(d *datatype) string {
 			set = append(set, c+" = EXCLUDED."+c)
 		}
 	}
-	list := strings.Join(cols, ", ")
-	return fmt.Sprintf(`INSERT INTO %[1]s AS t (%[2]s) SELECT %[2]s FROM %[3]s
-		ON CONFLICT (%[4]s) DO UPDATE SET %[5]s WHERE %[6]s`,
-		d.name, list, stage, d.key, strings.Join(set, ", "), distinct("t", "EXCLUDED", cols))
+	return fmt.Sprintf(`INSERT INTO %[1]s (%[2]s)
+		SELECT %[3]s FROM %[4]s s LEFT JOIN %[1]s o ON o.%[5]s = s.%[5]s
+		WHERE o.%[5]s IS NULL OR %[6]s
+		ON CONFLICT (%[5]s) DO UPDATE SET %[7]s`,
+		d.name, strings.Join(cols, ", "), "s."+strings.Join(cols, ", s."), stage, d.key, distinct("o", "s", cols), strings.Join(set, ", "))
 }
 
 // distinct is the condition that rows a and b differ in any of the columns.
