@@ -107,8 +107,17 @@ func ListEvents(ctx context.Context, q sqlx.QueryerContext, f EventFilter) ([]Ev
 	return events, err
 }
 
-// InsertEvents registers events; their ID and RegisteredAt are assigned by
-// the database (in order, at the transaction's time), and each insert is
+// LockEvents takes the lock every writer of events holds from its first
+// insert to its commit: writers then commit in the order of their IDs, so a
+// reader paging by AfterID never skips an event that commits later. Readers
+// are not blocked. q must be a transaction.
+func LockEvents(ctx context.Context, q sqlx.ExecerContext) error {
+	_, err := q.ExecContext(ctx, `LOCK TABLE person_event IN SHARE ROW EXCLUSIVE MODE`)
+	return err
+}
+
+// InsertEvents registers events, in a transaction q. Their ID and
+// RegisteredAt are assigned by the database, in order; each insert is
 // announced on the person_event channel when the transaction commits.
 func InsertEvents(ctx context.Context, q sqlx.ExtContext, events []Event) error {
 	const query = `INSERT INTO person_event (kind, cpr, kommune_kode, effective_date, data)
@@ -118,6 +127,9 @@ func InsertEvents(ctx context.Context, q sqlx.ExtContext, events []Event) error 
 		ORDER BY n`
 	if len(events) == 0 {
 		return nil
+	}
+	if err := LockEvents(ctx, q); err != nil {
+		return err
 	}
 	kinds := make([]string, len(events))
 	cprs := make([]string, len(events))

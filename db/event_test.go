@@ -7,29 +7,34 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 
 	"cprgraph/db"
 	"cprgraph/db/dbtest"
 )
 
+func insertEvents(conn *sqlx.DB, events ...db.Event) error {
+	return db.InTx(context.Background(), conn, func(tx *sqlx.Tx) error {
+		return db.InsertEvents(context.Background(), tx, events)
+	})
+}
+
 func TestEventKindsMatchSchema(t *testing.T) {
 	t.Parallel()
 	conn := dbtest.New(t)
-	ctx := context.Background()
 	for _, k := range db.EventKinds {
 		if !k.Valid() {
 			t.Errorf("%s not Valid", k)
 		}
-		err := db.InsertEvents(ctx, conn, []db.Event{{Kind: k, CPR: "0101901234"}})
-		if err != nil {
+		if err := insertEvents(conn, db.Event{Kind: k, CPR: "0101901234"}); err != nil {
 			t.Errorf("insert %s: %v", k, err)
 		}
 	}
 	if db.EventKind("MOVE").Valid() {
 		t.Error("MOVE is Valid")
 	}
-	if err := db.InsertEvents(ctx, conn, []db.Event{{Kind: "MOVE", CPR: "0101901234"}}); err == nil {
+	if err := insertEvents(conn, db.Event{Kind: "MOVE", CPR: "0101901234"}); err == nil {
 		t.Error("schema accepted kind MOVE")
 	}
 }
@@ -46,7 +51,7 @@ func TestListEvents(t *testing.T) {
 		{Kind: db.EventDeath, CPR: "0202902345", MunicipalityCode: &kbh},
 		{Kind: db.EventAddress, CPR: "0202902345"},
 	}
-	if err := db.InsertEvents(ctx, conn, events); err != nil {
+	if err := insertEvents(conn, events...); err != nil {
 		t.Fatal(err)
 	}
 	all, err := db.ListEvents(ctx, conn, db.EventFilter{})
@@ -107,7 +112,7 @@ func TestEventNotify(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	if err := db.InsertEvents(ctx, conn, []db.Event{{Kind: db.EventDeath, CPR: "0101901234"}}); err != nil {
+	if err := insertEvents(conn, db.Event{Kind: db.EventDeath, CPR: "0101901234"}); err != nil {
 		t.Fatal(err)
 	}
 	events, err := db.ListEvents(ctx, conn, db.EventFilter{})
@@ -121,5 +126,45 @@ func TestEventNotify(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("no notification")
+	}
+}
+
+// TestEventWritersCommitInIDOrder: a second writer waits for the first to
+// commit, so its IDs are higher and a reader paging by ID skips nothing;
+// readers do not wait.
+func TestEventWritersCommitInIDOrder(t *testing.T) {
+	t.Parallel()
+	conn := dbtest.New(t)
+	ctx := context.Background()
+	first, err := conn.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Rollback()
+	if err := db.InsertEvents(ctx, first, []db.Event{{Kind: db.EventDeath, CPR: "0101901234"}}); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	go func() { done <- insertEvents(conn, db.Event{Kind: db.EventCreation, CPR: "0202902345"}) }()
+	select {
+	case err := <-done:
+		t.Fatalf("second writer did not wait (err %v)", err)
+	case <-time.After(300 * time.Millisecond):
+	}
+	if events, err := db.ListEvents(ctx, conn, db.EventFilter{}); err != nil || len(events) != 0 {
+		t.Fatalf("reader: %v, %v", events, err)
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	events, err := db.ListEvents(ctx, conn, db.EventFilter{})
+	if err != nil || len(events) != 2 || events[0].Kind != db.EventDeath || events[1].ID <= events[0].ID {
+		t.Fatalf("events %+v, %v", events, err)
+	}
+	if events[1].RegisteredAt.Before(events[0].RegisteredAt) {
+		t.Errorf("registered_at not in ID order: %v, %v", events[0].RegisteredAt, events[1].RegisteredAt)
 	}
 }

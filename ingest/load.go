@@ -11,6 +11,8 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"cprgraph/db"
 )
 
 // stage is the temporary table a file is copied into: the datatype's
@@ -143,6 +145,9 @@ func (l *loader) apply(ctx context.Context, res *Result) error {
 	}
 	res.Unchanged = res.Read - res.Inserted - res.Updated
 	if q := eventsQuery(d); q != "" {
+		if err := db.LockEvents(ctx, l.tx); err != nil {
+			return err
+		}
 		n, err := execCount(ctx, l.tx, q)
 		if err != nil {
 			return err

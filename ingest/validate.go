@@ -88,7 +88,10 @@ func (f field) normalize(rf rawField) (value string, present bool, reason string
 	if reason == "" && f.set != nil && !f.set.ok(v) {
 		reason = "not a valid " + f.set.name
 	}
-	return v, reason == "", reason
+	if reason != "" {
+		return "", false, reason
+	}
+	return v, true, ""
 }
 
 // parse checks a non-empty value against f's type.
@@ -127,7 +130,7 @@ func parseInt(s string, size int) (string, string) {
 }
 
 func parseDate(s string) (string, string) {
-	if _, err := time.Parse(time.DateOnly, s); err != nil {
+	if t, err := time.Parse(time.DateOnly, s); err != nil || t.Year() < 1 {
 		return "", "not a date (YYYY-MM-DD)"
 	}
 	return s, ""
@@ -146,7 +149,7 @@ var datetimeLayouts = []string{
 
 func parseDatetime(s string) (string, string) {
 	for _, layout := range datetimeLayouts {
-		if t, err := time.Parse(layout, s); err == nil {
+		if t, err := time.Parse(layout, s); err == nil && t.Year() >= 1 {
 			return t.Format("2006-01-02 15:04:05.999999"), ""
 		}
 	}

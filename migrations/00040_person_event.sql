@@ -1,14 +1,16 @@
 -- Change events of persons (the event kinds of seed 001's
 -- PersonHændelseSamlingHent), written by the importer in the transaction that
--- changes the register. id is the resumable cursor; registered_at is the
--- registration time (not the time the change took effect: effective_date).
--- Every insert is announced on the channel person_event with the new id as
+-- changes the register. id is the resumable cursor: writers lock the table
+-- against each other (db.LockEvents), so ids become visible in id order.
+-- registered_at is the registration time, the start of the inserting
+-- statement (not the time the change took effect: effective_date). Every
+-- insert is announced on the channel person_event with the new id as
 -- payload, so subscribers on any server instance see it (LISTEN/NOTIFY).
 
 -- +goose Up
 CREATE TABLE person_event (
     id              bigserial PRIMARY KEY,
-    registered_at   timestamptz NOT NULL DEFAULT now(),
+    registered_at   timestamptz NOT NULL DEFAULT statement_timestamp(),
     kind            text NOT NULL CHECK (kind IN (
                         'CREATION', 'CIVIL_STATUS', 'RELATION', 'ADDRESS', 'FORWARDING_ADDRESS',
                         'GUARDIAN_ADDRESS', 'IMMIGRATION', 'FOUND', 'ADDRESS_PROTECTION', 'DEATH',
