@@ -160,7 +160,7 @@ func headerProblems(d *datatype, header []string) []fieldProblem {
 	for _, name := range header {
 		switch _, ok := d.index[name]; {
 		case !ok:
-			problems = append(problems, fieldProblem{name, "unknown field"})
+			problems = append(problems, fieldProblem{label(name), "unknown field"})
 		case seen[name]:
 			problems = append(problems, fieldProblem{name, "repeated column"})
 		}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"cprgraph/cpr"
@@ -45,7 +46,7 @@ func (d *datatype) validate(rec rawRecord) (row, []fieldProblem) {
 	for _, rf := range rec.fields {
 		i, ok := d.index[rf.name]
 		if !ok {
-			problems = append(problems, fieldProblem{rf.name, "unknown field"})
+			problems = append(problems, fieldProblem{label(rf.name), "unknown field"})
 			continue
 		}
 		v, present, reason := d.fields[i].normalize(rf)
@@ -66,6 +67,21 @@ func (d *datatype) validate(rec rawRecord) (row, []fieldProblem) {
 	}
 	slices.SortFunc(problems, func(a, b fieldProblem) int { return strings.Compare(a.field, b.field) })
 	return r, problems
+}
+
+// label returns an unknown field's name for a problem report: the name
+// when it looks like one, else "?", since a misplaced value may stand where
+// a name belongs.
+func label(name string) string {
+	if len(name) > 50 || name == "" || !unicode.IsLetter(rune(name[0])) {
+		return "?"
+	}
+	for _, r := range name {
+		if r >= utf8.RuneSelf || !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_') {
+			return "?"
+		}
+	}
+	return name
 }
 
 // normalize checks one value of f and returns it as PostgreSQL reads it for
