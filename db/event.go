@@ -1,0 +1,154 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+)
+
+// EventKind is the kind of a person change event: one of the event blocks of
+// seed 001's PersonHændelseSamlingHent. The comment on each kind names the
+// seed's block and the keys of the event's Data.
+type EventKind string
+
+// The event kinds.
+const (
+	EventCreation          EventKind = "CREATION"           // OprettelseHændelse; data: status
+	EventCivilStatus       EventKind = "CIVIL_STATUS"       // CivilstandHændelse; data: civilstand
+	EventRelation          EventKind = "RELATION"           // PersonTilknytningHændelse; data: relation (MOTHER, FATHER, SPOUSE, CHILD, CUSTODY), typeKode for CUSTODY
+	EventAddress           EventKind = "ADDRESS"            // FolkeregisterAdresseHændelse
+	EventForwardingAddress EventKind = "FORWARDING_ADDRESS" // ForsendelseAdresseHændelse
+	EventGuardianAddress   EventKind = "GUARDIAN_ADDRESS"   // VærgeAdresseHændelse
+	EventImmigration       EventKind = "IMMIGRATION"        // IndrejseHændelse
+	EventFound             EventKind = "FOUND"              // GenfindingHændelse
+	EventAddressProtection EventKind = "ADDRESS_PROTECTION" // AdresseBeskyttelseHændelse; data: startDato, sletteDato
+	EventDeath             EventKind = "DEATH"              // DødsfaldHændelse
+	EventRevival           EventKind = "REVIVAL"            // GenoplivningHændelse
+	EventNameChange        EventKind = "NAME_CHANGE"        // NavneændringHændelse
+	EventStatusChange      EventKind = "STATUS_CHANGE"      // PersonStatusHændelse; data: status, previousStatus, oldCpr (GammeltCPRNummer)
+	EventPlannedDeletion   EventKind = "PLANNED_DELETION"   // PlanlagtPersonSletningHændelse
+	EventIncapacity        EventKind = "INCAPACITY"         // UmyndighedHændelse; data: typeKode, startDato, sletteDato
+)
+
+// EventKinds lists every event kind, in the order of seed 001.
+var EventKinds = []EventKind{
+	EventCreation, EventCivilStatus, EventRelation, EventAddress, EventForwardingAddress,
+	EventGuardianAddress, EventImmigration, EventFound, EventAddressProtection, EventDeath,
+	EventRevival, EventNameChange, EventStatusChange, EventPlannedDeletion, EventIncapacity,
+}
+
+// Valid reports whether k is one of EventKinds.
+func (k EventKind) Valid() bool {
+	for _, v := range EventKinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Event is a registered change of a person. The CPR number is the person's
+// current number (after a change of number, the new one; the old one is in
+// Data as oldCpr). Data never holds a name or an address, so masking a
+// protected person in an event needs no more than its CPR number.
+type Event struct {
+	ID               int64           `db:"id"`            // ascending in insertion order: the cursor
+	RegisteredAt     time.Time       `db:"registered_at"` // when the change was registered
+	Kind             EventKind       `db:"kind"`
+	CPR              string          `db:"cpr"`
+	MunicipalityCode *int            `db:"kommune_kode"`   // the person's municipality when registered
+	EffectiveDate    *time.Time      `db:"effective_date"` // when the change took effect, if known
+	Data             json.RawMessage `db:"data"`           // the kind's fields, a JSON object
+}
+
+// EventFilter selects events. Zero fields do not filter.
+type EventFilter struct {
+	From         *time.Time  // registered at or after
+	To           *time.Time  // registered before
+	AfterID      int64       // cursor: only events with a greater ID
+	Kinds        []EventKind // any of these kinds
+	CPRs         []string    // any of these persons
+	Municipality *int        // municipality code
+	Limit        int         // at most this many; 0 or above MaxEventPage: MaxEventPage
+}
+
+// MaxEventPage caps the number of events ListEvents returns in one call.
+const MaxEventPage = 1000
+
+const eventColumns = `id, registered_at, kind, cpr, kommune_kode, effective_date, data`
+
+// ListEvents returns the events that match f, ordered by ID; page on by
+// passing the last ID as the next call's AfterID.
+func ListEvents(ctx context.Context, q sqlx.QueryerContext, f EventFilter) ([]Event, error) {
+	const query = `SELECT ` + eventColumns + ` FROM person_event
+		WHERE id > $1
+		  AND ($2::timestamptz IS NULL OR registered_at >= $2)
+		  AND ($3::timestamptz IS NULL OR registered_at < $3)
+		  AND (coalesce(cardinality($4::text[]), 0) = 0 OR kind = ANY($4))
+		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR cpr = ANY($5))
+		  AND ($6::integer IS NULL OR kommune_kode = $6)
+		ORDER BY id
+		LIMIT $7`
+	limit := f.Limit
+	if limit <= 0 || limit > MaxEventPage {
+		limit = MaxEventPage
+	}
+	kinds := make([]string, len(f.Kinds))
+	for i, k := range f.Kinds {
+		kinds[i] = string(k)
+	}
+	events := []Event{}
+	err := sqlx.SelectContext(ctx, q, &events, query,
+		f.AfterID, f.From, f.To, pq.StringArray(kinds), pq.StringArray(f.CPRs), f.Municipality, limit)
+	return events, err
+}
+
+// LockEvents takes the lock every writer of events holds from its first
+// insert to its commit: writers then commit in the order of their IDs, so a
+// reader paging by AfterID never skips an event that commits later. Readers
+// are not blocked. q must be a transaction.
+func LockEvents(ctx context.Context, q sqlx.ExecerContext) error {
+	_, err := q.ExecContext(ctx, `LOCK TABLE person_event IN SHARE ROW EXCLUSIVE MODE`)
+	return err
+}
+
+// InsertEvents registers events, in a transaction q. Their ID and
+// RegisteredAt are assigned by the database, in order; each insert is
+// announced on the person_event channel when the transaction commits.
+func InsertEvents(ctx context.Context, q sqlx.ExtContext, events []Event) error {
+	const query = `INSERT INTO person_event (kind, cpr, kommune_kode, effective_date, data)
+		SELECT kind, cpr, kommune_kode, effective_date, coalesce(data, '{}')
+		FROM unnest($1::text[], $2::text[], $3::integer[], $4::date[], $5::jsonb[])
+			WITH ORDINALITY AS e(kind, cpr, kommune_kode, effective_date, data, n)
+		ORDER BY n`
+	if len(events) == 0 {
+		return nil
+	}
+	if err := LockEvents(ctx, q); err != nil {
+		return err
+	}
+	kinds := make([]string, len(events))
+	cprs := make([]string, len(events))
+	municipalities := make([]sql.NullInt64, len(events))
+	dates := make([]sql.NullString, len(events))
+	data := make([]sql.NullString, len(events))
+	for i, e := range events {
+		kinds[i], cprs[i] = string(e.Kind), e.CPR
+		if e.MunicipalityCode != nil {
+			municipalities[i] = sql.NullInt64{Int64: int64(*e.MunicipalityCode), Valid: true}
+		}
+		if e.EffectiveDate != nil {
+			dates[i] = sql.NullString{String: e.EffectiveDate.Format(time.DateOnly), Valid: true}
+		}
+		if len(e.Data) > 0 {
+			data[i] = sql.NullString{String: string(e.Data), Valid: true}
+		}
+	}
+	_, err := q.ExecContext(ctx, query, pq.StringArray(kinds), pq.StringArray(cprs),
+		pq.GenericArray{A: municipalities}, pq.GenericArray{A: dates}, pq.GenericArray{A: data})
+	return err
+}
