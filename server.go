@@ -2,7 +2,7 @@
 //
 //	cprgraph [serve] [-demo]   run the server (the default command)
 //	cprgraph migrate           apply pending migrations and exit
-//	cprgraph seed -persons N   load a synthetic population
+//	cprgraph import FILE...    import seed-004 datatype files (JSON Lines or CSV)
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -26,6 +26,7 @@ import (
 	"cprgraph/db"
 	"cprgraph/export"
 	"cprgraph/graph"
+	"cprgraph/ingest"
 	"cprgraph/pgcluster"
 	"cprgraph/web"
 )
@@ -107,8 +108,10 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		return conn.Close()
+	case "import":
+		return importFiles(ctx, cfg, args)
 	default:
-		return fmt.Errorf("unknown command %q (want serve or migrate)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate or import)", cmd)
 	}
 }
 
@@ -132,6 +135,21 @@ func openDB(ctx context.Context, cfg config) (*sqlx.DB, error) {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
 	return conn, nil
+}
+
+// importFiles imports seed-004 datatype files, each all-or-nothing.
+func importFiles(ctx context.Context, cfg config, args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	datatype := fs.String("type", "", "seed-004 datatype of every file (default: from each file name)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return ingest.Run(ctx, conn, fs.Args(), ingest.Options{Datatype: *datatype}, os.Stdout)
 }
 
 func serve(ctx context.Context, cfg config, args []string) error {

@@ -81,12 +81,18 @@ func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
 	if !ok {
 		return fn(s)
 	}
+	return InTx(ctx, conn, func(tx *sqlx.Tx) error { return fn(NewStore(tx)) })
+}
+
+// InTx runs fn in a transaction on conn, committing when fn returns nil and
+// rolling back otherwise.
+func InTx(ctx context.Context, conn *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	tx, err := conn.BeginTxx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(NewStore(tx)); err != nil {
+	if err := fn(tx); err != nil {
 		return err
 	}
 	return tx.Commit()
