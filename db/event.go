@@ -83,7 +83,7 @@ const eventColumns = `id, registered_at, kind, cpr, kommune_kode, effective_date
 
 // ListEvents returns the events that match f, ordered by ID; page on by
 // passing the last ID as the next call's AfterID.
-func ListEvents(ctx context.Context, q sqlx.QueryerContext, f EventFilter) ([]Event, error) {
+func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, error) {
 	const query = `SELECT ` + eventColumns + ` FROM person_event
 		WHERE id > $1
 		  AND ($2::timestamptz IS NULL OR registered_at >= $2)
@@ -102,7 +102,7 @@ func ListEvents(ctx context.Context, q sqlx.QueryerContext, f EventFilter) ([]Ev
 		kinds[i] = string(k)
 	}
 	events := []Event{}
-	err := sqlx.SelectContext(ctx, q, &events, query,
+	err := sqlx.SelectContext(ctx, s.q, &events, query,
 		f.AfterID, f.From, f.To, pq.StringArray(kinds), pq.StringArray(f.CPRs), f.Municipality, limit)
 	return events, err
 }
@@ -110,16 +110,17 @@ func ListEvents(ctx context.Context, q sqlx.QueryerContext, f EventFilter) ([]Ev
 // LockEvents takes the lock every writer of events holds from its first
 // insert to its commit: writers then commit in the order of their IDs, so a
 // reader paging by AfterID never skips an event that commits later. Readers
-// are not blocked. q must be a transaction.
-func LockEvents(ctx context.Context, q sqlx.ExecerContext) error {
-	_, err := q.ExecContext(ctx, `LOCK TABLE person_event IN SHARE ROW EXCLUSIVE MODE`)
+// are not blocked. s must be inside a transaction (Store.InTx).
+func (s *Store) LockEvents(ctx context.Context) error {
+	_, err := s.q.ExecContext(ctx, `LOCK TABLE person_event IN SHARE ROW EXCLUSIVE MODE`)
 	return err
 }
 
-// InsertEvents registers events, in a transaction q. Their ID and
-// RegisteredAt are assigned by the database, in order; each insert is
-// announced on the person_event channel when the transaction commits.
-func InsertEvents(ctx context.Context, q sqlx.ExtContext, events []Event) error {
+// InsertEvents registers events; s must be inside a transaction
+// (Store.InTx). Their ID and RegisteredAt are assigned by the database, in
+// order; each insert is announced on the person_event channel when the
+// transaction commits.
+func (s *Store) InsertEvents(ctx context.Context, events []Event) error {
 	const query = `INSERT INTO person_event (kind, cpr, kommune_kode, effective_date, data)
 		SELECT kind, cpr, kommune_kode, effective_date, coalesce(data, '{}')
 		FROM unnest($1::text[], $2::text[], $3::integer[], $4::date[], $5::jsonb[])
@@ -128,7 +129,7 @@ func InsertEvents(ctx context.Context, q sqlx.ExtContext, events []Event) error 
 	if len(events) == 0 {
 		return nil
 	}
-	if err := LockEvents(ctx, q); err != nil {
+	if err := s.LockEvents(ctx); err != nil {
 		return err
 	}
 	kinds := make([]string, len(events))
@@ -148,7 +149,7 @@ func InsertEvents(ctx context.Context, q sqlx.ExtContext, events []Event) error 
 			data[i] = sql.NullString{String: string(e.Data), Valid: true}
 		}
 	}
-	_, err := q.ExecContext(ctx, query, pq.StringArray(kinds), pq.StringArray(cprs),
+	_, err := s.q.ExecContext(ctx, query, pq.StringArray(kinds), pq.StringArray(cprs),
 		pq.GenericArray{A: municipalities}, pq.GenericArray{A: dates}, pq.GenericArray{A: data})
 	return err
 }

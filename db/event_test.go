@@ -15,8 +15,8 @@ import (
 )
 
 func insertEvents(conn *sqlx.DB, events ...db.Event) error {
-	return db.InTx(context.Background(), conn, func(tx *sqlx.Tx) error {
-		return db.InsertEvents(context.Background(), tx, events)
+	return db.NewStore(conn).InTx(context.Background(), func(tx *db.Store) error {
+		return tx.InsertEvents(context.Background(), events)
 	})
 }
 
@@ -54,7 +54,7 @@ func TestListEvents(t *testing.T) {
 	if err := insertEvents(conn, events...); err != nil {
 		t.Fatal(err)
 	}
-	all, err := db.ListEvents(ctx, conn, db.EventFilter{})
+	all, err := db.NewStore(conn).ListEvents(ctx, db.EventFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestListEvents(t *testing.T) {
 
 	count := func(f db.EventFilter) int {
 		t.Helper()
-		got, err := db.ListEvents(ctx, conn, f)
+		got, err := db.NewStore(conn).ListEvents(ctx, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestEventNotify(t *testing.T) {
 	if err := insertEvents(conn, db.Event{Kind: db.EventDeath, CPR: "0101901234"}); err != nil {
 		t.Fatal(err)
 	}
-	events, err := db.ListEvents(ctx, conn, db.EventFilter{})
+	events, err := db.NewStore(conn).ListEvents(ctx, db.EventFilter{})
 	if err != nil || len(events) != 1 {
 		t.Fatalf("ListEvents = %v, %v", events, err)
 	}
@@ -141,7 +141,7 @@ func TestEventWritersCommitInIDOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer first.Rollback()
-	if err := db.InsertEvents(ctx, first, []db.Event{{Kind: db.EventDeath, CPR: "0101901234"}}); err != nil {
+	if err := db.NewStore(first).InsertEvents(ctx, []db.Event{{Kind: db.EventDeath, CPR: "0101901234"}}); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error)
@@ -151,7 +151,7 @@ func TestEventWritersCommitInIDOrder(t *testing.T) {
 		t.Fatalf("second writer did not wait (err %v)", err)
 	case <-time.After(300 * time.Millisecond):
 	}
-	if events, err := db.ListEvents(ctx, conn, db.EventFilter{}); err != nil || len(events) != 0 {
+	if events, err := db.NewStore(conn).ListEvents(ctx, db.EventFilter{}); err != nil || len(events) != 0 {
 		t.Fatalf("reader: %v, %v", events, err)
 	}
 	if err := first.Commit(); err != nil {
@@ -160,7 +160,7 @@ func TestEventWritersCommitInIDOrder(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	events, err := db.ListEvents(ctx, conn, db.EventFilter{})
+	events, err := db.NewStore(conn).ListEvents(ctx, db.EventFilter{})
 	if err != nil || len(events) != 2 || events[0].Kind != db.EventDeath || events[1].ID <= events[0].ID {
 		t.Fatalf("events %+v, %v", events, err)
 	}
