@@ -3,6 +3,8 @@
 //	cprgraph [serve] [-demo]   run the server (the default command)
 //	cprgraph migrate           apply pending migrations and exit
 //	cprgraph seed -persons N   load a synthetic population
+//	cprgraph admin <command>   manage organisations, clients and owner links
+//	cprgraph audit-verify      check the audit log's hash chain
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -25,6 +27,8 @@ import (
 	"cprgraph/auth"
 	"cprgraph/db"
 	"cprgraph/graph"
+	"cprgraph/limits"
+	"cprgraph/logging"
 	"cprgraph/pgcluster"
 	"cprgraph/web"
 )
@@ -40,34 +44,68 @@ type config struct {
 	StatementTimeout time.Duration // STATEMENT_TIMEOUT, default 5s
 	Introspection    bool          // INTROSPECTION, default true
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT, default 15s
+
+	GraphiQL       bool           // GRAPHIQL, default true: serve the IDE at /
+	AllowAnonymous bool           // ALLOW_ANONYMOUS_INTROSPECTION, default true
+	JWT            auth.JWTConfig // JWT_HS256_SECRET, JWT_PUBLIC_KEYS_FILE, JWT_ISSUER, JWT_AUDIENCE
+	MaxQueryDepth  int            // MAX_QUERY_DEPTH, default 12 (0: none)
+	MaxComplexity  int            // MAX_QUERY_COMPLEXITY, default 1000 (0: none)
+	MaxBodyBytes   int64          // MAX_BODY_BYTES, default 1 MiB
+	RateLimitRPS   float64        // RATE_LIMIT_RPS per client, default 50 (0: none)
+	RateLimitBurst int            // RATE_LIMIT_BURST, default 100
 }
 
 func loadConfig() (config, error) {
 	c := config{
-		DatabaseURL:      os.Getenv("DATABASE_URL"),
-		PGDataDir:        envOr("PGDATA_DIR", ".pgdata"),
-		ListenAddr:       envOr("LISTEN_ADDR", "127.0.0.1:8080"),
-		StatementTimeout: 5 * time.Second,
-		Introspection:    true,
-		ShutdownTimeout:  15 * time.Second,
+		DatabaseURL: os.Getenv("DATABASE_URL"),
+		PGDataDir:   envOr("PGDATA_DIR", ".pgdata"),
+		ListenAddr:  envOr("LISTEN_ADDR", "127.0.0.1:8080"),
+		JWT: auth.JWTConfig{
+			HS256Secret: []byte(os.Getenv("JWT_HS256_SECRET")),
+			Issuer:      os.Getenv("JWT_ISSUER"),
+			Audience:    os.Getenv("JWT_AUDIENCE"),
+		},
 	}
-	var err error
-	if v := os.Getenv("STATEMENT_TIMEOUT"); v != "" {
-		if c.StatementTimeout, err = time.ParseDuration(v); err != nil {
-			return c, fmt.Errorf("STATEMENT_TIMEOUT: %w", err)
+	err := errors.Join(
+		envParse("STATEMENT_TIMEOUT", &c.StatementTimeout, 5*time.Second, time.ParseDuration),
+		envParse("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout, 15*time.Second, time.ParseDuration),
+		envParse("INTROSPECTION", &c.Introspection, true, strconv.ParseBool),
+		envParse("GRAPHIQL", &c.GraphiQL, true, strconv.ParseBool),
+		envParse("ALLOW_ANONYMOUS_INTROSPECTION", &c.AllowAnonymous, true, strconv.ParseBool),
+		envParse("MAX_QUERY_DEPTH", &c.MaxQueryDepth, 12, strconv.Atoi),
+		envParse("MAX_QUERY_COMPLEXITY", &c.MaxComplexity, 1000, strconv.Atoi),
+		envParse("MAX_BODY_BYTES", &c.MaxBodyBytes, 1<<20, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }),
+		envParse("RATE_LIMIT_RPS", &c.RateLimitRPS, 50, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }),
+		envParse("RATE_LIMIT_BURST", &c.RateLimitBurst, 100, strconv.Atoi),
+	)
+	if err != nil {
+		return c, err
+	}
+	if file := os.Getenv("JWT_PUBLIC_KEYS_FILE"); file != "" {
+		data, err := os.ReadFile(file)
+		if err == nil {
+			c.JWT.PublicKeys, err = auth.ParsePublicKeys(data)
 		}
-	}
-	if v := os.Getenv("SHUTDOWN_TIMEOUT"); v != "" {
-		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil {
-			return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
-		}
-	}
-	if v := os.Getenv("INTROSPECTION"); v != "" {
-		if c.Introspection, err = strconv.ParseBool(v); err != nil {
-			return c, fmt.Errorf("INTROSPECTION: %w", err)
+		if err != nil {
+			return c, fmt.Errorf("JWT_PUBLIC_KEYS_FILE: %w", err)
 		}
 	}
 	return c, nil
+}
+
+// envParse sets *dst from the environment variable key, or to def when it
+// is unset.
+func envParse[T any](key string, dst *T, def T, parse func(string) (T, error)) error {
+	v := os.Getenv(key)
+	if v == "" {
+		*dst = def
+		return nil
+	}
+	var err error
+	if *dst, err = parse(v); err != nil {
+		return fmt.Errorf("%s: %w", key, err)
+	}
+	return nil
 }
 
 func envOr(key, def string) string {
@@ -78,7 +116,7 @@ func envOr(key, def string) string {
 }
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	logger := slog.New(logging.NewRedactingHandler(slog.NewJSONHandler(os.Stderr, nil)))
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -106,8 +144,22 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 		return conn.Close()
+	case "admin":
+		conn, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return adminCommand(ctx, db.NewStore(conn), args, os.Stdout)
+	case "audit-verify":
+		conn, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return auditVerify(ctx, db.NewStore(conn), os.Stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve or migrate)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, admin or audit-verify)", cmd)
 	}
 }
 
@@ -174,16 +226,25 @@ func serve(ctx context.Context, cfg config, args []string) error {
 	return nil
 }
 
-// newRouter wires every HTTP endpoint of the server.
+// newRouter wires every HTTP endpoint of the server. A GraphQL request
+// passes, in order: the body size limit, authentication (401), the
+// per-client rate limit (429), then GraphQL with its depth and complexity
+// limits, the masking middleware and the audit write.
 func newRouter(cfg config, conn *sqlx.DB) http.Handler {
 	store := db.NewStore(conn)
-	authn := &auth.Authenticator{Store: store}
-	gql := graph.NewHandler(&graph.Resolver{Version: version, Store: store}, graph.Options{
+	authn := auth.New(store, cfg.JWT, cfg.AllowAnonymous)
+	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: version, Store: store}, graph.Options{
 		Introspection: cfg.Introspection,
 		Audit:         graph.StoreAuditor(store),
+		MaxDepth:      cfg.MaxQueryDepth,
+		MaxComplexity: cfg.MaxComplexity,
+		WebsocketInit: authn.WebsocketInit,
 	})
+	if cfg.RateLimitRPS > 0 {
+		gql = limits.NewRateLimiter(cfg.RateLimitRPS, cfg.RateLimitBurst).Middleware(gql)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authn.Middleware(gql))
+	mux.Handle("/graphql", limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -194,6 +255,8 @@ func newRouter(cfg config, conn *sqlx.DB) http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql"}))
+	if cfg.GraphiQL {
+		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql"}))
+	}
 	return mux
 }
