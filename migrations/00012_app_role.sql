@@ -20,6 +20,8 @@ GRANT USAGE ON SCHEMA public TO cprgraph_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO cprgraph_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO cprgraph_app;
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM cprgraph_app;
+-- The server checks the migration state on start but never migrates as this role.
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON goose_db_version FROM cprgraph_app;
 -- Tables and sequences of later migrations (run by the same owner) too.
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO cprgraph_app;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO cprgraph_app;
