@@ -29,7 +29,8 @@ profiles: AUTHORITY, PRIVATE, LANDLORD, ADMIN; scopes default to every operation
 // its result (and a new key, the only time it is shown) to out.
 func adminCommand(ctx context.Context, store *db.Store, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return errors.New(adminUsage)
+		fmt.Fprintln(out, adminUsage)
+		return errors.New("admin: no command given")
 	}
 	cmd, args := args[0], args[1:]
 	fs := flag.NewFlagSet("admin "+cmd, flag.ContinueOnError)
@@ -49,7 +50,8 @@ func adminCommand(ctx context.Context, store *db.Store, args []string, out io.Wr
 	}
 	for _, flagName := range need[cmd] {
 		if fs.Lookup(flagName).Value.String() == "" {
-			return fmt.Errorf("admin %s: -%s is required\n%s", cmd, flagName, adminUsage)
+			fmt.Fprintln(out, adminUsage)
+			return fmt.Errorf("admin %s: -%s is required", cmd, flagName)
 		}
 	}
 
@@ -121,7 +123,8 @@ func adminCommand(ctx context.Context, store *db.Store, args []string, out io.Wr
 	case "list":
 		return listOrganisations(ctx, store, out)
 	}
-	return fmt.Errorf("unknown admin command %q\n%s", cmd, adminUsage)
+	fmt.Fprintln(out, adminUsage)
+	return fmt.Errorf("unknown admin command %q", cmd)
 }
 
 // listOrganisations writes every organisation with its clients and owner
