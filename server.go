@@ -44,68 +44,36 @@ type config struct {
 	StatementTimeout time.Duration // STATEMENT_TIMEOUT, default 5s
 	Introspection    bool          // INTROSPECTION, default true
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT, default 15s
-
-	GraphiQL       bool           // GRAPHIQL, default true: serve the IDE at /
-	AllowAnonymous bool           // ALLOW_ANONYMOUS_INTROSPECTION, default true
-	JWT            auth.JWTConfig // JWT_HS256_SECRET, JWT_PUBLIC_KEYS_FILE, JWT_ISSUER, JWT_AUDIENCE
-	MaxQueryDepth  int            // MAX_QUERY_DEPTH, default 12 (0: none)
-	MaxComplexity  int            // MAX_QUERY_COMPLEXITY, default 1000 (0: none)
-	MaxBodyBytes   int64          // MAX_BODY_BYTES, default 1 MiB
-	RateLimitRPS   float64        // RATE_LIMIT_RPS per client, default 50 (0: none)
-	RateLimitBurst int            // RATE_LIMIT_BURST, default 100
+	accessConfig                   // authentication and limits: see access_config.go
 }
 
 func loadConfig() (config, error) {
 	c := config{
-		DatabaseURL: os.Getenv("DATABASE_URL"),
-		PGDataDir:   envOr("PGDATA_DIR", ".pgdata"),
-		ListenAddr:  envOr("LISTEN_ADDR", "127.0.0.1:8080"),
-		JWT: auth.JWTConfig{
-			HS256Secret: []byte(os.Getenv("JWT_HS256_SECRET")),
-			Issuer:      os.Getenv("JWT_ISSUER"),
-			Audience:    os.Getenv("JWT_AUDIENCE"),
-		},
-	}
-	err := errors.Join(
-		envParse("STATEMENT_TIMEOUT", &c.StatementTimeout, 5*time.Second, time.ParseDuration),
-		envParse("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout, 15*time.Second, time.ParseDuration),
-		envParse("INTROSPECTION", &c.Introspection, true, strconv.ParseBool),
-		envParse("GRAPHIQL", &c.GraphiQL, true, strconv.ParseBool),
-		envParse("ALLOW_ANONYMOUS_INTROSPECTION", &c.AllowAnonymous, true, strconv.ParseBool),
-		envParse("MAX_QUERY_DEPTH", &c.MaxQueryDepth, 12, strconv.Atoi),
-		envParse("MAX_QUERY_COMPLEXITY", &c.MaxComplexity, 1000, strconv.Atoi),
-		envParse("MAX_BODY_BYTES", &c.MaxBodyBytes, 1<<20, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }),
-		envParse("RATE_LIMIT_RPS", &c.RateLimitRPS, 50, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }),
-		envParse("RATE_LIMIT_BURST", &c.RateLimitBurst, 100, strconv.Atoi),
-	)
-	if err != nil {
-		return c, err
-	}
-	if file := os.Getenv("JWT_PUBLIC_KEYS_FILE"); file != "" {
-		data, err := os.ReadFile(file)
-		if err == nil {
-			c.JWT.PublicKeys, err = auth.ParsePublicKeys(data)
-		}
-		if err != nil {
-			return c, fmt.Errorf("JWT_PUBLIC_KEYS_FILE: %w", err)
-		}
-	}
-	return c, nil
-}
-
-// envParse sets *dst from the environment variable key, or to def when it
-// is unset.
-func envParse[T any](key string, dst *T, def T, parse func(string) (T, error)) error {
-	v := os.Getenv(key)
-	if v == "" {
-		*dst = def
-		return nil
+		DatabaseURL:      os.Getenv("DATABASE_URL"),
+		PGDataDir:        envOr("PGDATA_DIR", ".pgdata"),
+		ListenAddr:       envOr("LISTEN_ADDR", "127.0.0.1:8080"),
+		StatementTimeout: 5 * time.Second,
+		Introspection:    true,
+		ShutdownTimeout:  15 * time.Second,
 	}
 	var err error
-	if *dst, err = parse(v); err != nil {
-		return fmt.Errorf("%s: %w", key, err)
+	if v := os.Getenv("STATEMENT_TIMEOUT"); v != "" {
+		if c.StatementTimeout, err = time.ParseDuration(v); err != nil {
+			return c, fmt.Errorf("STATEMENT_TIMEOUT: %w", err)
+		}
 	}
-	return nil
+	if v := os.Getenv("SHUTDOWN_TIMEOUT"); v != "" {
+		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil {
+			return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
+		}
+	}
+	if v := os.Getenv("INTROSPECTION"); v != "" {
+		if c.Introspection, err = strconv.ParseBool(v); err != nil {
+			return c, fmt.Errorf("INTROSPECTION: %w", err)
+		}
+	}
+	c.accessConfig, err = loadAccessConfig()
+	return c, err
 }
 
 func envOr(key, def string) string {
