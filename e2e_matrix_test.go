@@ -142,7 +142,7 @@ func clientsLackingOneScope(t *testing.T, env *testEnv) map[access.Operation]map
 		for _, scope := range all {
 			op := access.Operation(scope)
 			rest := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == scope })
-			_, key, err := env.Store.CreateClient(ctx, org.ID, "without "+scope, string(profile), append([]string{}, rest...))
+			_, key, err := env.Store.CreateClient(ctx, org.ID, "without "+scope, string(profile), rest)
 			if err != nil {
 				t.Fatal(err)
 			}

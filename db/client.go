@@ -96,6 +96,9 @@ func (s *Store) CreateClient(ctx context.Context, organisationID int64, name, pr
 	const query = `INSERT INTO api_client (organisation_id, name, profile, scopes, key_hash, key_prefix)
 		VALUES ($1, $2, $3, $4, $5, $6)
 		RETURNING ` + clientColumns
+	if scopes == nil {
+		scopes = []string{} // a client may hold no scope; NULL is not allowed
+	}
 	var c Client
 	err = sqlx.GetContext(ctx, s.q, &c, query, organisationID, name, profile, pq.StringArray(scopes), HashAPIKey(key), key[:12])
 	return c, key, constraint(err, "client")
