@@ -27,8 +27,22 @@ var demoClients = []demoClient{
 
 // setupDemo creates (or re-keys) the demo clients and prints their keys.
 func setupDemo(ctx context.Context, conn *sqlx.DB) error {
+	keys, err := createDemoClients(ctx, db.NewStore(conn))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(os.Stdout, "Demo API keys (send as `Authorization: Bearer <key>`; new keys on every start):")
+	for i, d := range demoClients {
+		fmt.Fprintf(os.Stdout, "  %-10s %-22s %s\n", d.profile, d.organisation, keys[i])
+	}
+	return nil
+}
+
+// createDemoClients creates (or re-keys) the demo clients and returns their
+// keys in the order of demoClients.
+func createDemoClients(ctx context.Context, store *db.Store) ([]string, error) {
 	keys := make([]string, len(demoClients))
-	err := db.NewStore(conn).InTx(ctx, func(tx *db.Store) error {
+	err := store.InTx(ctx, func(tx *db.Store) error {
 		for i, d := range demoClients {
 			org, err := tx.UpsertOrganisation(ctx, d.organisation, nil)
 			if err != nil {
@@ -47,12 +61,5 @@ func setupDemo(ctx context.Context, conn *sqlx.DB) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(os.Stdout, "Demo API keys (send as `Authorization: Bearer <key>`; new keys on every start):")
-	for i, d := range demoClients {
-		fmt.Fprintf(os.Stdout, "  %-10s %-22s %s\n", d.profile, d.organisation, keys[i])
-	}
-	return nil
+	return keys, err
 }

@@ -3,6 +3,8 @@
 //	cprgraph [serve] [-demo]   run the server (the default command)
 //	cprgraph migrate           apply pending migrations and exit
 //	cprgraph import FILE...    import seed-004 datatype files (JSON Lines or CSV)
+//	cprgraph admin <command>   manage organisations, clients and owner links
+//	cprgraph audit-verify      check the audit log's hash chain
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -27,6 +29,8 @@ import (
 	"cprgraph/export"
 	"cprgraph/graph"
 	"cprgraph/ingest"
+	"cprgraph/limits"
+	"cprgraph/logging"
 	"cprgraph/pgcluster"
 	"cprgraph/web"
 )
@@ -42,6 +46,7 @@ type config struct {
 	StatementTimeout time.Duration // STATEMENT_TIMEOUT, default 5s
 	Introspection    bool          // INTROSPECTION, default true
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT, default 15s
+	accessConfig                   // authentication and limits: see access_config.go
 }
 
 func loadConfig() (config, error) {
@@ -69,7 +74,8 @@ func loadConfig() (config, error) {
 			return c, fmt.Errorf("INTROSPECTION: %w", err)
 		}
 	}
-	return c, nil
+	c.accessConfig, err = loadAccessConfig()
+	return c, err
 }
 
 func envOr(key, def string) string {
@@ -80,7 +86,7 @@ func envOr(key, def string) string {
 }
 
 func main() {
-	logger := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	logger := slog.New(logging.NewRedactingHandler(slog.NewJSONHandler(os.Stderr, nil)))
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -110,8 +116,22 @@ func run(ctx context.Context, args []string) error {
 		return conn.Close()
 	case "import":
 		return importFiles(ctx, cfg, args)
+	case "admin":
+		conn, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return adminCommand(ctx, db.NewStore(conn), args, os.Stdout)
+	case "audit-verify":
+		conn, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return auditVerify(ctx, db.NewStore(conn), os.Stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate or import)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, import, admin or audit-verify)", cmd)
 	}
 }
 
@@ -193,16 +213,25 @@ func serve(ctx context.Context, cfg config, args []string) error {
 	return nil
 }
 
-// newRouter wires every HTTP endpoint of the server.
+// newRouter wires every HTTP endpoint of the server. A GraphQL request
+// passes, in order: the body size limit, authentication (401), the
+// per-client rate limit (429), then GraphQL with its depth and complexity
+// limits, the masking middleware and the audit write.
 func newRouter(cfg config, conn *sqlx.DB) http.Handler {
 	store := db.NewStore(conn)
-	authn := &auth.Authenticator{Store: store}
-	gql := graph.NewHandler(&graph.Resolver{Version: version, Store: store}, graph.Options{
+	authn := auth.New(store, cfg.JWT, cfg.AllowAnonymous)
+	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: version, Store: store}, graph.Options{
 		Introspection: cfg.Introspection,
 		Audit:         graph.StoreAuditor(store),
+		MaxDepth:      cfg.MaxQueryDepth,
+		MaxComplexity: cfg.MaxComplexity,
+		WebsocketInit: authn.WebsocketInit,
 	})
+	if cfg.RateLimitRPS > 0 {
+		gql = limits.NewRateLimiter(cfg.RateLimitRPS, cfg.RateLimitBurst).Middleware(gql)
+	}
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", authn.Middleware(gql))
+	mux.Handle("/graphql", limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql)))
 	mux.Handle("GET /export/residents.csv", authn.Middleware(export.Residents(gql, export.CSV)))
 	mux.Handle("GET /export/residents.xlsx", authn.Middleware(export.Residents(gql, export.XLSX)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
@@ -215,6 +244,8 @@ func newRouter(cfg config, conn *sqlx.DB) http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql"}))
+	if cfg.GraphiQL {
+		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql"}))
+	}
 	return mux
 }

@@ -22,18 +22,28 @@ import (
 type testEnv struct {
 	URL   string
 	Conn  *sqlx.DB
+	DBURL string // the test database, as superuser
 	Store *db.Store
 	Keys  map[access.Profile]string
 }
 
 func newTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	conn := dbtest.New(t)
+	return newTestEnvWith(t, nil)
+}
+
+// newTestEnvWith is newTestEnv with the configuration changed by adjust.
+func newTestEnvWith(t *testing.T, adjust func(*config)) *testEnv {
+	t.Helper()
+	conn, dbURL := dbtest.NewWithURL(t)
 	cfg, err := loadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := &testEnv{Conn: conn, Store: db.NewStore(conn), Keys: map[access.Profile]string{}}
+	if adjust != nil {
+		adjust(&cfg)
+	}
+	env := &testEnv{Conn: conn, DBURL: dbURL, Store: db.NewStore(conn), Keys: map[access.Profile]string{}}
 	ctx := context.Background()
 	for _, p := range access.Profiles {
 		org, err := env.Store.UpsertOrganisation(ctx, "Test "+string(p), nil)

@@ -70,9 +70,33 @@ func DefaultScopes(p Profile) []string {
 	return out
 }
 
-// ReadsPersonData reports whether op returns person data and so is audited.
-func (op Operation) ReadsPersonData() bool {
-	return op != OpAdmin && op != OpAudit
+// Audited reports whether a call of op is written to the audit log: every
+// operation that returns person data, and reading the audit log itself (it
+// tells who was looked up). Only the management of clients is not.
+func (op Operation) Audited() bool {
+	return op != OpAdmin
+}
+
+// GrantScopes returns the scopes a new client of profile p gets: scopes, or
+// every operation of the profile when scopes is empty. An unknown profile, or
+// a scope the profile may not hold, is BAD_USER_INPUT.
+func GrantScopes(p Profile, scopes []string) ([]string, error) {
+	if !p.Valid() {
+		return nil, apperr.Errorf(apperr.BadUserInput, "unknown profile %q (want one of %v)", p, Profiles)
+	}
+	if len(scopes) == 0 {
+		return DefaultScopes(p), nil
+	}
+	var out []string
+	for _, s := range scopes {
+		if !slices.Contains(allowed[p], Operation(s)) {
+			return nil, apperr.Errorf(apperr.BadUserInput, "the %s profile may not hold scope %q (allowed: %v)", p, s, DefaultScopes(p))
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
 }
 
 // Principal is the authenticated caller of a request.
@@ -82,6 +106,10 @@ type Principal struct {
 	OrganisationID int64
 	Profile        Profile
 	Scopes         []string
+	// OwnerNumbers are the owner CVR and CPR numbers a LANDLORD principal
+	// may run the landlord lookup for: its organisation's owner links, or
+	// the owners claim of its JWT.
+	OwnerNumbers []string
 	// Purpose is the caller's stated purpose of the request (audited).
 	Purpose string
 }
@@ -90,6 +118,12 @@ type Principal struct {
 // it holds the scope.
 func (p *Principal) May(op Operation) bool {
 	return p != nil && slices.Contains(allowed[p.Profile], op) && slices.Contains(p.Scopes, string(op))
+}
+
+// RepresentsOwner reports whether the principal may act for the owner with
+// this CVR or CPR number in the landlord lookup.
+func (p *Principal) RepresentsOwner(number string) bool {
+	return p != nil && slices.Contains(p.OwnerNumbers, number)
 }
 
 type principalKey struct{}
@@ -107,8 +141,8 @@ func FromContext(ctx context.Context) *Principal {
 
 // Authorize is the gate every operation passes before it reads: it returns
 // the principal, or UNAUTHENTICATED without one and FORBIDDEN when the
-// principal may not call op. An authorized read of person data is noted in
-// the request's audit record.
+// principal may not call op. An authorized call of an audited operation is
+// noted in the request's audit record.
 func Authorize(ctx context.Context, op Operation) (*Principal, error) {
 	p := FromContext(ctx)
 	if p == nil {
@@ -117,7 +151,7 @@ func Authorize(ctx context.Context, op Operation) (*Principal, error) {
 	if !p.May(op) {
 		return nil, apperr.Errorf(apperr.Forbidden, "the %s profile of this client may not use the %s operation", p.Profile, op)
 	}
-	if op.ReadsPersonData() {
+	if op.Audited() {
 		RecordFrom(ctx).addOperation(op)
 	}
 	return p, nil

@@ -4,8 +4,10 @@
 package apperr
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Code is a stable, machine-readable error code.
@@ -18,6 +20,8 @@ const (
 	BadUserInput    Code = "BAD_USER_INPUT"
 	NotFound        Code = "NOT_FOUND"
 	RateLimited     Code = "RATE_LIMITED"
+	TooComplex      Code = "QUERY_TOO_COMPLEX" // depth or complexity limit
+	TooLarge        Code = "PAYLOAD_TOO_LARGE" // request body size limit
 	Conflict        Code = "CONFLICT"
 	Internal        Code = "INTERNAL"
 
@@ -59,4 +63,14 @@ func MessageOf(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// WriteHTTP writes err as a GraphQL-shaped response with the given HTTP
+// status, for refusals made before GraphQL runs (authentication, limits).
+func WriteHTTP(w http.ResponseWriter, status int, err *Error) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{
+		"errors": []map[string]any{{"message": err.Message, "extensions": map[string]any{"code": err.Code}}},
+	})
 }

@@ -1,28 +1,53 @@
-// Package auth authenticates HTTP requests: it turns an API key into an
-// access.Principal in the request context and nothing more — the access
-// package decides what the principal may do.
+// Package auth authenticates HTTP requests: it turns an API key or a bearer
+// JWT into an access.Principal in the request context and nothing more — the
+// access package decides what the principal may do.
 package auth
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strings"
+
+	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"cprgraph/access"
 	"cprgraph/apperr"
 	"cprgraph/db"
 )
 
+// apiKeyPrefix starts every API key (db.NewAPIKey); any other bearer
+// credential is taken for a JWT.
+const apiKeyPrefix = "cpr_"
+
 // Authenticator resolves the credentials of a request.
 type Authenticator struct {
-	Store *db.Store
+	store *db.Store
+	jwt   *jwtVerifier // nil: JWTs are not accepted
+	// allowAnonymous lets a request without credentials through when its
+	// document only asks for public root fields (see publicRequest).
+	allowAnonymous bool
 }
 
-// Middleware authenticates the request and puts its principal (nil for an
-// anonymous request) and a fresh access.Record into the context. Wrong
-// credentials get 401 with a GraphQL-shaped error.
+// New returns an Authenticator looking API keys up in store and checking
+// JWTs against jwtConfig (none accepted when it has no key). With
+// allowAnonymousIntrospection, a request without credentials that only
+// selects __typename, __schema, __type or version is let through.
+func New(store *db.Store, jwtConfig JWTConfig, allowAnonymousIntrospection bool) *Authenticator {
+	a := &Authenticator{store: store, allowAnonymous: allowAnonymousIntrospection}
+	if jwtConfig.Enabled() {
+		a.jwt = newJWTVerifier(jwtConfig)
+	}
+	return a
+}
+
+// Middleware authenticates the request and puts its principal and a fresh
+// access.Record into the context. Wrong credentials get 401 with a
+// GraphQL-shaped UNAUTHENTICATED error, and so does a request without
+// credentials unless it only asks for public fields or opens a websocket
+// (which authenticates in its init message, see WebsocketInit).
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requestID := r.Header.Get("X-Request-Id")
@@ -32,46 +57,118 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", requestID)
 		ctx, _ := access.WithRecord(r.Context(), requestID)
 
-		if key := apiKey(r); key != "" {
-			client, err := a.Store.ClientByKey(ctx, key)
+		switch cred := credential(r); {
+		case cred != "":
+			p, err := a.authenticate(ctx, cred)
 			if err != nil {
-				if apperr.CodeOf(err) == apperr.NotFound {
-					writeError(w, http.StatusUnauthorized, apperr.Errorf(apperr.Unauthenticated, "unknown or revoked API key"))
-				} else {
-					writeError(w, http.StatusServiceUnavailable, apperr.Errorf(apperr.Internal, "authentication unavailable"))
-				}
+				writeAuthError(w, r, err)
 				return
 			}
-			ctx = access.NewContext(ctx, &access.Principal{
-				ClientID:       client.ID,
-				ClientName:     client.Name,
-				OrganisationID: client.OrganisationID,
-				Profile:        access.Profile(client.Profile),
-				Scopes:         client.Scopes,
-				Purpose:        purpose(r),
-			})
+			p.Purpose = purpose(r.Header.Get("X-Purpose"))
+			ctx = access.NewContext(ctx, p)
+		case isWebsocket(r) || r.Method == http.MethodOptions:
+		case !a.allowAnonymous || !publicRequest(r):
+			w.Header().Set("WWW-Authenticate", `Bearer realm="cprgraph"`)
+			apperr.WriteHTTP(w, http.StatusUnauthorized, apperr.Errorf(apperr.Unauthenticated,
+				"authentication required: send an API key as `Authorization: Bearer <key>` or `X-API-Key`, or a bearer JWT"))
+			return
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
-// apiKey returns the key of `Authorization: Bearer <key>` or `X-API-Key`.
-func apiKey(r *http.Request) string {
-	if k := r.Header.Get("X-API-Key"); k != "" {
-		return k
+// WebsocketInit authenticates a websocket whose upgrade request carried no
+// credentials from its connection_init payload ("Authorization": "Bearer
+// <key or JWT>", or "X-API-Key"). A connection without any stays anonymous,
+// and every operation on it is refused by access.Authorize.
+func (a *Authenticator) WebsocketInit(ctx context.Context, payload transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+	if access.FromContext(ctx) != nil {
+		return ctx, nil, nil
 	}
-	if k, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
-		return strings.TrimSpace(k)
+	cred := payload.GetString("X-API-Key")
+	if cred == "" {
+		cred = bearer(payload.Authorization())
 	}
-	return ""
+	if cred == "" {
+		return ctx, nil, nil
+	}
+	p, err := a.authenticate(ctx, cred)
+	if err != nil {
+		return ctx, nil, err
+	}
+	p.Purpose = purpose(payload.GetString("X-Purpose"))
+	return access.NewContext(ctx, p), nil, nil
 }
 
-// purpose is the caller's stated purpose (X-Purpose), cut to the audit
-// log's column size.
-func purpose(r *http.Request) string {
-	p := r.Header.Get("X-Purpose")
+// authenticate returns the principal of an API key or a JWT:
+// UNAUTHENTICATED for a wrong one, INTERNAL when the database fails.
+func (a *Authenticator) authenticate(ctx context.Context, cred string) (*access.Principal, error) {
+	if strings.HasPrefix(cred, apiKeyPrefix) || a.jwt == nil {
+		return a.apiKeyPrincipal(ctx, cred)
+	}
+	p, claims, err := a.jwt.principal(cred)
+	if err != nil {
+		return nil, err
+	}
+	if p.Profile == access.Landlord {
+		if claims.Owners != nil {
+			p.OwnerNumbers = claims.Owners
+		} else if p.OwnerNumbers, err = a.store.OwnerNumbers(ctx, p.OrganisationID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func (a *Authenticator) apiKeyPrincipal(ctx context.Context, key string) (*access.Principal, error) {
+	client, err := a.store.ClientByKey(ctx, key)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return nil, apperr.Errorf(apperr.Unauthenticated, "unknown or revoked API key")
+	}
+	if err != nil {
+		return nil, err
+	}
+	p := &access.Principal{
+		ClientID:       client.ID,
+		ClientName:     client.Name,
+		OrganisationID: client.OrganisationID,
+		Profile:        access.Profile(client.Profile),
+		Scopes:         client.Scopes,
+	}
+	if p.Profile == access.Landlord {
+		if p.OwnerNumbers, err = a.store.OwnerNumbers(ctx, p.OrganisationID); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// credential returns the credential of `X-API-Key` or `Authorization: Bearer`.
+func credential(r *http.Request) string {
+	if k := r.Header.Get("X-API-Key"); k != "" {
+		return strings.TrimSpace(k)
+	}
+	return bearer(r.Header.Get("Authorization"))
+}
+
+func bearer(header string) string {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(header), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
+}
+
+func isWebsocket(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+}
+
+// purpose is the caller's stated purpose, cut to the audit log's column
+// size.
+func purpose(p string) string {
+	p = strings.TrimSpace(p)
 	if len(p) > 200 {
-		p = p[:200]
+		p = strings.ToValidUTF8(p[:200], "")
 	}
 	return p
 }
@@ -82,11 +179,14 @@ func newRequestID() string {
 	return hex.EncodeToString(b)
 }
 
-// writeError writes a GraphQL-over-HTTP error response.
-func writeError(w http.ResponseWriter, status int, err *apperr.Error) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": err.Message, "extensions": map[string]any{"code": err.Code}}},
-	})
+// writeAuthError answers a failed authentication: 401 for wrong
+// credentials, 503 (logged) when they could not be checked.
+func writeAuthError(w http.ResponseWriter, r *http.Request, err error) {
+	if apperr.CodeOf(err) == apperr.Unauthenticated {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="cprgraph", error="invalid_token"`)
+		apperr.WriteHTTP(w, http.StatusUnauthorized, &apperr.Error{Code: apperr.Unauthenticated, Message: apperr.MessageOf(err)})
+		return
+	}
+	slog.ErrorContext(r.Context(), "authentication failed", "err", err, "request_id", w.Header().Get("X-Request-Id"))
+	apperr.WriteHTTP(w, http.StatusServiceUnavailable, apperr.Errorf(apperr.Internal, "authentication unavailable"))
 }

@@ -19,22 +19,30 @@ type AuditEntry struct {
 	At             time.Time      `db:"at"`
 	RequestID      string         `db:"request_id"`
 	ClientID       int64          `db:"client_id"`
+	ClientName     string         `db:"client_name"`
 	OrganisationID int64          `db:"organisation_id"`
 	Operations     pq.StringArray `db:"operations"`
 	Purpose        string         `db:"purpose"`
 	CPRs           pq.StringArray `db:"cprs"`
 	PrevHash       []byte         `db:"prev_hash"`
 	Hash           []byte         `db:"hash"`
+
+	// OrganisationName is read by ListAudit; it is not part of the row.
+	OrganisationName *string `db:"organisation_name"`
 }
 
 // contentHash is the entry's hash: SHA-256 over the previous hash and the
-// entry's fields in a fixed text form.
+// entry's fields in a fixed text form. The client name comes last and only
+// when set, so rows written before it was recorded keep their hash.
 func (e AuditEntry) contentHash() []byte {
 	h := sha256.New()
 	h.Write(e.PrevHash)
 	fmt.Fprintf(h, "\n%s\n%s\n%d\n%d\n%s\n%s\n%s",
 		e.At.UTC().Format(time.RFC3339Nano), e.RequestID, e.ClientID, e.OrganisationID,
 		strings.Join(e.Operations, ","), e.Purpose, strings.Join(e.CPRs, ","))
+	if e.ClientName != "" {
+		fmt.Fprintf(h, "\n%s", e.ClientName)
+	}
 	return h.Sum(nil)
 }
 
@@ -54,9 +62,9 @@ func (s *Store) AppendAudit(ctx context.Context, e AuditEntry) error {
 			return err
 		}
 		e.Hash = e.contentHash()
-		const insert = `INSERT INTO audit_log (at, request_id, client_id, organisation_id, operations, purpose, cprs, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`
-		_, err := tx.q.ExecContext(ctx, insert, e.At, e.RequestID, e.ClientID, e.OrganisationID,
+		const insert = `INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+		_, err := tx.q.ExecContext(ctx, insert, e.At, e.RequestID, e.ClientID, e.ClientName, e.OrganisationID,
 			e.Operations, e.Purpose, e.CPRs, e.PrevHash, e.Hash)
 		return err
 	})
@@ -65,8 +73,7 @@ func (s *Store) AppendAudit(ctx context.Context, e AuditEntry) error {
 // VerifyAudit walks the whole audit log in order and returns the id of the
 // first row whose hash or chain link is wrong, or 0 when the chain holds.
 func (s *Store) VerifyAudit(ctx context.Context) (badID int64, checked int, err error) {
-	const query = `SELECT id, at, request_id, client_id, organisation_id, operations, purpose, cprs, prev_hash, hash
-		FROM audit_log ORDER BY id`
+	const query = `SELECT ` + auditColumns + ` FROM audit_log ORDER BY id`
 	rows, err := s.q.QueryxContext(ctx, query)
 	if err != nil {
 		return 0, 0, err
@@ -87,7 +94,11 @@ func (s *Store) VerifyAudit(ctx context.Context) (badID int64, checked int, err 
 	return 0, checked, rows.Err()
 }
 
-// AuditFilter selects audit rows: by CPR number returned, by client, or all.
+// auditColumns are the columns of an audit row.
+const auditColumns = `id, at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash`
+
+// AuditFilter selects audit rows: by CPR number returned, by client, or all;
+// rows after AfterID, at most Limit.
 type AuditFilter struct {
 	CPR      string
 	ClientID int64
@@ -95,14 +106,16 @@ type AuditFilter struct {
 	Limit    int
 }
 
-// ListAudit returns audit rows matching f, oldest first.
+// ListAudit returns audit rows matching f, oldest first, with the name of
+// the organisation.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
-	const query = `SELECT id, at, request_id, client_id, organisation_id, operations, purpose, cprs, prev_hash, hash
-		FROM audit_log
-		WHERE ($1 = '' OR cprs @> ARRAY[$1]::text[])
-		  AND ($2 = 0 OR client_id = $2)
-		  AND id > $3
-		ORDER BY id LIMIT $4`
+	const query = `SELECT a.id, a.at, a.request_id, a.client_id, a.client_name, a.organisation_id, a.operations,
+			a.purpose, a.cprs, a.prev_hash, a.hash, o.name AS organisation_name
+		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id
+		WHERE ($1 = '' OR a.cprs @> ARRAY[$1]::text[])
+		  AND ($2 = 0 OR a.client_id = $2)
+		  AND a.id > $3
+		ORDER BY a.id LIMIT $4`
 	var out []AuditEntry
 	err := sqlx.SelectContext(ctx, s.q, &out, query, f.CPR, f.ClientID, f.AfterID, f.Limit)
 	return out, err

@@ -33,19 +33,61 @@ type Client struct {
 	RevokedAt      *time.Time     `db:"revoked_at"`
 }
 
+// organisationColumns are the columns Organisation is scanned from.
+const organisationColumns = `id, name, cvr, created_at`
+
+// clientColumns are the columns Client is scanned from.
+const clientColumns = `id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at`
+
 // UpsertOrganisation creates the organisation with the given name, or returns
 // the existing one.
 func (s *Store) UpsertOrganisation(ctx context.Context, name string, cvr *string) (Organisation, error) {
 	const query = `INSERT INTO organisation (name, cvr) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET cvr = COALESCE(EXCLUDED.cvr, organisation.cvr)
-		RETURNING id, name, cvr, created_at`
+		RETURNING ` + organisationColumns
 	var o Organisation
 	err := sqlx.GetContext(ctx, s.q, &o, query, name, cvr)
-	return o, err
+	return o, constraint(err, "organisation")
+}
+
+// CreateOrganisation creates an organisation: CONFLICT when the name is
+// taken, BAD_USER_INPUT for a CVR number that is not 8 digits.
+func (s *Store) CreateOrganisation(ctx context.Context, name string, cvr *string) (Organisation, error) {
+	const query = `INSERT INTO organisation (name, cvr) VALUES ($1, $2) RETURNING ` + organisationColumns
+	var o Organisation
+	err := sqlx.GetContext(ctx, s.q, &o, query, name, cvr)
+	return o, constraint(err, "organisation")
+}
+
+// OrganisationByID returns the organisation, or NOT_FOUND.
+func (s *Store) OrganisationByID(ctx context.Context, id int64) (Organisation, error) {
+	const query = `SELECT ` + organisationColumns + ` FROM organisation WHERE id = $1`
+	var o Organisation
+	err := sqlx.GetContext(ctx, s.q, &o, query, id)
+	return o, notFound(err, "organisation")
+}
+
+// OrganisationByName returns the organisation, or NOT_FOUND.
+func (s *Store) OrganisationByName(ctx context.Context, name string) (Organisation, error) {
+	const query = `SELECT ` + organisationColumns + ` FROM organisation WHERE name = $1`
+	var o Organisation
+	err := sqlx.GetContext(ctx, s.q, &o, query, name)
+	return o, notFound(err, "organisation")
+}
+
+// Organisations returns every organisation by name.
+func (s *Store) Organisations(ctx context.Context) ([]Organisation, error) {
+	const query = `SELECT ` + organisationColumns + ` FROM organisation ORDER BY name`
+	var out []Organisation
+	err := sqlx.SelectContext(ctx, s.q, &out, query)
+	return out, err
 }
 
 // CreateClient creates an API client and returns it with its new key. The
-// key is shown only here: the database keeps its SHA-256 hash.
+// key is shown only here: the database keeps its SHA-256 hash. The caller
+// checks profile and scopes with access.GrantScopes. CONFLICT when the
+// organisation has a client of that name, NOT_FOUND for an unknown
+// organisation.
 func (s *Store) CreateClient(ctx context.Context, organisationID int64, name, profile string, scopes []string) (Client, string, error) {
 	key, err := NewAPIKey()
 	if err != nil {
@@ -53,14 +95,18 @@ func (s *Store) CreateClient(ctx context.Context, organisationID int64, name, pr
 	}
 	const query = `INSERT INTO api_client (organisation_id, name, profile, scopes, key_hash, key_prefix)
 		VALUES ($1, $2, $3, $4, $5, $6)
-		RETURNING id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at`
+		RETURNING ` + clientColumns
+	if scopes == nil {
+		scopes = []string{} // a client may hold no scope; NULL is not allowed
+	}
 	var c Client
 	err = sqlx.GetContext(ctx, s.q, &c, query, organisationID, name, profile, pq.StringArray(scopes), HashAPIKey(key), key[:12])
-	return c, key, err
+	return c, key, constraint(err, "client")
 }
 
-// RotateClientKey gives the client a new key, invalidating the old one, and
-// returns the new key.
+// RotateClientKey gives the client a new key, invalidating the old one (and
+// lifting a revocation), and returns the new key; NOT_FOUND for an unknown
+// client.
 func (s *Store) RotateClientKey(ctx context.Context, clientID int64) (string, error) {
 	key, err := NewAPIKey()
 	if err != nil {
@@ -77,23 +123,81 @@ func (s *Store) RotateClientKey(ctx context.Context, clientID int64) (string, er
 	return key, nil
 }
 
+// RevokeClient revokes the client's key from now on and returns the client;
+// revoking a revoked client keeps its first revocation time. NOT_FOUND for
+// an unknown client.
+func (s *Store) RevokeClient(ctx context.Context, clientID int64) (Client, error) {
+	const query = `UPDATE api_client SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1
+		RETURNING ` + clientColumns
+	var c Client
+	err := sqlx.GetContext(ctx, s.q, &c, query, clientID)
+	return c, notFound(err, "client")
+}
+
+// ClientByID returns the client, or NOT_FOUND.
+func (s *Store) ClientByID(ctx context.Context, id int64) (Client, error) {
+	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE id = $1`
+	var c Client
+	err := sqlx.GetContext(ctx, s.q, &c, query, id)
+	return c, notFound(err, "client")
+}
+
 // ClientByName returns the organisation's client with the given name.
 func (s *Store) ClientByName(ctx context.Context, organisationID int64, name string) (Client, error) {
-	const query = `SELECT id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at
-		FROM api_client WHERE organisation_id = $1 AND name = $2`
+	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE organisation_id = $1 AND name = $2`
 	var c Client
 	err := sqlx.GetContext(ctx, s.q, &c, query, organisationID, name)
 	return c, notFound(err, "client")
 }
 
+// Clients returns the organisation's clients by name, revoked ones included.
+func (s *Store) Clients(ctx context.Context, organisationID int64) ([]Client, error) {
+	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE organisation_id = $1 ORDER BY name`
+	var out []Client
+	err := sqlx.SelectContext(ctx, s.q, &out, query, organisationID)
+	return out, err
+}
+
 // ClientByKey returns the active client holding key; a revoked or unknown
 // key gives NOT_FOUND.
 func (s *Store) ClientByKey(ctx context.Context, key string) (Client, error) {
-	const query = `SELECT id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at
-		FROM api_client WHERE key_hash = $1 AND revoked_at IS NULL`
+	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE key_hash = $1 AND revoked_at IS NULL`
 	var c Client
 	err := sqlx.GetContext(ctx, s.q, &c, query, HashAPIKey(key))
 	return c, notFound(err, "client")
+}
+
+// AddOwnerLink lets the organisation run landlord lookups for the owner
+// with this CVR (8 digits) or CPR (10 digits) number. Adding an existing link
+// changes nothing. BAD_USER_INPUT for a malformed number, NOT_FOUND for an
+// unknown organisation.
+func (s *Store) AddOwnerLink(ctx context.Context, organisationID int64, ownerNumber string) error {
+	const query = `INSERT INTO owner_link (organisation_id, owner_number) VALUES ($1, $2)
+		ON CONFLICT DO NOTHING`
+	_, err := s.q.ExecContext(ctx, query, organisationID, ownerNumber)
+	return constraint(err, "owner number")
+}
+
+// RemoveOwnerLink removes the link; NOT_FOUND when there is none.
+func (s *Store) RemoveOwnerLink(ctx context.Context, organisationID int64, ownerNumber string) error {
+	const query = `DELETE FROM owner_link WHERE organisation_id = $1 AND owner_number = $2`
+	res, err := s.q.ExecContext(ctx, query, organisationID, ownerNumber)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errNotFound("owner link")
+	}
+	return nil
+}
+
+// OwnerNumbers returns the owner CVR and CPR numbers linked to the
+// organisation, sorted.
+func (s *Store) OwnerNumbers(ctx context.Context, organisationID int64) ([]string, error) {
+	const query = `SELECT owner_number FROM owner_link WHERE organisation_id = $1 ORDER BY owner_number`
+	var out []string
+	err := sqlx.SelectContext(ctx, s.q, &out, query, organisationID)
+	return out, err
 }
 
 // NewAPIKey returns a new random API key.

@@ -4,6 +4,8 @@ import (
 	"database/sql"
 	"errors"
 
+	"github.com/lib/pq"
+
 	"cprgraph/apperr"
 )
 
@@ -18,4 +20,24 @@ func notFound(err error, what string) error {
 
 func errNotFound(what string) error {
 	return apperr.Errorf(apperr.NotFound, "%s not found", what)
+}
+
+// constraint translates a write's constraint violation into the error
+// vocabulary: a unique violation is CONFLICT ("<what> already exists"), a
+// check violation BAD_USER_INPUT, a missing referenced row NOT_FOUND. Other
+// errors pass through. The messages never echo the values written.
+func constraint(err error, what string) error {
+	var pqErr *pq.Error
+	if !errors.As(err, &pqErr) {
+		return err
+	}
+	switch pqErr.Code.Name() {
+	case "unique_violation":
+		return apperr.Errorf(apperr.Conflict, "%s already exists", what)
+	case "check_violation":
+		return apperr.Errorf(apperr.BadUserInput, "invalid %s (%s)", what, pqErr.Constraint)
+	case "foreign_key_violation":
+		return apperr.Errorf(apperr.NotFound, "%s refers to a row that does not exist", what)
+	}
+	return err
 }

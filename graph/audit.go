@@ -2,10 +2,15 @@ package graph
 
 import (
 	"context"
+	"encoding/base64"
+	"strconv"
+	"strings"
 	"time"
 
 	"cprgraph/access"
+	"cprgraph/apperr"
 	"cprgraph/db"
+	"cprgraph/graph/model"
 )
 
 // StoreAuditor returns an Auditor appending to the audit log in store.
@@ -16,8 +21,71 @@ func StoreAuditor(store *db.Store) Auditor {
 			e.Operations = append(e.Operations, string(op))
 		}
 		if p != nil {
-			e.ClientID, e.OrganisationID, e.Purpose = p.ClientID, p.OrganisationID, p.Purpose
+			e.ClientID, e.ClientName, e.OrganisationID, e.Purpose = p.ClientID, p.ClientName, p.OrganisationID, p.Purpose
 		}
 		return store.AppendAudit(ctx, e)
 	}
+}
+
+// maxAuditPage caps auditLog's `first`.
+const maxAuditPage = 500
+
+// auditFilter turns auditLog's arguments into a filter that asks for one
+// row more than the page, to know whether another page follows.
+func auditFilter(cpr, clientID *string, first *int, after *string) (db.AuditFilter, error) {
+	var f db.AuditFilter
+	var err error
+	if cpr != nil {
+		if f.CPR, err = parseCPR(*cpr); err != nil {
+			return f, err
+		}
+	}
+	if clientID != nil {
+		if f.ClientID, err = parseID(*clientID); err != nil {
+			return f, err
+		}
+	}
+	if after != nil {
+		if f.AfterID, err = decodeCursor(*after); err != nil {
+			return f, err
+		}
+	}
+	n := 50
+	if first != nil {
+		n = *first
+	}
+	if n < 1 || n > maxAuditPage {
+		return f, apperr.Errorf(apperr.BadUserInput, "first must be between 1 and %d", maxAuditPage)
+	}
+	f.Limit = n + 1
+	return f, nil
+}
+
+// auditConnection returns the first n rows as a page.
+func auditConnection(rows []db.AuditEntry, n int) *model.AuditEntryConnection {
+	page := &model.AuditEntryConnection{PageInfo: &model.PageInfo{HasNextPage: len(rows) > n}}
+	rows = rows[:min(n, len(rows))]
+	for i := range rows {
+		cursor := encodeCursor(rows[i].ID)
+		page.Edges = append(page.Edges, &model.AuditEntryEdge{Cursor: cursor, Node: &rows[i]})
+		page.PageInfo.EndCursor = &cursor
+	}
+	if page.Edges == nil {
+		page.Edges = []*model.AuditEntryEdge{}
+	}
+	return page
+}
+
+func encodeCursor(id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("audit:" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(cursor string) (int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(cursor)
+	if s, ok := strings.CutPrefix(string(b), "audit:"); err == nil && ok {
+		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id >= 0 {
+			return id, nil
+		}
+	}
+	return 0, apperr.Errorf(apperr.BadUserInput, "not an audit log cursor: %q", cursor)
 }

@@ -27,6 +27,14 @@ type Options struct {
 	Introspection bool
 	// Audit writes the audit row of every response that holds person data.
 	Audit Auditor
+	// MaxDepth limits how deeply an operation's fields nest (0: no limit).
+	MaxDepth int
+	// MaxComplexity limits an operation's complexity (0: no limit): each
+	// field costs 1 plus its selection, times `first` or the length of a
+	// list argument (a batch) where given.
+	MaxComplexity int
+	// WebsocketInit authenticates a websocket from its init message.
+	WebsocketInit transport.WebsocketInitFunc
 }
 
 // NewHandler returns the GraphQL endpoint over HTTP for the resolver. The
@@ -38,9 +46,15 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second})
+	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
+	}
+	if opts.MaxDepth > 0 {
+		srv.Use(depthLimit{max: opts.MaxDepth})
+	}
+	if opts.MaxComplexity > 0 {
+		srv.Use(newComplexityLimit(opts.MaxComplexity))
 	}
 	srv.AroundFields(newMasker(es.Schema()).aroundFields)
 	srv.AroundResponses(auditResponses(opts.Audit))
@@ -78,9 +92,11 @@ func auditResponses(audit Auditor) graphql.ResponseMiddleware {
 }
 
 // presentError gives every error a stable extensions.code. Errors of the
-// apperr vocabulary keep their message; errors raised by GraphQL itself
-// (bad arguments) are BAD_USER_INPUT; anything else is logged and shown as
-// a generic internal error.
+// apperr vocabulary keep their message; errors raised by GraphQL itself keep
+// gqlgen's code (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED; an
+// exceeded complexity limit becomes QUERY_TOO_COMPLEX) or else are
+// BAD_USER_INPUT; anything else is logged and shown as a generic internal
+// error.
 func presentError(ctx context.Context, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
 	var appErr *apperr.Error
@@ -92,8 +108,11 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		if gqlErr.Extensions == nil {
 			gqlErr.Extensions = map[string]any{}
 		}
-		if _, ok := gqlErr.Extensions["code"]; !ok {
+		switch gqlErr.Extensions["code"] {
+		case nil:
 			gqlErr.Extensions["code"] = string(apperr.BadUserInput)
+		case "COMPLEXITY_LIMIT_EXCEEDED":
+			gqlErr.Extensions["code"] = string(apperr.TooComplex)
 		}
 	default:
 		slog.ErrorContext(ctx, "internal error", "err", err, "path", gqlErr.Path.String(),

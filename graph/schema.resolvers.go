@@ -41,6 +41,9 @@ func (r *queryResolver) Person(ctx context.Context, cpr string) (*db.Person, err
 	return &p, nil
 }
 
+// Mutation returns MutationResolver implementation.
+func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
+
 // Person returns PersonResolver implementation.
 func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
 
@@ -48,6 +51,7 @@ func (r *Resolver) Person() PersonResolver { return &personResolver{r} }
 func (r *Resolver) Query() QueryResolver { return &queryResolver{r} }
 
 type (
-	personResolver struct{ *Resolver }
-	queryResolver  struct{ *Resolver }
+	mutationResolver struct{ *Resolver }
+	personResolver   struct{ *Resolver }
+	queryResolver    struct{ *Resolver }
 )

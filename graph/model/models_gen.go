@@ -3,9 +3,32 @@
 package model
 
 import (
+	"bytes"
 	"cprgraph/db"
 	"cprgraph/graph/scalar"
+	"fmt"
+	"io"
+	"strconv"
 )
+
+// A page of audit rows.
+type AuditEntryConnection struct {
+	Edges    []*AuditEntryEdge `json:"edges"`
+	PageInfo *PageInfo         `json:"pageInfo"`
+}
+
+// An audit row with its cursor.
+type AuditEntryEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *db.AuditEntry `json:"node"`
+}
+
+// A client with its new API key, shown only in this answer.
+type ClientWithKey struct {
+	Client *db.Client `json:"client"`
+	// Send as `Authorization: Bearer <key>` or `X-API-Key: <key>`.
+	Key string `json:"key"`
+}
 
 // An address as the CPR register writes it (CPR adresse). Floor and door narrow the search; without
 // both it names the whole stairwell (opgang). Give the street code, the street name, or both.
@@ -22,6 +45,19 @@ type CprAddressInput struct {
 	Floor *string `json:"floor,omitempty"`
 	// Door (side/dørnummer), e.g. tv, th, mf, 103.
 	Door *string `json:"door,omitempty"`
+}
+
+// Changes; each operation family adds its own with `extend type Mutation`. Today only the
+// ADMIN profile's management of organisations, clients and owner links.
+type Mutation struct {
+}
+
+// Where a page of a cursor connection ends.
+type PageInfo struct {
+	// Whether a further page follows; ask for it with `after: endCursor`.
+	HasNextPage bool `json:"hasNextPage"`
+	// The cursor of the page's last item; null for an empty page.
+	EndCursor *string `json:"endCursor,omitempty"`
 }
 
 type Query struct {
@@ -68,4 +104,68 @@ type ResidentsResult struct {
 	Criteria *ResidentsCriteria `json:"criteria"`
 	// The residents (beboere), by dwelling, move-in and move-out (current residents last).
 	Rows []*db.Resident `json:"rows"`
+}
+
+// A disclosure profile: what a client may call and what it sees of protected persons.
+type Profile string
+
+const (
+	// Public authority (myndighed): all fields, protected persons included.
+	ProfileAuthority Profile = "AUTHORITY"
+	// Private company: protected persons without name and address.
+	ProfilePrivate Profile = "PRIVATE"
+	// Landlord (udlejer): only the landlord lookup, for linked owner numbers.
+	ProfileLandlord Profile = "LANDLORD"
+	// Administration: organisations, clients, owner links and the audit log.
+	ProfileAdmin Profile = "ADMIN"
+)
+
+var AllProfile = []Profile{
+	ProfileAuthority,
+	ProfilePrivate,
+	ProfileLandlord,
+	ProfileAdmin,
+}
+
+func (e Profile) IsValid() bool {
+	switch e {
+	case ProfileAuthority, ProfilePrivate, ProfileLandlord, ProfileAdmin:
+		return true
+	}
+	return false
+}
+
+func (e Profile) String() string {
+	return string(e)
+}
+
+func (e *Profile) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = Profile(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid Profile", str)
+	}
+	return nil
+}
+
+func (e Profile) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *Profile) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e Profile) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

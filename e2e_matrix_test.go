@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"testing"
+
+	"cprgraph/access"
+	"cprgraph/apperr"
+)
+
+// public marks a root field anyone may call, without credentials too.
+const public access.Operation = ""
+
+// rootOperations maps every root field to the one operation (scope) it is
+// authorized as. A root field missing here fails TestAuthorizationMatrix:
+// add a line when you add a root field.
+var rootOperations = map[string]access.Operation{
+	"Query.version":       public,
+	"Query.person":        access.OpPerson,
+	"Query.organisations": access.OpAdmin,
+	"Query.auditLog":      access.OpAudit,
+	"Query.residents":     access.OpLandlord,
+
+	"Mutation.createOrganisation": access.OpAdmin,
+	"Mutation.createClient":       access.OpAdmin,
+	"Mutation.revokeClient":       access.OpAdmin,
+	"Mutation.rotateClientKey":    access.OpAdmin,
+	"Mutation.addOwnerLink":       access.OpAdmin,
+	"Mutation.removeOwnerLink":    access.OpAdmin,
+}
+
+// expectedAllowed is DESIGN.md's "who sees what" as operations per profile.
+var expectedAllowed = map[access.Profile][]access.Operation{
+	access.Authority: {access.OpPerson, access.OpSearch, access.OpAddressHistory, access.OpHousehold, access.OpEvents, access.OpCohabitation, access.OpAudit},
+	access.Private:   {access.OpPerson, access.OpSearch, access.OpAddressHistory, access.OpHousehold, access.OpEvents, access.OpCohabitation},
+	access.Landlord:  {access.OpLandlord},
+	access.Admin:     {access.OpAdmin, access.OpAudit},
+}
+
+// TestPolicyCeilingMatchesDesign keeps the policy's profile ceilings equal
+// to the matrix this file expects.
+func TestPolicyCeilingMatchesDesign(t *testing.T) {
+	t.Parallel()
+	for _, profile := range access.Profiles {
+		p := &access.Principal{Profile: profile, Scopes: access.DefaultScopes(profile)}
+		for _, op := range access.Operations {
+			if want := slices.Contains(expectedAllowed[profile], op); p.May(op) != want {
+				t.Errorf("%s may %s: policy says %v, design says %v", profile, op, p.May(op), want)
+			}
+		}
+	}
+}
+
+// TestAuthorizationMatrix calls every root field of the live schema as
+// every profile, as a client of that profile lacking the field's scope, and
+// without credentials: allowed, or a FORBIDDEN error (401 UNAUTHENTICATED
+// without credentials) and no data.
+func TestAuthorizationMatrix(t *testing.T) {
+	t.Parallel()
+	env := leakTestEnv(t)
+	fx := seedLeakFixture(t, env)
+	schema := introspect(t, env)
+	lacking := clientsLackingOneScope(t, env)
+
+	for _, root := range schema.rootFields() {
+		op, ok := rootOperations[root.String()]
+		if !ok {
+			t.Errorf("%s maps to no operation: add it to rootOperations in e2e_matrix_test.go", root)
+			continue
+		}
+		lists, err := argLists(root.Root, root.Field)
+		if err != nil {
+			t.Error(err)
+			continue
+		}
+		doc, _ := schema.operation(root, fx.expand(lists[0]), 1, 1)
+
+		for _, profile := range access.Profiles {
+			r := env.query(t, profile, doc, nil)
+			allowed := op == public || slices.Contains(expectedAllowed[profile], op)
+			checkOutcome(t, fmt.Sprintf("%s as %s", root, profile), r, allowed, apperr.Forbidden)
+		}
+		if op != public {
+			for profile, key := range lacking[op] {
+				r := env.queryWithKey(t, key, doc)
+				checkOutcome(t, fmt.Sprintf("%s as %s client without scope %s", root, profile, op), r, false, apperr.Forbidden)
+			}
+		}
+		r := env.query(t, "", doc, nil)
+		if op == public {
+			checkOutcome(t, fmt.Sprintf("%s anonymously", root), r, true, "")
+		} else {
+			checkOutcome(t, fmt.Sprintf("%s anonymously", root), r, false, apperr.Unauthenticated)
+			if r.Status != http.StatusUnauthorized {
+				t.Errorf("%s anonymously: HTTP %d, want 401", root, r.Status)
+			}
+		}
+	}
+}
+
+// checkOutcome checks that r answered without errors (allowed) or with
+// exactly the error code want and no data (null, or null root fields).
+func checkOutcome(t *testing.T, what string, r gqlResponse, allowed bool, want apperr.Code) {
+	t.Helper()
+	switch {
+	case allowed && len(r.Errors) > 0:
+		t.Errorf("%s: want allowed, got %s", what, r.Raw)
+	case !allowed && (r.code() != string(want) || len(r.Errors) != 1):
+		t.Errorf("%s: want one %s error, got %s", what, want, r.Raw)
+	case !allowed && hasData(r.Data):
+		t.Errorf("%s: %s with data %s", what, want, r.Data)
+	}
+}
+
+func hasData(data json.RawMessage) bool {
+	var fields map[string]any
+	json.Unmarshal(data, &fields)
+	for _, v := range fields {
+		if v != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// clientsLackingOneScope creates, for every operation and every profile
+// allowed it, a client of that profile holding every scope of the profile
+// but that one, and returns their keys by operation and profile.
+func clientsLackingOneScope(t *testing.T, env *testEnv) map[access.Operation]map[access.Profile]string {
+	t.Helper()
+	ctx := context.Background()
+	out := map[access.Operation]map[access.Profile]string{}
+	for _, profile := range access.Profiles {
+		org, err := env.Store.OrganisationByName(ctx, "Test "+string(profile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := access.DefaultScopes(profile)
+		for _, scope := range all {
+			op := access.Operation(scope)
+			rest := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == scope })
+			_, key, err := env.Store.CreateClient(ctx, org.ID, "without "+scope, string(profile), rest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out[op] == nil {
+				out[op] = map[access.Profile]string{}
+			}
+			out[op][profile] = key
+		}
+	}
+	return out
+}
