@@ -62,7 +62,43 @@ type Event struct {
 	CPR              string          `db:"cpr"`
 	MunicipalityCode *int            `db:"kommune_kode"`   // the person's municipality when registered
 	EffectiveDate    *time.Time      `db:"effective_date"` // when the change took effect, if known
-	Data             json.RawMessage `db:"data"`           // the kind's fields, a JSON object
+	Data             json.RawMessage `db:"data"`           // the kind's fields, a JSON object (EventData)
+
+	// ProtectionStart and ProtectionEnd are the person's current
+	// name-and-address protection, as on Person (read, never written).
+	ProtectionStart *time.Time `db:"protection_start"`
+	ProtectionEnd   *time.Time `db:"protection_end"`
+}
+
+// SubjectCPR returns the person's CPR number.
+func (e Event) SubjectCPR() string { return e.CPR }
+
+// NameAddressProtection returns the person's protection start and delete date.
+func (e Event) NameAddressProtection() (start, deleteDate *time.Time) {
+	return e.ProtectionStart, e.ProtectionEnd
+}
+
+// EventData is the decoded Data of an event. Which fields are set depends
+// on the kind (see the kinds' comments); dates are YYYY-MM-DD.
+type EventData struct {
+	Status         *string `json:"status"`         // CREATION, STATUS_CHANGE: the person status code
+	PreviousStatus *string `json:"previousStatus"` // STATUS_CHANGE
+	OldCPR         *string `json:"oldCpr"`         // STATUS_CHANGE: the number before a change of number
+	CivilStatus    *string `json:"civilstand"`     // CIVIL_STATUS: the civil status code
+	Relation       *string `json:"relation"`       // RELATION: MOTHER, FATHER, SPOUSE, CHILD or CUSTODY
+	TypeCode       *string `json:"typeKode"`       // RELATION (CUSTODY), INCAPACITY
+	StartDate      *string `json:"startDato"`      // ADDRESS_PROTECTION, INCAPACITY
+	EndDate        *string `json:"sletteDato"`     // ADDRESS_PROTECTION, INCAPACITY
+}
+
+// Fields decodes the event's Data.
+func (e Event) Fields() (EventData, error) {
+	var d EventData
+	if len(e.Data) == 0 {
+		return d, nil
+	}
+	err := json.Unmarshal(e.Data, &d)
+	return d, err
 }
 
 // EventFilter selects events. Zero fields do not filter.
@@ -79,19 +115,24 @@ type EventFilter struct {
 // MaxEventPage caps the number of events ListEvents returns in one call.
 const MaxEventPage = 1000
 
-const eventColumns = `id, registered_at, kind, cpr, kommune_kode, effective_date, data`
-
-// ListEvents returns the events that match f, ordered by ID; page on by
-// passing the last ID as the next call's AfterID.
+// ListEvents returns the events that match f, ordered by ID, each with its
+// person's current protection; page on by passing the last ID as the next
+// call's AfterID.
 func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, error) {
-	const query = `SELECT ` + eventColumns + ` FROM person_event
-		WHERE id > $1
-		  AND ($2::timestamptz IS NULL OR registered_at >= $2)
-		  AND ($3::timestamptz IS NULL OR registered_at < $3)
-		  AND (coalesce(cardinality($4::text[]), 0) = 0 OR kind = ANY($4))
-		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR cpr = ANY($5))
-		  AND ($6::integer IS NULL OR kommune_kode = $6)
-		ORDER BY id
+	const query = `SELECT e.id, e.registered_at, e.kind, e.cpr, e.kommune_kode, e.effective_date, e.data,
+		COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
+		CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
+		     ELSE p.navnebeskyttelseslettedato::date END AS protection_end
+		FROM person_event e
+		LEFT JOIN person p ON p.cpr = e.cpr
+		LEFT JOIN personkontakt k ON k.cpr = e.cpr
+		WHERE e.id > $1
+		  AND ($2::timestamptz IS NULL OR e.registered_at >= $2)
+		  AND ($3::timestamptz IS NULL OR e.registered_at < $3)
+		  AND (coalesce(cardinality($4::text[]), 0) = 0 OR e.kind = ANY($4))
+		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR e.cpr = ANY($5))
+		  AND ($6::integer IS NULL OR e.kommune_kode = $6)
+		ORDER BY e.id
 		LIMIT $7`
 	limit := f.Limit
 	if limit <= 0 || limit > MaxEventPage {
@@ -105,6 +146,16 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, error) 
 	err := sqlx.SelectContext(ctx, s.q, &events, query,
 		f.AfterID, f.From, f.To, pq.StringArray(kinds), pq.StringArray(f.CPRs), f.Municipality, limit)
 	return events, err
+}
+
+// LastEventID returns the highest event ID (0 when there is none). Every
+// event with a lower ID has committed by then (see LockEvents), so a reader
+// that has seen all events up to it may move its cursor there.
+func (s *Store) LastEventID(ctx context.Context) (int64, error) {
+	const query = `SELECT coalesce(max(id), 0) FROM person_event`
+	var id int64
+	err := sqlx.GetContext(ctx, s.q, &id, query)
+	return id, err
 }
 
 // LockEvents takes the lock every writer of events holds from its first

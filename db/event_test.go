@@ -168,3 +168,48 @@ func TestEventWritersCommitInIDOrder(t *testing.T) {
 		t.Errorf("registered_at not in ID order: %v, %v", events[0].RegisteredAt, events[1].RegisteredAt)
 	}
 }
+
+func TestListEventsProtectionAndFields(t *testing.T) {
+	t.Parallel()
+	conn := dbtest.New(t)
+	ctx := context.Background()
+	store := db.NewStore(conn)
+	if id, err := store.LastEventID(ctx); err != nil || id != 0 {
+		t.Fatalf("LastEventID of no events = %d, %v", id, err)
+	}
+	if _, err := conn.Exec(`INSERT INTO person (cpr) VALUES ('0101901234'), ('0202902345');
+		INSERT INTO personkontakt (cpr, navne_adressebeskyttelse_start_dato, navne_adressebeskyttelse_slette_dato)
+		VALUES ('0101901234', '2020-01-01', '2030-01-01')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := insertEvents(conn,
+		db.Event{Kind: db.EventAddressProtection, CPR: "0101901234", Data: json.RawMessage(`{"startDato":"2020-01-01","sletteDato":"2030-01-01"}`)},
+		db.Event{Kind: db.EventStatusChange, CPR: "0202902345", Data: json.RawMessage(`{"status":"60","previousStatus":"01","oldCpr":"0303903456"}`)},
+		db.Event{Kind: db.EventDeath, CPR: "0404904567"},
+	); err != nil {
+		t.Fatal(err)
+	}
+	events, err := store.ListEvents(ctx, db.EventFilter{})
+	if err != nil || len(events) != 3 {
+		t.Fatalf("ListEvents = %v, %v", events, err)
+	}
+	start, end := events[0].NameAddressProtection()
+	if events[0].SubjectCPR() != "0101901234" || start == nil || end == nil || start.Format(time.DateOnly) != "2020-01-01" || end.Year() != 2030 {
+		t.Errorf("protected event: %s %v %v", events[0].SubjectCPR(), start, end)
+	}
+	for _, e := range events[1:] {
+		if start, end := e.NameAddressProtection(); start != nil || end != nil {
+			t.Errorf("%s: protection %v %v", e.CPR, start, end)
+		}
+	}
+	d, err := events[1].Fields()
+	if err != nil || *d.Status != "60" || *d.PreviousStatus != "01" || *d.OldCPR != "0303903456" || d.CivilStatus != nil {
+		t.Errorf("Fields = %+v, %v", d, err)
+	}
+	if d, err := events[0].Fields(); err != nil || *d.StartDate != "2020-01-01" || *d.EndDate != "2030-01-01" {
+		t.Errorf("Fields = %+v, %v", d, err)
+	}
+	if id, err := store.LastEventID(ctx); err != nil || id != events[2].ID {
+		t.Errorf("LastEventID = %d, %v; want %d", id, err, events[2].ID)
+	}
+}
