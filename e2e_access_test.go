@@ -417,7 +417,7 @@ func appServer(t *testing.T, env *testEnv) (*testEnv, *db.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newRouter(cfg, conn))
+	srv := httptest.NewServer(newRouter(cfg, conn, nil))
 	t.Cleanup(func() { srv.Close(); conn.Close() })
 	app := *env
 	app.URL = srv.URL

@@ -24,6 +24,7 @@ var rootOperations = map[string]access.Operation{
 	"Query.organisations": access.OpAdmin,
 	"Query.auditLog":      access.OpAudit,
 	"Query.residents":     access.OpLandlord,
+	"Query.personEvents":  access.OpEvents,
 
 	"Mutation.createOrganisation": access.OpAdmin,
 	"Mutation.createClient":       access.OpAdmin,

@@ -26,6 +26,7 @@ import (
 
 	"cprgraph/auth"
 	"cprgraph/db"
+	"cprgraph/eventfeed"
 	"cprgraph/export"
 	"cprgraph/graph"
 	"cprgraph/ingest"
@@ -135,16 +136,22 @@ func run(ctx context.Context, args []string) error {
 	}
 }
 
-// openDB connects to DATABASE_URL, or to the private cluster it starts when
-// that is unset, and applies pending migrations.
+// databaseURL returns DATABASE_URL, or when that is unset the URL of the
+// private cluster, which it starts.
+func databaseURL(ctx context.Context, cfg config) (string, error) {
+	if cfg.DatabaseURL != "" {
+		return cfg.DatabaseURL, nil
+	}
+	slog.Info("DATABASE_URL not set: starting the private PostgreSQL cluster", "dir", cfg.PGDataDir)
+	return pgcluster.Ensure(ctx, cfg.PGDataDir)
+}
+
+// openDB connects to the database of databaseURL and applies pending
+// migrations.
 func openDB(ctx context.Context, cfg config) (*sqlx.DB, error) {
-	dsn := cfg.DatabaseURL
-	if dsn == "" {
-		slog.Info("DATABASE_URL not set: starting the private PostgreSQL cluster", "dir", cfg.PGDataDir)
-		var err error
-		if dsn, err = pgcluster.Ensure(ctx, cfg.PGDataDir); err != nil {
-			return nil, err
-		}
+	dsn, err := databaseURL(ctx, cfg)
+	if err != nil {
+		return nil, err
 	}
 	conn, err := db.Open(ctx, dsn, cfg.StatementTimeout)
 	if err != nil {
@@ -178,11 +185,21 @@ func serve(ctx context.Context, cfg config, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	dsn, err := databaseURL(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	cfg.DatabaseURL = dsn
 	conn, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
+	events, err := eventfeed.New(ctx, dsn, db.NewStore(conn))
+	if err != nil {
+		return fmt.Errorf("event listener: %w", err)
+	}
+	defer events.Close()
 	if *demo {
 		if err := setupDemo(ctx, conn); err != nil {
 			return fmt.Errorf("demo: %w", err)
@@ -191,10 +208,11 @@ func serve(ctx context.Context, cfg config, args []string) error {
 
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
-		Handler:           newRouter(cfg, conn),
+		Handler:           newRouter(cfg, conn, events),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	srv.RegisterOnShutdown(func() { events.Close() }) // ends the subscriptions, which Shutdown does not wait for
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	slog.Info("serving", "addr", cfg.ListenAddr, "graphiql", "http://"+cfg.ListenAddr+"/", "graphql", "/graphql")
@@ -217,10 +235,10 @@ func serve(ctx context.Context, cfg config, args []string) error {
 // passes, in order: the body size limit, authentication (401), the
 // per-client rate limit (429), then GraphQL with its depth and complexity
 // limits, the masking middleware and the audit write.
-func newRouter(cfg config, conn *sqlx.DB) http.Handler {
+func newRouter(cfg config, conn *sqlx.DB, events *eventfeed.Feed) http.Handler {
 	store := db.NewStore(conn)
 	authn := auth.New(store, cfg.JWT, cfg.AllowAnonymous)
-	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: version, Store: store}, graph.Options{
+	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: version, Store: store, Events: events}, graph.Options{
 		Introspection: cfg.Introspection,
 		Audit:         graph.StoreAuditor(store),
 		MaxDepth:      cfg.MaxQueryDepth,

@@ -9,12 +9,14 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"cprgraph/access"
 	"cprgraph/db"
 	"cprgraph/db/dbtest"
+	"cprgraph/eventfeed"
 )
 
 // testEnv is the whole server over HTTP on a fresh database, with one API
@@ -54,10 +56,24 @@ func newTestEnvWith(t *testing.T, adjust func(*config)) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(newRouter(cfg, conn))
+	srv := httptest.NewServer(newRouter(cfg, conn, newTestFeed(t, dbURL, env.Store)))
 	t.Cleanup(srv.Close)
 	env.URL = srv.URL
 	return env
+}
+
+// newTestFeed starts an event listener on the database at dsn, closed when
+// the test ends.
+func newTestFeed(t *testing.T, dsn string, store *db.Store) *eventfeed.Feed {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	events, err := eventfeed.New(ctx, dsn, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { events.Close() })
+	return events
 }
 
 // gqlResponse is a GraphQL response with the data left raw.

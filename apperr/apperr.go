@@ -24,6 +24,9 @@ const (
 	TooLarge        Code = "PAYLOAD_TOO_LARGE" // request body size limit
 	Conflict        Code = "CONFLICT"
 	Internal        Code = "INTERNAL"
+	// TooSlow ends a subscription whose client does not keep up; it may
+	// resume from its last cursor.
+	TooSlow Code = "SUBSCRIBER_TOO_SLOW"
 
 	// OwnerNotLinked (a kind of FORBIDDEN): the landlord lookup's owner
 	// number is not linked to the caller's organisation.

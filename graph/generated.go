@@ -9,6 +9,7 @@ import (
 	"cprgraph/graph/model"
 	"cprgraph/graph/scalar"
 	"embed"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -38,12 +39,39 @@ type ResolverRoot interface {
 	Person() PersonResolver
 	Query() QueryResolver
 	ResidentRow() ResidentRowResolver
+	Subscription() SubscriptionResolver
 }
 
 type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AddressEvent struct {
+		AddressValidFrom func(childComplexity int) int
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+	}
+
+	AddressProtectionEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		ProtectionDate   func(childComplexity int) int
+		ProtectionEnd    func(childComplexity int) int
+		ProtectionStart  func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+	}
+
 	AuditEntry struct {
 		At               func(childComplexity int) int
 		ClientID         func(childComplexity int) int
@@ -67,6 +95,19 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CivilStatusEvent struct {
+		CivilStatus      func(childComplexity int) int
+		CivilStatusDate  func(childComplexity int) int
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+	}
+
 	Client struct {
 		CreatedAt    func(childComplexity int) int
 		ID           func(childComplexity int) int
@@ -83,6 +124,93 @@ type ComplexityRoot struct {
 		Key    func(childComplexity int) int
 	}
 
+	CreationEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+		Status           func(childComplexity int) int
+	}
+
+	DeathEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		DeathDate        func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+	}
+
+	ForwardingAddressEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+		ValidFrom        func(childComplexity int) int
+	}
+
+	FoundEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		FoundDate        func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+	}
+
+	GuardianAddressEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+		ValidFrom        func(childComplexity int) int
+	}
+
+	ImmigrationEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		ImmigrationDate  func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+	}
+
+	IncapacityEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		EndDate          func(childComplexity int) int
+		ID               func(childComplexity int) int
+		IncapacityCode   func(childComplexity int) int
+		IncapacityFrom   func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+		StartDate        func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddOwnerLink       func(childComplexity int, organisationID string, ownerNumber string) int
 		CreateClient       func(childComplexity int, organisationID string, name string, profile model.Profile, scopes []string) int
@@ -90,6 +218,18 @@ type ComplexityRoot struct {
 		RemoveOwnerLink    func(childComplexity int, organisationID string, ownerNumber string) int
 		RevokeClient       func(childComplexity int, id string) int
 		RotateClientKey    func(childComplexity int, id string) int
+	}
+
+	NameChangeEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		NameValidFrom    func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -115,12 +255,48 @@ type ComplexityRoot struct {
 		Protected      func(childComplexity int) int
 	}
 
+	PersonEventConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	PersonEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	PlannedDeletionEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		DeletionDate     func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+	}
+
 	Query struct {
 		AuditLog      func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
 		Organisations func(childComplexity int) int
 		Person        func(childComplexity int, cpr string) int
+		PersonEvents  func(childComplexity int, filter *model.PersonEventFilter, first *int, after *string) int
 		Residents     func(childComplexity int, input model.ResidentsInput) int
 		Version       func(childComplexity int) int
+	}
+
+	RelationEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		CustodyType      func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+		Relation         func(childComplexity int) int
 	}
 
 	ResidentRow struct {
@@ -145,6 +321,37 @@ type ComplexityRoot struct {
 	ResidentsResult struct {
 		Criteria func(childComplexity int) int
 		Rows     func(childComplexity int) int
+	}
+
+	RevivalEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+		RevivalDate      func(childComplexity int) int
+	}
+
+	StatusChangeEvent struct {
+		Cpr              func(childComplexity int) int
+		Cursor           func(childComplexity int) int
+		EffectiveDate    func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		OldCpr           func(childComplexity int) int
+		PreviousStatus   func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		RegisteredAt     func(childComplexity int) int
+		Status           func(childComplexity int) int
+		StatusDate       func(childComplexity int) int
+	}
+
+	Subscription struct {
+		PersonEvents func(childComplexity int, filter *model.PersonEventFilter, after *string) int
 	}
 }
 
@@ -183,12 +390,16 @@ type QueryResolver interface {
 	Person(ctx context.Context, cpr string) (*db.Person, error)
 	Organisations(ctx context.Context) ([]*db.Organisation, error)
 	AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error)
+	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
 	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
 }
 type ResidentRowResolver interface {
 	MoveIn(ctx context.Context, obj *db.Resident) (*scalar.Date, error)
 	MoveOut(ctx context.Context, obj *db.Resident) (*scalar.Date, error)
 	Protected(ctx context.Context, obj *db.Resident) (bool, error)
+}
+type SubscriptionResolver interface {
+	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, after *string) (<-chan model.PersonEvent, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -208,6 +419,128 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AddressEvent.addressValidFrom":
+		if e.ComplexityRoot.AddressEvent.AddressValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressEvent.AddressValidFrom(childComplexity), true
+	case "AddressEvent.cpr":
+		if e.ComplexityRoot.AddressEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressEvent.Cpr(childComplexity), true
+	case "AddressEvent.cursor":
+		if e.ComplexityRoot.AddressEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressEvent.Cursor(childComplexity), true
+	case "AddressEvent.effectiveDate":
+		if e.ComplexityRoot.AddressEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressEvent.EffectiveDate(childComplexity), true
+	case "AddressEvent.id":
+		if e.ComplexityRoot.AddressEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressEvent.ID(childComplexity), true
+	case "AddressEvent.kind":
+		if e.ComplexityRoot.AddressEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressEvent.Kind(childComplexity), true
+	case "AddressEvent.municipalityCode":
+		if e.ComplexityRoot.AddressEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressEvent.MunicipalityCode(childComplexity), true
+	case "AddressEvent.protected":
+		if e.ComplexityRoot.AddressEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressEvent.Protected(childComplexity), true
+	case "AddressEvent.registeredAt":
+		if e.ComplexityRoot.AddressEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressEvent.RegisteredAt(childComplexity), true
+
+	case "AddressProtectionEvent.cpr":
+		if e.ComplexityRoot.AddressProtectionEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.Cpr(childComplexity), true
+	case "AddressProtectionEvent.cursor":
+		if e.ComplexityRoot.AddressProtectionEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.Cursor(childComplexity), true
+	case "AddressProtectionEvent.effectiveDate":
+		if e.ComplexityRoot.AddressProtectionEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.EffectiveDate(childComplexity), true
+	case "AddressProtectionEvent.id":
+		if e.ComplexityRoot.AddressProtectionEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.ID(childComplexity), true
+	case "AddressProtectionEvent.kind":
+		if e.ComplexityRoot.AddressProtectionEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.Kind(childComplexity), true
+	case "AddressProtectionEvent.municipalityCode":
+		if e.ComplexityRoot.AddressProtectionEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.MunicipalityCode(childComplexity), true
+	case "AddressProtectionEvent.protected":
+		if e.ComplexityRoot.AddressProtectionEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.Protected(childComplexity), true
+	case "AddressProtectionEvent.protectionDate":
+		if e.ComplexityRoot.AddressProtectionEvent.ProtectionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.ProtectionDate(childComplexity), true
+	case "AddressProtectionEvent.protectionEnd":
+		if e.ComplexityRoot.AddressProtectionEvent.ProtectionEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.ProtectionEnd(childComplexity), true
+	case "AddressProtectionEvent.protectionStart":
+		if e.ComplexityRoot.AddressProtectionEvent.ProtectionStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.ProtectionStart(childComplexity), true
+	case "AddressProtectionEvent.registeredAt":
+		if e.ComplexityRoot.AddressProtectionEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressProtectionEvent.RegisteredAt(childComplexity), true
 
 	case "AuditEntry.at":
 		if e.ComplexityRoot.AuditEntry.At == nil {
@@ -296,6 +629,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "CivilStatusEvent.civilStatus":
+		if e.ComplexityRoot.CivilStatusEvent.CivilStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.CivilStatus(childComplexity), true
+	case "CivilStatusEvent.civilStatusDate":
+		if e.ComplexityRoot.CivilStatusEvent.CivilStatusDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.CivilStatusDate(childComplexity), true
+	case "CivilStatusEvent.cpr":
+		if e.ComplexityRoot.CivilStatusEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.Cpr(childComplexity), true
+	case "CivilStatusEvent.cursor":
+		if e.ComplexityRoot.CivilStatusEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.Cursor(childComplexity), true
+	case "CivilStatusEvent.effectiveDate":
+		if e.ComplexityRoot.CivilStatusEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.EffectiveDate(childComplexity), true
+	case "CivilStatusEvent.id":
+		if e.ComplexityRoot.CivilStatusEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.ID(childComplexity), true
+	case "CivilStatusEvent.kind":
+		if e.ComplexityRoot.CivilStatusEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.Kind(childComplexity), true
+	case "CivilStatusEvent.municipalityCode":
+		if e.ComplexityRoot.CivilStatusEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.MunicipalityCode(childComplexity), true
+	case "CivilStatusEvent.protected":
+		if e.ComplexityRoot.CivilStatusEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.Protected(childComplexity), true
+	case "CivilStatusEvent.registeredAt":
+		if e.ComplexityRoot.CivilStatusEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatusEvent.RegisteredAt(childComplexity), true
+
 	case "Client.createdAt":
 		if e.ComplexityRoot.Client.CreatedAt == nil {
 			break
@@ -357,6 +751,409 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClientWithKey.Key(childComplexity), true
+
+	case "CreationEvent.cpr":
+		if e.ComplexityRoot.CreationEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreationEvent.Cpr(childComplexity), true
+	case "CreationEvent.cursor":
+		if e.ComplexityRoot.CreationEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreationEvent.Cursor(childComplexity), true
+	case "CreationEvent.effectiveDate":
+		if e.ComplexityRoot.CreationEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreationEvent.EffectiveDate(childComplexity), true
+	case "CreationEvent.id":
+		if e.ComplexityRoot.CreationEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreationEvent.ID(childComplexity), true
+	case "CreationEvent.kind":
+		if e.ComplexityRoot.CreationEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreationEvent.Kind(childComplexity), true
+	case "CreationEvent.municipalityCode":
+		if e.ComplexityRoot.CreationEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreationEvent.MunicipalityCode(childComplexity), true
+	case "CreationEvent.protected":
+		if e.ComplexityRoot.CreationEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreationEvent.Protected(childComplexity), true
+	case "CreationEvent.registeredAt":
+		if e.ComplexityRoot.CreationEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreationEvent.RegisteredAt(childComplexity), true
+	case "CreationEvent.status":
+		if e.ComplexityRoot.CreationEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreationEvent.Status(childComplexity), true
+
+	case "DeathEvent.cpr":
+		if e.ComplexityRoot.DeathEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeathEvent.Cpr(childComplexity), true
+	case "DeathEvent.cursor":
+		if e.ComplexityRoot.DeathEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeathEvent.Cursor(childComplexity), true
+	case "DeathEvent.deathDate":
+		if e.ComplexityRoot.DeathEvent.DeathDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeathEvent.DeathDate(childComplexity), true
+	case "DeathEvent.effectiveDate":
+		if e.ComplexityRoot.DeathEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeathEvent.EffectiveDate(childComplexity), true
+	case "DeathEvent.id":
+		if e.ComplexityRoot.DeathEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeathEvent.ID(childComplexity), true
+	case "DeathEvent.kind":
+		if e.ComplexityRoot.DeathEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeathEvent.Kind(childComplexity), true
+	case "DeathEvent.municipalityCode":
+		if e.ComplexityRoot.DeathEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeathEvent.MunicipalityCode(childComplexity), true
+	case "DeathEvent.protected":
+		if e.ComplexityRoot.DeathEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeathEvent.Protected(childComplexity), true
+	case "DeathEvent.registeredAt":
+		if e.ComplexityRoot.DeathEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DeathEvent.RegisteredAt(childComplexity), true
+
+	case "ForwardingAddressEvent.cpr":
+		if e.ComplexityRoot.ForwardingAddressEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddressEvent.Cpr(childComplexity), true
+	case "ForwardingAddressEvent.cursor":
+		if e.ComplexityRoot.ForwardingAddressEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddressEvent.Cursor(childComplexity), true
+	case "ForwardingAddressEvent.effectiveDate":
+		if e.ComplexityRoot.ForwardingAddressEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddressEvent.EffectiveDate(childComplexity), true
+	case "ForwardingAddressEvent.id":
+		if e.ComplexityRoot.ForwardingAddressEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddressEvent.ID(childComplexity), true
+	case "ForwardingAddressEvent.kind":
+		if e.ComplexityRoot.ForwardingAddressEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddressEvent.Kind(childComplexity), true
+	case "ForwardingAddressEvent.municipalityCode":
+		if e.ComplexityRoot.ForwardingAddressEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddressEvent.MunicipalityCode(childComplexity), true
+	case "ForwardingAddressEvent.protected":
+		if e.ComplexityRoot.ForwardingAddressEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddressEvent.Protected(childComplexity), true
+	case "ForwardingAddressEvent.registeredAt":
+		if e.ComplexityRoot.ForwardingAddressEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddressEvent.RegisteredAt(childComplexity), true
+	case "ForwardingAddressEvent.validFrom":
+		if e.ComplexityRoot.ForwardingAddressEvent.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddressEvent.ValidFrom(childComplexity), true
+
+	case "FoundEvent.cpr":
+		if e.ComplexityRoot.FoundEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundEvent.Cpr(childComplexity), true
+	case "FoundEvent.cursor":
+		if e.ComplexityRoot.FoundEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundEvent.Cursor(childComplexity), true
+	case "FoundEvent.effectiveDate":
+		if e.ComplexityRoot.FoundEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundEvent.EffectiveDate(childComplexity), true
+	case "FoundEvent.foundDate":
+		if e.ComplexityRoot.FoundEvent.FoundDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundEvent.FoundDate(childComplexity), true
+	case "FoundEvent.id":
+		if e.ComplexityRoot.FoundEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundEvent.ID(childComplexity), true
+	case "FoundEvent.kind":
+		if e.ComplexityRoot.FoundEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundEvent.Kind(childComplexity), true
+	case "FoundEvent.municipalityCode":
+		if e.ComplexityRoot.FoundEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundEvent.MunicipalityCode(childComplexity), true
+	case "FoundEvent.protected":
+		if e.ComplexityRoot.FoundEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundEvent.Protected(childComplexity), true
+	case "FoundEvent.registeredAt":
+		if e.ComplexityRoot.FoundEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.FoundEvent.RegisteredAt(childComplexity), true
+
+	case "GuardianAddressEvent.cpr":
+		if e.ComplexityRoot.GuardianAddressEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianAddressEvent.Cpr(childComplexity), true
+	case "GuardianAddressEvent.cursor":
+		if e.ComplexityRoot.GuardianAddressEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianAddressEvent.Cursor(childComplexity), true
+	case "GuardianAddressEvent.effectiveDate":
+		if e.ComplexityRoot.GuardianAddressEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianAddressEvent.EffectiveDate(childComplexity), true
+	case "GuardianAddressEvent.id":
+		if e.ComplexityRoot.GuardianAddressEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianAddressEvent.ID(childComplexity), true
+	case "GuardianAddressEvent.kind":
+		if e.ComplexityRoot.GuardianAddressEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianAddressEvent.Kind(childComplexity), true
+	case "GuardianAddressEvent.municipalityCode":
+		if e.ComplexityRoot.GuardianAddressEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianAddressEvent.MunicipalityCode(childComplexity), true
+	case "GuardianAddressEvent.protected":
+		if e.ComplexityRoot.GuardianAddressEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianAddressEvent.Protected(childComplexity), true
+	case "GuardianAddressEvent.registeredAt":
+		if e.ComplexityRoot.GuardianAddressEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianAddressEvent.RegisteredAt(childComplexity), true
+	case "GuardianAddressEvent.validFrom":
+		if e.ComplexityRoot.GuardianAddressEvent.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GuardianAddressEvent.ValidFrom(childComplexity), true
+
+	case "ImmigrationEvent.cpr":
+		if e.ComplexityRoot.ImmigrationEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImmigrationEvent.Cpr(childComplexity), true
+	case "ImmigrationEvent.cursor":
+		if e.ComplexityRoot.ImmigrationEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImmigrationEvent.Cursor(childComplexity), true
+	case "ImmigrationEvent.effectiveDate":
+		if e.ComplexityRoot.ImmigrationEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImmigrationEvent.EffectiveDate(childComplexity), true
+	case "ImmigrationEvent.id":
+		if e.ComplexityRoot.ImmigrationEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImmigrationEvent.ID(childComplexity), true
+	case "ImmigrationEvent.immigrationDate":
+		if e.ComplexityRoot.ImmigrationEvent.ImmigrationDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImmigrationEvent.ImmigrationDate(childComplexity), true
+	case "ImmigrationEvent.kind":
+		if e.ComplexityRoot.ImmigrationEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImmigrationEvent.Kind(childComplexity), true
+	case "ImmigrationEvent.municipalityCode":
+		if e.ComplexityRoot.ImmigrationEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImmigrationEvent.MunicipalityCode(childComplexity), true
+	case "ImmigrationEvent.protected":
+		if e.ComplexityRoot.ImmigrationEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImmigrationEvent.Protected(childComplexity), true
+	case "ImmigrationEvent.registeredAt":
+		if e.ComplexityRoot.ImmigrationEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImmigrationEvent.RegisteredAt(childComplexity), true
+
+	case "IncapacityEvent.cpr":
+		if e.ComplexityRoot.IncapacityEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.Cpr(childComplexity), true
+	case "IncapacityEvent.cursor":
+		if e.ComplexityRoot.IncapacityEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.Cursor(childComplexity), true
+	case "IncapacityEvent.effectiveDate":
+		if e.ComplexityRoot.IncapacityEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.EffectiveDate(childComplexity), true
+	case "IncapacityEvent.endDate":
+		if e.ComplexityRoot.IncapacityEvent.EndDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.EndDate(childComplexity), true
+	case "IncapacityEvent.id":
+		if e.ComplexityRoot.IncapacityEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.ID(childComplexity), true
+	case "IncapacityEvent.incapacityCode":
+		if e.ComplexityRoot.IncapacityEvent.IncapacityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.IncapacityCode(childComplexity), true
+	case "IncapacityEvent.incapacityFrom":
+		if e.ComplexityRoot.IncapacityEvent.IncapacityFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.IncapacityFrom(childComplexity), true
+	case "IncapacityEvent.kind":
+		if e.ComplexityRoot.IncapacityEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.Kind(childComplexity), true
+	case "IncapacityEvent.municipalityCode":
+		if e.ComplexityRoot.IncapacityEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.MunicipalityCode(childComplexity), true
+	case "IncapacityEvent.protected":
+		if e.ComplexityRoot.IncapacityEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.Protected(childComplexity), true
+	case "IncapacityEvent.registeredAt":
+		if e.ComplexityRoot.IncapacityEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.RegisteredAt(childComplexity), true
+	case "IncapacityEvent.startDate":
+		if e.ComplexityRoot.IncapacityEvent.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncapacityEvent.StartDate(childComplexity), true
 
 	case "Mutation.addOwnerLink":
 		if e.ComplexityRoot.Mutation.AddOwnerLink == nil {
@@ -424,6 +1221,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateClientKey(childComplexity, args["id"].(string)), true
+
+	case "NameChangeEvent.cpr":
+		if e.ComplexityRoot.NameChangeEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NameChangeEvent.Cpr(childComplexity), true
+	case "NameChangeEvent.cursor":
+		if e.ComplexityRoot.NameChangeEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NameChangeEvent.Cursor(childComplexity), true
+	case "NameChangeEvent.effectiveDate":
+		if e.ComplexityRoot.NameChangeEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NameChangeEvent.EffectiveDate(childComplexity), true
+	case "NameChangeEvent.id":
+		if e.ComplexityRoot.NameChangeEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NameChangeEvent.ID(childComplexity), true
+	case "NameChangeEvent.kind":
+		if e.ComplexityRoot.NameChangeEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NameChangeEvent.Kind(childComplexity), true
+	case "NameChangeEvent.municipalityCode":
+		if e.ComplexityRoot.NameChangeEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NameChangeEvent.MunicipalityCode(childComplexity), true
+	case "NameChangeEvent.nameValidFrom":
+		if e.ComplexityRoot.NameChangeEvent.NameValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NameChangeEvent.NameValidFrom(childComplexity), true
+	case "NameChangeEvent.protected":
+		if e.ComplexityRoot.NameChangeEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NameChangeEvent.Protected(childComplexity), true
+	case "NameChangeEvent.registeredAt":
+		if e.ComplexityRoot.NameChangeEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NameChangeEvent.RegisteredAt(childComplexity), true
 
 	case "Organisation.cvr":
 		if e.ComplexityRoot.Organisation.CVR == nil {
@@ -512,6 +1364,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Person.Protected(childComplexity), true
 
+	case "PersonEventConnection.edges":
+		if e.ComplexityRoot.PersonEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEventConnection.Edges(childComplexity), true
+	case "PersonEventConnection.pageInfo":
+		if e.ComplexityRoot.PersonEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEventConnection.PageInfo(childComplexity), true
+
+	case "PersonEventEdge.cursor":
+		if e.ComplexityRoot.PersonEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEventEdge.Cursor(childComplexity), true
+	case "PersonEventEdge.node":
+		if e.ComplexityRoot.PersonEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEventEdge.Node(childComplexity), true
+
+	case "PlannedDeletionEvent.cpr":
+		if e.ComplexityRoot.PlannedDeletionEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDeletionEvent.Cpr(childComplexity), true
+	case "PlannedDeletionEvent.cursor":
+		if e.ComplexityRoot.PlannedDeletionEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDeletionEvent.Cursor(childComplexity), true
+	case "PlannedDeletionEvent.deletionDate":
+		if e.ComplexityRoot.PlannedDeletionEvent.DeletionDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDeletionEvent.DeletionDate(childComplexity), true
+	case "PlannedDeletionEvent.effectiveDate":
+		if e.ComplexityRoot.PlannedDeletionEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDeletionEvent.EffectiveDate(childComplexity), true
+	case "PlannedDeletionEvent.id":
+		if e.ComplexityRoot.PlannedDeletionEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDeletionEvent.ID(childComplexity), true
+	case "PlannedDeletionEvent.kind":
+		if e.ComplexityRoot.PlannedDeletionEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDeletionEvent.Kind(childComplexity), true
+	case "PlannedDeletionEvent.municipalityCode":
+		if e.ComplexityRoot.PlannedDeletionEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDeletionEvent.MunicipalityCode(childComplexity), true
+	case "PlannedDeletionEvent.protected":
+		if e.ComplexityRoot.PlannedDeletionEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDeletionEvent.Protected(childComplexity), true
+	case "PlannedDeletionEvent.registeredAt":
+		if e.ComplexityRoot.PlannedDeletionEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PlannedDeletionEvent.RegisteredAt(childComplexity), true
+
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -541,6 +1474,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Person(childComplexity, args["cpr"].(string)), true
+	case "Query.personEvents":
+		if e.ComplexityRoot.Query.PersonEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_personEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PersonEvents(childComplexity, args["filter"].(*model.PersonEventFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.residents":
 		if e.ComplexityRoot.Query.Residents == nil {
 			break
@@ -558,6 +1502,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Version(childComplexity), true
+
+	case "RelationEvent.cpr":
+		if e.ComplexityRoot.RelationEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.Cpr(childComplexity), true
+	case "RelationEvent.cursor":
+		if e.ComplexityRoot.RelationEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.Cursor(childComplexity), true
+	case "RelationEvent.custodyType":
+		if e.ComplexityRoot.RelationEvent.CustodyType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.CustodyType(childComplexity), true
+	case "RelationEvent.effectiveDate":
+		if e.ComplexityRoot.RelationEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.EffectiveDate(childComplexity), true
+	case "RelationEvent.id":
+		if e.ComplexityRoot.RelationEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.ID(childComplexity), true
+	case "RelationEvent.kind":
+		if e.ComplexityRoot.RelationEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.Kind(childComplexity), true
+	case "RelationEvent.municipalityCode":
+		if e.ComplexityRoot.RelationEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.MunicipalityCode(childComplexity), true
+	case "RelationEvent.protected":
+		if e.ComplexityRoot.RelationEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.Protected(childComplexity), true
+	case "RelationEvent.registeredAt":
+		if e.ComplexityRoot.RelationEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.RegisteredAt(childComplexity), true
+	case "RelationEvent.relation":
+		if e.ComplexityRoot.RelationEvent.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationEvent.Relation(childComplexity), true
 
 	case "ResidentRow.address":
 		if e.ComplexityRoot.ResidentRow.Address == nil {
@@ -652,6 +1657,146 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ResidentsResult.Rows(childComplexity), true
 
+	case "RevivalEvent.cpr":
+		if e.ComplexityRoot.RevivalEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevivalEvent.Cpr(childComplexity), true
+	case "RevivalEvent.cursor":
+		if e.ComplexityRoot.RevivalEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevivalEvent.Cursor(childComplexity), true
+	case "RevivalEvent.effectiveDate":
+		if e.ComplexityRoot.RevivalEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevivalEvent.EffectiveDate(childComplexity), true
+	case "RevivalEvent.id":
+		if e.ComplexityRoot.RevivalEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevivalEvent.ID(childComplexity), true
+	case "RevivalEvent.kind":
+		if e.ComplexityRoot.RevivalEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevivalEvent.Kind(childComplexity), true
+	case "RevivalEvent.municipalityCode":
+		if e.ComplexityRoot.RevivalEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevivalEvent.MunicipalityCode(childComplexity), true
+	case "RevivalEvent.protected":
+		if e.ComplexityRoot.RevivalEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevivalEvent.Protected(childComplexity), true
+	case "RevivalEvent.registeredAt":
+		if e.ComplexityRoot.RevivalEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevivalEvent.RegisteredAt(childComplexity), true
+	case "RevivalEvent.revivalDate":
+		if e.ComplexityRoot.RevivalEvent.RevivalDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevivalEvent.RevivalDate(childComplexity), true
+
+	case "StatusChangeEvent.cpr":
+		if e.ComplexityRoot.StatusChangeEvent.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.Cpr(childComplexity), true
+	case "StatusChangeEvent.cursor":
+		if e.ComplexityRoot.StatusChangeEvent.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.Cursor(childComplexity), true
+	case "StatusChangeEvent.effectiveDate":
+		if e.ComplexityRoot.StatusChangeEvent.EffectiveDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.EffectiveDate(childComplexity), true
+	case "StatusChangeEvent.id":
+		if e.ComplexityRoot.StatusChangeEvent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.ID(childComplexity), true
+	case "StatusChangeEvent.kind":
+		if e.ComplexityRoot.StatusChangeEvent.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.Kind(childComplexity), true
+	case "StatusChangeEvent.municipalityCode":
+		if e.ComplexityRoot.StatusChangeEvent.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.MunicipalityCode(childComplexity), true
+	case "StatusChangeEvent.oldCpr":
+		if e.ComplexityRoot.StatusChangeEvent.OldCpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.OldCpr(childComplexity), true
+	case "StatusChangeEvent.previousStatus":
+		if e.ComplexityRoot.StatusChangeEvent.PreviousStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.PreviousStatus(childComplexity), true
+	case "StatusChangeEvent.protected":
+		if e.ComplexityRoot.StatusChangeEvent.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.Protected(childComplexity), true
+	case "StatusChangeEvent.registeredAt":
+		if e.ComplexityRoot.StatusChangeEvent.RegisteredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.RegisteredAt(childComplexity), true
+	case "StatusChangeEvent.status":
+		if e.ComplexityRoot.StatusChangeEvent.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.Status(childComplexity), true
+	case "StatusChangeEvent.statusDate":
+		if e.ComplexityRoot.StatusChangeEvent.StatusDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StatusChangeEvent.StatusDate(childComplexity), true
+
+	case "Subscription.personEvents":
+		if e.ComplexityRoot.Subscription.PersonEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_personEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.PersonEvents(childComplexity, args["filter"].(*model.PersonEventFilter), args["after"].(*string)), true
+
 	}
 	return 0, false
 }
@@ -662,6 +1807,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CprAddressInput", ec.unmarshalInputCprAddressInput),
+			graphql.NewInputUnmarshaler("PersonEventFilter", ec.unmarshalInputPersonEventFilter),
 			graphql.NewInputUnmarshaler("ResidentsInput", ec.unmarshalInputResidentsInput),
 		)
 	}
@@ -713,6 +1859,23 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 				Data: buf.Bytes(),
 			}
 		}
+	case ast.Subscription:
+		next := ec._Subscription(ctx, opCtx.Operation.SelectionSet)
+
+		var buf bytes.Buffer
+		return func(ctx context.Context) *graphql.Response {
+			buf.Reset()
+			data := next(ctx)
+
+			if data == nil {
+				return nil
+			}
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
+		}
 
 	default:
 		return graphql.OneShot(graphql.ErrorResponse(ctx, "unsupported GraphQL operation"))
@@ -738,7 +1901,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "admin.graphqls" "landlord.graphqls"
+//go:embed "admin.graphqls" "events.graphqls" "landlord.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -757,6 +1920,7 @@ Every read of person data is checked against the caller's disclosure profile and
 schema {
   query: Query
   mutation: Mutation
+  subscription: Subscription
 }
 
 """
@@ -789,6 +1953,12 @@ ADMIN profile's management of organisations, clients and owner links.
 """
 type Mutation
 
+"""
+Live streams, over graphql-ws (websocket) or server-sent events; each operation family adds its
+own with ` + "`" + `extend type Subscription` + "`" + `.
+"""
+type Subscription
+
 "Where a page of a cursor connection ends."
 type PageInfo {
   "Whether a further page follows; ask for it with ` + "`" + `after: endCursor` + "`" + `."
@@ -814,6 +1984,7 @@ type Person @subject {
 }
 `, BuiltIn: false},
 	{Name: "admin.graphqls", Input: sourceData("admin.graphqls"), BuiltIn: false},
+	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
 	{Name: "landlord.graphqls", Input: sourceData("landlord.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -944,6 +2115,26 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_addressingName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PersonEventConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PersonEventConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PersonEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PersonEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonEventEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_ResidentRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1294,6 +2485,36 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_personEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PersonEventFilter, error) {
+			return ec.unmarshalOPersonEventFilter2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -1319,6 +2540,28 @@ func (ec *executionContext) field_Query_residents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_personEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.PersonEventFilter, error) {
+			return ec.unmarshalOPersonEventFilter2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -1395,6 +2638,466 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _AddressEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _AddressEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _AddressEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _AddressEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _AddressEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _AddressEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _AddressEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _AddressEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _AddressEvent_addressValidFrom(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressEvent_addressValidFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddressValidFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressEvent_addressValidFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_protectionDate(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_protectionDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProtectionDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_protectionDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_protectionStart(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_protectionStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProtectionStart(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_protectionStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _AddressProtectionEvent_protectionEnd(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressProtectionEvent_protectionEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProtectionEnd(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressProtectionEvent_protectionEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressProtectionEvent", field, true, false, "Date")
+}
 
 func (ec *executionContext) _AuditEntry_id(ctx context.Context, field graphql.CollectedField, obj *db.AuditEntry) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -1745,6 +3448,236 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _CivilStatusEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _CivilStatusEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _CivilStatusEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _CivilStatusEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _CivilStatusEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _CivilStatusEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _CivilStatusEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CivilStatusEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _CivilStatusEvent_civilStatus(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_civilStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CivilStatus(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_civilStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _CivilStatusEvent_civilStatusDate(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatusEvent_civilStatusDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CivilStatusDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatusEvent_civilStatusDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatusEvent", field, true, false, "Date")
+}
+
 func (ec *executionContext) _Client_id(ctx context.Context, field graphql.CollectedField, obj *db.Client) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1991,6 +3924,1524 @@ func (ec *executionContext) _ClientWithKey_key(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_ClientWithKey_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClientWithKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _CreationEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreationEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreationEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _CreationEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreationEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreationEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _CreationEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreationEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreationEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _CreationEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreationEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreationEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _CreationEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreationEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreationEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _CreationEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreationEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreationEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _CreationEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreationEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreationEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _CreationEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreationEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreationEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _CreationEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreationEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreationEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _DeathEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeathEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeathEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _DeathEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeathEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeathEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _DeathEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeathEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeathEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _DeathEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeathEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeathEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _DeathEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeathEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeathEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _DeathEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeathEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeathEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _DeathEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeathEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeathEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _DeathEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeathEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DeathEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _DeathEvent_deathDate(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DeathEvent_deathDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeathDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DeathEvent_deathDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _ForwardingAddressEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddressEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddressEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddressEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _ForwardingAddressEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddressEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddressEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddressEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _ForwardingAddressEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddressEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddressEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddressEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _ForwardingAddressEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddressEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddressEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddressEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _ForwardingAddressEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddressEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddressEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddressEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _ForwardingAddressEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddressEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddressEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddressEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _ForwardingAddressEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddressEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddressEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddressEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ForwardingAddressEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddressEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddressEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddressEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _ForwardingAddressEvent_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddressEvent_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddressEvent_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddressEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _FoundEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.FoundEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _FoundEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.FoundEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _FoundEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.FoundEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _FoundEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.FoundEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _FoundEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.FoundEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _FoundEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.FoundEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FoundEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _FoundEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.FoundEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FoundEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _FoundEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.FoundEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_FoundEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _FoundEvent_foundDate(ctx context.Context, field graphql.CollectedField, obj *model.FoundEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_FoundEvent_foundDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_FoundEvent_foundDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("FoundEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _GuardianAddressEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.GuardianAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianAddressEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianAddressEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _GuardianAddressEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.GuardianAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianAddressEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianAddressEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _GuardianAddressEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.GuardianAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianAddressEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianAddressEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _GuardianAddressEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.GuardianAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianAddressEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianAddressEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _GuardianAddressEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.GuardianAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianAddressEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianAddressEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _GuardianAddressEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.GuardianAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianAddressEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianAddressEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _GuardianAddressEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.GuardianAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianAddressEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianAddressEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _GuardianAddressEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.GuardianAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianAddressEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianAddressEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _GuardianAddressEvent_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.GuardianAddressEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GuardianAddressEvent_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_GuardianAddressEvent_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _ImmigrationEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImmigrationEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImmigrationEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImmigrationEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _ImmigrationEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImmigrationEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImmigrationEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImmigrationEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _ImmigrationEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImmigrationEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImmigrationEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImmigrationEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _ImmigrationEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImmigrationEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImmigrationEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImmigrationEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _ImmigrationEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImmigrationEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImmigrationEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImmigrationEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _ImmigrationEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImmigrationEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImmigrationEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImmigrationEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _ImmigrationEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImmigrationEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImmigrationEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImmigrationEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _ImmigrationEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImmigrationEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImmigrationEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImmigrationEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _ImmigrationEvent_immigrationDate(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImmigrationEvent_immigrationDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ImmigrationDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ImmigrationEvent_immigrationDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImmigrationEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _IncapacityEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _IncapacityEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _IncapacityEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _IncapacityEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _IncapacityEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _IncapacityEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _IncapacityEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _IncapacityEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _IncapacityEvent_incapacityCode(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_incapacityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncapacityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_incapacityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _IncapacityEvent_incapacityFrom(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_incapacityFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncapacityFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_incapacityFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _IncapacityEvent_startDate(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _IncapacityEvent_endDate(ctx context.Context, field graphql.CollectedField, obj *model.IncapacityEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncapacityEvent_endDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EndDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncapacityEvent_endDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -2255,6 +5706,213 @@ func (ec *executionContext) fieldContext_Mutation_removeOwnerLink(ctx context.Co
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _NameChangeEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.NameChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NameChangeEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NameChangeEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _NameChangeEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NameChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NameChangeEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NameChangeEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _NameChangeEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.NameChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NameChangeEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NameChangeEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _NameChangeEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.NameChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NameChangeEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NameChangeEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _NameChangeEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.NameChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NameChangeEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NameChangeEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _NameChangeEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.NameChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NameChangeEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NameChangeEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _NameChangeEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.NameChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NameChangeEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NameChangeEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _NameChangeEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.NameChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NameChangeEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NameChangeEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _NameChangeEvent_nameValidFrom(ctx context.Context, field graphql.CollectedField, obj *model.NameChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NameChangeEvent_nameValidFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameValidFrom(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NameChangeEvent_nameValidFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *db.Organisation) (ret graphql.Marshaler) {
@@ -2588,6 +6246,332 @@ func (ec *executionContext) fieldContext_Person_addressingName(_ context.Context
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
+func (ec *executionContext) _PersonEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEventConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonEventEdge) graphql.Marshaler {
+			return ec.marshalNPersonEventEdge2ᚕᚖcprgraphᚋgraphᚋmodelᚐPersonEventEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonEventEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonEventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PersonEventConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEventConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcprgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonEventConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonEventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEventEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonEventEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonEventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PersonEventEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEventEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PersonEvent) graphql.Marshaler {
+			return ec.marshalNPersonEvent2cprgraphᚋgraphᚋmodelᚐPersonEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonEventEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PlannedDeletionEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedDeletionEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedDeletionEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _PlannedDeletionEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedDeletionEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedDeletionEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _PlannedDeletionEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedDeletionEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedDeletionEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _PlannedDeletionEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedDeletionEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedDeletionEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _PlannedDeletionEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedDeletionEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedDeletionEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _PlannedDeletionEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedDeletionEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedDeletionEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _PlannedDeletionEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedDeletionEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedDeletionEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _PlannedDeletionEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedDeletionEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedDeletionEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _PlannedDeletionEvent_deletionDate(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PlannedDeletionEvent_deletionDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeletionDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PlannedDeletionEvent_deletionDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "Date")
+}
+
 func (ec *executionContext) _Query_version(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2731,6 +6715,50 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_personEvents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_personEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PersonEvents(ctx, fc.Args["filter"].(*model.PersonEventFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonEventConnection) graphql.Marshaler {
+			return ec.marshalNPersonEventConnection2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_personEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonEventConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_personEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_residents(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -2849,6 +6877,236 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RelationEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _RelationEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _RelationEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _RelationEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _RelationEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _RelationEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _RelationEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RelationEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _RelationEvent_relation(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonEventRelation) graphql.Marshaler {
+			return ec.marshalOPersonEventRelation2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventRelation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "PersonEventRelation")
+}
+
+func (ec *executionContext) _RelationEvent_custodyType(ctx context.Context, field graphql.CollectedField, obj *model.RelationEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationEvent_custodyType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CustodyType(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelationEvent_custodyType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "String")
 }
 
 func (ec *executionContext) _ResidentRow_address(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
@@ -3210,6 +7468,533 @@ func (ec *executionContext) fieldContext_ResidentsResult_rows(_ context.Context,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ResidentRow(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevivalEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.RevivalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevivalEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevivalEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _RevivalEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RevivalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevivalEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevivalEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _RevivalEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.RevivalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevivalEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevivalEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _RevivalEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.RevivalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevivalEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevivalEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _RevivalEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.RevivalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevivalEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevivalEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _RevivalEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.RevivalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevivalEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevivalEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _RevivalEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.RevivalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevivalEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevivalEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _RevivalEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.RevivalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevivalEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevivalEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _RevivalEvent_revivalDate(ctx context.Context, field graphql.CollectedField, obj *model.RevivalEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevivalEvent_revivalDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevivalDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RevivalEvent_revivalDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _StatusChangeEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _StatusChangeEvent_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _StatusChangeEvent_kind(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+			return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "PersonEventKind")
+}
+
+func (ec *executionContext) _StatusChangeEvent_registeredAt(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_registeredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_registeredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "Time")
+}
+
+func (ec *executionContext) _StatusChangeEvent_cpr(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _StatusChangeEvent_effectiveDate(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_effectiveDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EffectiveDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_effectiveDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _StatusChangeEvent_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "Int")
+}
+
+func (ec *executionContext) _StatusChangeEvent_protected(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "Boolean")
+}
+
+func (ec *executionContext) _StatusChangeEvent_status(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _StatusChangeEvent_statusDate(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_statusDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_statusDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _StatusChangeEvent_previousStatus(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_previousStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousStatus(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_previousStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _StatusChangeEvent_oldCpr(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StatusChangeEvent_oldCpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OldCpr(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_StatusChangeEvent_oldCpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _Subscription_personEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_personEvents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().PersonEvents(ctx, fc.Args["filter"].(*model.PersonEventFilter), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PersonEvent) graphql.Marshaler {
+			return ec.marshalNPersonEvent2cprgraphᚋgraphᚋmodelᚐPersonEvent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_personEvents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_personEvents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -4364,6 +9149,76 @@ func UnmarshalCprAddressInput(ctx context.Context, raw any) (model.CprAddressInp
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPersonEventFilter(ctx context.Context, obj any) (model.PersonEventFilter, error) {
+	var it model.PersonEventFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to", "kinds", "cprs", "municipalityCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "kinds":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kinds"))
+			data, err := ec.unmarshalOPersonEventKind2ᚕcprgraphᚋdbᚐEventKindᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kinds = data
+		case "cprs":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cprs"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Cprs = data
+		case "municipalityCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityCode"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonEventFilter unmarshals raw into the PersonEventFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonEventFilter(ctx context.Context, raw any) (model.PersonEventFilter, error) {
+	var out model.PersonEventFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonEventFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputResidentsInput(ctx context.Context, obj any) (model.ResidentsInput, error) {
 	var it model.ResidentsInput
 	if obj == nil {
@@ -4445,9 +9300,283 @@ func UnmarshalResidentsInput(ctx context.Context, raw any) (model.ResidentsInput
 
 // region    ************************** interface.gotpl ***************************
 
+func (ec *executionContext) _PersonEvent(ctx context.Context, sel ast.SelectionSet, obj model.PersonEvent) graphql.Marshaler {
+	switch obj := (obj).(type) {
+	case nil:
+		return graphql.Null
+	case model.StatusChangeEvent:
+		return ec._StatusChangeEvent(ctx, sel, &obj)
+	case *model.StatusChangeEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._StatusChangeEvent(ctx, sel, obj)
+	case model.RevivalEvent:
+		return ec._RevivalEvent(ctx, sel, &obj)
+	case *model.RevivalEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RevivalEvent(ctx, sel, obj)
+	case model.RelationEvent:
+		return ec._RelationEvent(ctx, sel, &obj)
+	case *model.RelationEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._RelationEvent(ctx, sel, obj)
+	case model.PlannedDeletionEvent:
+		return ec._PlannedDeletionEvent(ctx, sel, &obj)
+	case *model.PlannedDeletionEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._PlannedDeletionEvent(ctx, sel, obj)
+	case model.NameChangeEvent:
+		return ec._NameChangeEvent(ctx, sel, &obj)
+	case *model.NameChangeEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._NameChangeEvent(ctx, sel, obj)
+	case model.IncapacityEvent:
+		return ec._IncapacityEvent(ctx, sel, &obj)
+	case *model.IncapacityEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._IncapacityEvent(ctx, sel, obj)
+	case model.ImmigrationEvent:
+		return ec._ImmigrationEvent(ctx, sel, &obj)
+	case *model.ImmigrationEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ImmigrationEvent(ctx, sel, obj)
+	case model.GuardianAddressEvent:
+		return ec._GuardianAddressEvent(ctx, sel, &obj)
+	case *model.GuardianAddressEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._GuardianAddressEvent(ctx, sel, obj)
+	case model.FoundEvent:
+		return ec._FoundEvent(ctx, sel, &obj)
+	case *model.FoundEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._FoundEvent(ctx, sel, obj)
+	case model.ForwardingAddressEvent:
+		return ec._ForwardingAddressEvent(ctx, sel, &obj)
+	case *model.ForwardingAddressEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._ForwardingAddressEvent(ctx, sel, obj)
+	case model.DeathEvent:
+		return ec._DeathEvent(ctx, sel, &obj)
+	case *model.DeathEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._DeathEvent(ctx, sel, obj)
+	case model.CreationEvent:
+		return ec._CreationEvent(ctx, sel, &obj)
+	case *model.CreationEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CreationEvent(ctx, sel, obj)
+	case model.CivilStatusEvent:
+		return ec._CivilStatusEvent(ctx, sel, &obj)
+	case *model.CivilStatusEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._CivilStatusEvent(ctx, sel, obj)
+	case model.AddressProtectionEvent:
+		return ec._AddressProtectionEvent(ctx, sel, &obj)
+	case *model.AddressProtectionEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AddressProtectionEvent(ctx, sel, obj)
+	case model.AddressEvent:
+		return ec._AddressEvent(ctx, sel, &obj)
+	case *model.AddressEvent:
+		if obj == nil {
+			return graphql.Null
+		}
+		return ec._AddressEvent(ctx, sel, obj)
+	default:
+		if typedObj, ok := obj.(graphql.Marshaler); ok {
+			return typedObj
+		} else {
+			panic(fmt.Errorf("unexpected type %T; non-generated variants of PersonEvent must implement graphql.Marshaler", obj))
+		}
+	}
+}
+
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var addressEventImplementors = []string{"AddressEvent", "PersonEvent"}
+
+func (ec *executionContext) _AddressEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AddressEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addressEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddressEvent")
+		case "id":
+			out.Values[i] = ec._AddressEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AddressEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._AddressEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._AddressEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._AddressEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._AddressEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._AddressEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._AddressEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "addressValidFrom":
+			out.Values[i] = ec._AddressEvent_addressValidFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addressProtectionEventImplementors = []string{"AddressProtectionEvent", "PersonEvent"}
+
+func (ec *executionContext) _AddressProtectionEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AddressProtectionEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addressProtectionEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddressProtectionEvent")
+		case "id":
+			out.Values[i] = ec._AddressProtectionEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._AddressProtectionEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._AddressProtectionEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._AddressProtectionEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._AddressProtectionEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._AddressProtectionEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._AddressProtectionEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._AddressProtectionEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "protectionDate":
+			out.Values[i] = ec._AddressProtectionEvent_protectionDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protectionStart":
+			out.Values[i] = ec._AddressProtectionEvent_protectionStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protectionEnd":
+			out.Values[i] = ec._AddressProtectionEvent_protectionEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var auditEntryImplementors = []string{"AuditEntry"}
 
@@ -4605,6 +9734,84 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var civilStatusEventImplementors = []string{"CivilStatusEvent", "PersonEvent"}
+
+func (ec *executionContext) _CivilStatusEvent(ctx context.Context, sel ast.SelectionSet, obj *model.CivilStatusEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, civilStatusEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CivilStatusEvent")
+		case "id":
+			out.Values[i] = ec._CivilStatusEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CivilStatusEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CivilStatusEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._CivilStatusEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._CivilStatusEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._CivilStatusEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._CivilStatusEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._CivilStatusEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "civilStatus":
+			out.Values[i] = ec._CivilStatusEvent_civilStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "civilStatusDate":
+			out.Values[i] = ec._CivilStatusEvent_civilStatusDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var clientImplementors = []string{"Client"}
 
 func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, obj *db.Client) graphql.Marshaler {
@@ -4714,6 +9921,532 @@ func (ec *executionContext) _ClientWithKey(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var creationEventImplementors = []string{"CreationEvent", "PersonEvent"}
+
+func (ec *executionContext) _CreationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.CreationEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, creationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreationEvent")
+		case "id":
+			out.Values[i] = ec._CreationEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._CreationEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._CreationEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._CreationEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._CreationEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._CreationEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._CreationEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._CreationEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._CreationEvent_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var deathEventImplementors = []string{"DeathEvent", "PersonEvent"}
+
+func (ec *executionContext) _DeathEvent(ctx context.Context, sel ast.SelectionSet, obj *model.DeathEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, deathEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DeathEvent")
+		case "id":
+			out.Values[i] = ec._DeathEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._DeathEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._DeathEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._DeathEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._DeathEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._DeathEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._DeathEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._DeathEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deathDate":
+			out.Values[i] = ec._DeathEvent_deathDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forwardingAddressEventImplementors = []string{"ForwardingAddressEvent", "PersonEvent"}
+
+func (ec *executionContext) _ForwardingAddressEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ForwardingAddressEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forwardingAddressEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForwardingAddressEvent")
+		case "id":
+			out.Values[i] = ec._ForwardingAddressEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ForwardingAddressEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ForwardingAddressEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._ForwardingAddressEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._ForwardingAddressEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._ForwardingAddressEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._ForwardingAddressEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._ForwardingAddressEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._ForwardingAddressEvent_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var foundEventImplementors = []string{"FoundEvent", "PersonEvent"}
+
+func (ec *executionContext) _FoundEvent(ctx context.Context, sel ast.SelectionSet, obj *model.FoundEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, foundEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("FoundEvent")
+		case "id":
+			out.Values[i] = ec._FoundEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._FoundEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._FoundEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._FoundEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._FoundEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._FoundEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._FoundEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._FoundEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "foundDate":
+			out.Values[i] = ec._FoundEvent_foundDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var guardianAddressEventImplementors = []string{"GuardianAddressEvent", "PersonEvent"}
+
+func (ec *executionContext) _GuardianAddressEvent(ctx context.Context, sel ast.SelectionSet, obj *model.GuardianAddressEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, guardianAddressEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GuardianAddressEvent")
+		case "id":
+			out.Values[i] = ec._GuardianAddressEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._GuardianAddressEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._GuardianAddressEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._GuardianAddressEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._GuardianAddressEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._GuardianAddressEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._GuardianAddressEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._GuardianAddressEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._GuardianAddressEvent_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var immigrationEventImplementors = []string{"ImmigrationEvent", "PersonEvent"}
+
+func (ec *executionContext) _ImmigrationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ImmigrationEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, immigrationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImmigrationEvent")
+		case "id":
+			out.Values[i] = ec._ImmigrationEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._ImmigrationEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._ImmigrationEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._ImmigrationEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._ImmigrationEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._ImmigrationEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._ImmigrationEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._ImmigrationEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "immigrationDate":
+			out.Values[i] = ec._ImmigrationEvent_immigrationDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incapacityEventImplementors = []string{"IncapacityEvent", "PersonEvent"}
+
+func (ec *executionContext) _IncapacityEvent(ctx context.Context, sel ast.SelectionSet, obj *model.IncapacityEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incapacityEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncapacityEvent")
+		case "id":
+			out.Values[i] = ec._IncapacityEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._IncapacityEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._IncapacityEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._IncapacityEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._IncapacityEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._IncapacityEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._IncapacityEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._IncapacityEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "incapacityCode":
+			out.Values[i] = ec._IncapacityEvent_incapacityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "incapacityFrom":
+			out.Values[i] = ec._IncapacityEvent_incapacityFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startDate":
+			out.Values[i] = ec._IncapacityEvent_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "endDate":
+			out.Values[i] = ec._IncapacityEvent_endDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -4773,6 +10506,79 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 				return ec._Mutation_removeOwnerLink(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nameChangeEventImplementors = []string{"NameChangeEvent", "PersonEvent"}
+
+func (ec *executionContext) _NameChangeEvent(ctx context.Context, sel ast.SelectionSet, obj *model.NameChangeEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nameChangeEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NameChangeEvent")
+		case "id":
+			out.Values[i] = ec._NameChangeEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._NameChangeEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._NameChangeEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._NameChangeEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._NameChangeEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._NameChangeEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._NameChangeEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._NameChangeEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nameValidFrom":
+			out.Values[i] = ec._NameChangeEvent_nameValidFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -4949,6 +10755,155 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var personEventConnectionImplementors = []string{"PersonEventConnection"}
+
+func (ec *executionContext) _PersonEventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEventConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personEventConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonEventConnection")
+		case "edges":
+			out.Values[i] = ec._PersonEventConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PersonEventConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personEventEdgeImplementors = []string{"PersonEventEdge"}
+
+func (ec *executionContext) _PersonEventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEventEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personEventEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonEventEdge")
+		case "cursor":
+			out.Values[i] = ec._PersonEventEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PersonEventEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var plannedDeletionEventImplementors = []string{"PlannedDeletionEvent", "PersonEvent"}
+
+func (ec *executionContext) _PlannedDeletionEvent(ctx context.Context, sel ast.SelectionSet, obj *model.PlannedDeletionEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, plannedDeletionEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PlannedDeletionEvent")
+		case "id":
+			out.Values[i] = ec._PlannedDeletionEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._PlannedDeletionEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._PlannedDeletionEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._PlannedDeletionEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._PlannedDeletionEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._PlannedDeletionEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._PlannedDeletionEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._PlannedDeletionEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "deletionDate":
+			out.Values[i] = ec._PlannedDeletionEvent_deletionDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -4992,6 +10947,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "personEvents":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_personEvents(ctx, field)
+				})
 		case "residents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -5011,6 +10972,84 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationEventImplementors = []string{"RelationEvent", "PersonEvent"}
+
+func (ec *executionContext) _RelationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationEvent")
+		case "id":
+			out.Values[i] = ec._RelationEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._RelationEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._RelationEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._RelationEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._RelationEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._RelationEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._RelationEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._RelationEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relation":
+			out.Values[i] = ec._RelationEvent_relation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "custodyType":
+			out.Values[i] = ec._RelationEvent_custodyType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -5189,6 +11228,187 @@ func (ec *executionContext) _ResidentsResult(ctx context.Context, sel ast.Select
 	}
 
 	return out
+}
+
+var revivalEventImplementors = []string{"RevivalEvent", "PersonEvent"}
+
+func (ec *executionContext) _RevivalEvent(ctx context.Context, sel ast.SelectionSet, obj *model.RevivalEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revivalEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevivalEvent")
+		case "id":
+			out.Values[i] = ec._RevivalEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._RevivalEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._RevivalEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._RevivalEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._RevivalEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._RevivalEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._RevivalEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._RevivalEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revivalDate":
+			out.Values[i] = ec._RevivalEvent_revivalDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var statusChangeEventImplementors = []string{"StatusChangeEvent", "PersonEvent"}
+
+func (ec *executionContext) _StatusChangeEvent(ctx context.Context, sel ast.SelectionSet, obj *model.StatusChangeEvent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, statusChangeEventImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StatusChangeEvent")
+		case "id":
+			out.Values[i] = ec._StatusChangeEvent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cursor":
+			out.Values[i] = ec._StatusChangeEvent_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._StatusChangeEvent_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "registeredAt":
+			out.Values[i] = ec._StatusChangeEvent_registeredAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cpr":
+			out.Values[i] = ec._StatusChangeEvent_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "effectiveDate":
+			out.Values[i] = ec._StatusChangeEvent_effectiveDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._StatusChangeEvent_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "protected":
+			out.Values[i] = ec._StatusChangeEvent_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._StatusChangeEvent_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "statusDate":
+			out.Values[i] = ec._StatusChangeEvent_statusDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "previousStatus":
+			out.Values[i] = ec._StatusChangeEvent_previousStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "oldCpr":
+			out.Values[i] = ec._StatusChangeEvent_oldCpr(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var subscriptionImplementors = []string{"Subscription"}
+
+func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Subscription",
+	})
+	if len(fields) != 1 {
+		graphql.AddErrorf(ctx, "must subscribe to exactly one stream")
+		return nil
+	}
+
+	switch fields[0].Name {
+	case "personEvents":
+		return ec._Subscription_personEvents(ctx, fields[0])
+	default:
+		panic("unknown field " + strconv.Quote(fields[0].Name))
+	}
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -5766,6 +11986,98 @@ func (ec *executionContext) marshalNPageInfo2ᚖcprgraphᚋgraphᚋmodelᚐPageI
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPersonEvent2cprgraphᚋgraphᚋmodelᚐPersonEvent(ctx context.Context, sel ast.SelectionSet, v model.PersonEvent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonEvent!")
+		return graphql.Null
+	}
+	return ec._PersonEvent(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonEventConnection2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventConnection(ctx context.Context, sel ast.SelectionSet, v *model.PersonEventConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonEventConnection!")
+		return graphql.Null
+	}
+	return ec._PersonEventConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonEventEdge2ᚕᚖcprgraphᚋgraphᚋmodelᚐPersonEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonEventEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonEventEdge2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPersonEventEdge2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventEdge(ctx context.Context, sel ast.SelectionSet, v *model.PersonEventEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonEventEdge!")
+		return graphql.Null
+	}
+	return ec._PersonEventEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx context.Context, v any) (db.EventKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPersonEventKind2cprgraphᚋdbᚐEventKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx context.Context, sel ast.SelectionSet, v db.EventKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPersonEventKind2cprgraphᚋdbᚐEventKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PersonEventKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNPersonEventKind2cprgraphᚋdbᚐEventKind = map[string]db.EventKind{
+		"CREATION":           db.EventCreation,
+		"CIVIL_STATUS":       db.EventCivilStatus,
+		"RELATION":           db.EventRelation,
+		"ADDRESS":            db.EventAddress,
+		"FORWARDING_ADDRESS": db.EventForwardingAddress,
+		"GUARDIAN_ADDRESS":   db.EventGuardianAddress,
+		"IMMIGRATION":        db.EventImmigration,
+		"FOUND":              db.EventFound,
+		"ADDRESS_PROTECTION": db.EventAddressProtection,
+		"DEATH":              db.EventDeath,
+		"REVIVAL":            db.EventRevival,
+		"NAME_CHANGE":        db.EventNameChange,
+		"STATUS_CHANGE":      db.EventStatusChange,
+		"PLANNED_DELETION":   db.EventPlannedDeletion,
+		"INCAPACITY":         db.EventIncapacity,
+	}
+	marshalNPersonEventKind2cprgraphᚋdbᚐEventKind = map[db.EventKind]string{
+		db.EventCreation:          "CREATION",
+		db.EventCivilStatus:       "CIVIL_STATUS",
+		db.EventRelation:          "RELATION",
+		db.EventAddress:           "ADDRESS",
+		db.EventForwardingAddress: "FORWARDING_ADDRESS",
+		db.EventGuardianAddress:   "GUARDIAN_ADDRESS",
+		db.EventImmigration:       "IMMIGRATION",
+		db.EventFound:             "FOUND",
+		db.EventAddressProtection: "ADDRESS_PROTECTION",
+		db.EventDeath:             "DEATH",
+		db.EventRevival:           "REVIVAL",
+		db.EventNameChange:        "NAME_CHANGE",
+		db.EventStatusChange:      "STATUS_CHANGE",
+		db.EventPlannedDeletion:   "PLANNED_DELETION",
+		db.EventIncapacity:        "INCAPACITY",
+	}
+)
+
 func (ec *executionContext) unmarshalNProfile2cprgraphᚋgraphᚋmodelᚐProfile(ctx context.Context, v any) (model.Profile, error) {
 	var res model.Profile
 	err := res.UnmarshalGQL(v)
@@ -6119,6 +12431,66 @@ func (ec *executionContext) marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx context
 		return graphql.Null
 	}
 	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOPersonEventFilter2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventFilter(ctx context.Context, v any) (*model.PersonEventFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPersonEventFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOPersonEventKind2ᚕcprgraphᚋdbᚐEventKindᚄ(ctx context.Context, v any) ([]db.EventKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]db.EventKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOPersonEventKind2ᚕcprgraphᚋdbᚐEventKindᚄ(ctx context.Context, sel ast.SelectionSet, v []db.EventKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonEventKind2cprgraphᚋdbᚐEventKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOPersonEventRelation2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventRelation(ctx context.Context, v any) (*model.PersonEventRelation, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.PersonEventRelation)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOPersonEventRelation2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventRelation(ctx context.Context, sel ast.SelectionSet, v *model.PersonEventRelation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOResidentsResult2ᚖcprgraphᚋgraphᚋmodelᚐResidentsResult(ctx context.Context, sel ast.SelectionSet, v *model.ResidentsResult) graphql.Marshaler {

@@ -45,6 +45,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 10 * time.Second}) // before POST, which would take its requests
 	srv.AddTransport(transport.POST{})
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
 	if opts.Introspection {
@@ -56,6 +57,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	if opts.MaxComplexity > 0 {
 		srv.Use(newComplexityLimit(opts.MaxComplexity))
 	}
+	srv.AroundOperations(recordPerOperation)
 	srv.AroundFields(newMasker(es.Schema()).aroundFields)
 	srv.AroundResponses(auditResponses(opts.Audit))
 	srv.SetErrorPresenter(presentError)

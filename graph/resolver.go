@@ -4,10 +4,16 @@ package graph
 
 //go:generate go tool gqlgen generate
 
-import "cprgraph/db"
+import (
+	"cprgraph/db"
+	"cprgraph/eventfeed"
+)
 
 // Resolver is the root resolver; it holds the services resolvers delegate to.
 type Resolver struct {
 	Version string
 	Store   *db.Store
+	// Events streams change events to subscriptions; nil: subscriptions
+	// are refused.
+	Events *eventfeed.Feed
 }

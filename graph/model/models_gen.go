@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 )
 
 // A page of audit rows.
@@ -60,6 +61,32 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A page of change events.
+type PersonEventConnection struct {
+	Edges    []*PersonEventEdge `json:"edges"`
+	PageInfo *PageInfo          `json:"pageInfo"`
+}
+
+// A change event in a connection, with the cursor to continue after it.
+type PersonEventEdge struct {
+	Cursor string      `json:"cursor"`
+	Node   PersonEvent `json:"node"`
+}
+
+// Which change events (SøgeDatoTidFra, SøgeDatoTidTil and more). Every criterion given must hold.
+type PersonEventFilter struct {
+	// Registered at or after this instant (SøgeDatoTidFra).
+	From *time.Time `json:"from,omitempty"`
+	// Registered before this instant (SøgeDatoTidTil).
+	To *time.Time `json:"to,omitempty"`
+	// Any of these kinds (PersonHændelseKode).
+	Kinds []db.EventKind `json:"kinds,omitempty"`
+	// Any of these persons' current CPR numbers, at most 100.
+	Cprs []string `json:"cprs,omitempty"`
+	// The person's municipality code (kommunekode, MyndighedNummer) when the event was registered.
+	MunicipalityCode *int `json:"municipalityCode,omitempty"`
+}
+
 type Query struct {
 }
 
@@ -104,6 +131,78 @@ type ResidentsResult struct {
 	Criteria *ResidentsCriteria `json:"criteria"`
 	// The residents (beboere), by dwelling, move-in and move-out (current residents last).
 	Rows []*db.Resident `json:"rows"`
+}
+
+// Live streams, over graphql-ws (websocket) or server-sent events; each operation family adds its
+// own with `extend type Subscription`.
+type Subscription struct {
+}
+
+// What a relation event is about (PersonTilknytningKode).
+type PersonEventRelation string
+
+const (
+	// Mother (mor).
+	PersonEventRelationMother PersonEventRelation = "MOTHER"
+	// Father (far).
+	PersonEventRelationFather PersonEventRelation = "FATHER"
+	// Spouse or registered partner (ægtefælle).
+	PersonEventRelationSpouse PersonEventRelation = "SPOUSE"
+	// Child (barn).
+	PersonEventRelationChild PersonEventRelation = "CHILD"
+	// Custody (forældremyndighed).
+	PersonEventRelationCustody PersonEventRelation = "CUSTODY"
+)
+
+var AllPersonEventRelation = []PersonEventRelation{
+	PersonEventRelationMother,
+	PersonEventRelationFather,
+	PersonEventRelationSpouse,
+	PersonEventRelationChild,
+	PersonEventRelationCustody,
+}
+
+func (e PersonEventRelation) IsValid() bool {
+	switch e {
+	case PersonEventRelationMother, PersonEventRelationFather, PersonEventRelationSpouse, PersonEventRelationChild, PersonEventRelationCustody:
+		return true
+	}
+	return false
+}
+
+func (e PersonEventRelation) String() string {
+	return string(e)
+}
+
+func (e *PersonEventRelation) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PersonEventRelation(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PersonEventRelation", str)
+	}
+	return nil
+}
+
+func (e PersonEventRelation) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PersonEventRelation) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PersonEventRelation) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // A disclosure profile: what a client may call and what it sees of protected persons.

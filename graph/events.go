@@ -1,0 +1,174 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+
+	"cprgraph/access"
+	"cprgraph/apperr"
+	"cprgraph/db"
+	"cprgraph/eventfeed"
+	"cprgraph/graph/model"
+)
+
+const (
+	// maxEventCPRs caps the CPR numbers of an event filter.
+	maxEventCPRs = 100
+	// subscriptionBuffer is how many events a subscription holds for a
+	// client that is busy: beyond it the feed waits (reading no further).
+	subscriptionBuffer = 64
+	// subscriberStall is how long a full buffer may wait for the client
+	// before the subscription is dropped.
+	subscriberStall = time.Minute
+)
+
+var errTooSlow = apperr.Errorf(apperr.TooSlow,
+	"the subscriber did not keep up with the events; subscribe again with the cursor of the last event received")
+
+// eventFilter turns the filter and cursor arguments into a store filter:
+// BAD_USER_INPUT for a malformed CPR number, cursor or too many numbers.
+func eventFilter(in *model.PersonEventFilter, after *string) (db.EventFilter, error) {
+	var f db.EventFilter
+	if after != nil {
+		id, ok := model.ParseEventCursor(*after)
+		if !ok {
+			return f, apperr.Errorf(apperr.BadUserInput, "not an event cursor: %q", *after)
+		}
+		f.AfterID = id
+	}
+	if in == nil {
+		return f, nil
+	}
+	if len(in.Cprs) > maxEventCPRs {
+		return f, apperr.Errorf(apperr.BadUserInput, "at most %d CPR numbers", maxEventCPRs)
+	}
+	for _, c := range in.Cprs {
+		n, err := parseCPR(c)
+		if err != nil {
+			return f, err
+		}
+		f.CPRs = append(f.CPRs, n)
+	}
+	f.From, f.To, f.Kinds, f.Municipality = in.From, in.To, in.Kinds, in.MunicipalityCode
+	return f, nil
+}
+
+// hiddenEvent reports whether an event must be left out for p: when the
+// filter asks for a municipality, the event of a person p sees masked would
+// tell where that person lives.
+func hiddenEvent(p *access.Principal, f db.EventFilter, e db.Event) bool {
+	return f.Municipality != nil && access.Masks(p, e, access.Today())
+}
+
+// eventPageSize checks `first`: BAD_USER_INPUT outside 1 to db.MaxEventPage.
+func eventPageSize(first *int) (int, error) {
+	n := 100
+	if first != nil {
+		n = *first
+	}
+	if n < 1 || n > db.MaxEventPage {
+		return 0, apperr.Errorf(apperr.BadUserInput, "first must be between 1 and %d", db.MaxEventPage)
+	}
+	return n, nil
+}
+
+// eventConnection returns the first n events as a page. The page ends at
+// the last event read, even one left out for p, so the next page does not
+// read it again.
+func eventConnection(p *access.Principal, f db.EventFilter, events []db.Event, n int) (*model.PersonEventConnection, error) {
+	page := &model.PersonEventConnection{Edges: []*model.PersonEventEdge{}, PageInfo: &model.PageInfo{HasNextPage: len(events) > n}}
+	events = events[:min(n, len(events))]
+	for _, e := range events {
+		if hiddenEvent(p, f, e) {
+			continue
+		}
+		node, err := model.NewPersonEvent(e)
+		if err != nil {
+			return nil, err
+		}
+		page.Edges = append(page.Edges, &model.PersonEventEdge{Cursor: model.EventCursor(e.ID), Node: node})
+	}
+	if len(events) > 0 {
+		end := model.EventCursor(events[len(events)-1].ID)
+		page.PageInfo.EndCursor = &end
+	}
+	return page, nil
+}
+
+// streamEvents runs feed.Stream for a subscription in the background and
+// returns its channel, which holds at most buffer events: while it is full
+// the feed reads no further, and when it stays full for stall the
+// subscription ends with SUBSCRIBER_TOO_SLOW. The channel closes when the
+// subscription ends.
+func streamEvents(ctx context.Context, feed *eventfeed.Feed, p *access.Principal, f db.EventFilter, buffer int, stall time.Duration) <-chan model.PersonEvent {
+	ch := make(chan model.PersonEvent, buffer)
+	go func() {
+		defer close(ch)
+		err := feed.Stream(ctx, f, func(e db.Event) error {
+			if hiddenEvent(p, f, e) {
+				return nil
+			}
+			node, err := model.NewPersonEvent(e)
+			if err != nil {
+				return err
+			}
+			return send(ctx, ch, node, stall)
+		})
+		if err != nil && ctx.Err() == nil {
+			endSubscription(ctx, err)
+		}
+	}()
+	return ch
+}
+
+// send puts v on ch, waiting at most stall for room.
+func send[T any](ctx context.Context, ch chan<- T, v T, stall time.Duration) error {
+	select {
+	case ch <- v:
+		return nil
+	default:
+	}
+	timer := time.NewTimer(stall)
+	defer timer.Stop()
+	select {
+	case ch <- v:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-timer.C:
+		return errTooSlow
+	}
+}
+
+// endSubscription tells the client why its subscription ends early: over a
+// websocket as an error message for the operation. Server-sent events have
+// no such message; that stream just completes, and the client resumes with
+// its last cursor.
+func endSubscription(ctx context.Context, err error) {
+	requestID := access.RecordFrom(ctx).RequestID
+	if errors.Is(err, eventfeed.ErrClosed) {
+		err = apperr.Errorf(apperr.Internal, "the server is shutting down; subscribe again with the cursor of the last event received")
+	}
+	slog.WarnContext(ctx, "subscription ended", "err", err, "request_id", requestID)
+	if graphql.HasOperationContext(ctx) && overWebsocket(graphql.GetOperationContext(ctx)) {
+		transport.AddSubscriptionError(ctx, presentError(ctx, err))
+	}
+}
+
+func overWebsocket(op *graphql.OperationContext) bool {
+	return strings.EqualFold(op.Headers.Get("Upgrade"), "websocket")
+}
+
+// recordPerOperation gives every operation its own access.Record (same
+// request ID), so that the operations of one websocket, which share the
+// upgrade request's context, are audited each on its own.
+func recordPerOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	ctx, _ = access.WithRecord(ctx, access.RecordFrom(ctx).RequestID)
+	return next(ctx)
+}
