@@ -106,8 +106,8 @@ func eventConnection(p *access.Principal, f db.EventFilter, events []db.Event, n
 // the feed reads no further, and when it stays full for stall the
 // subscription ends with SUBSCRIBER_TOO_SLOW. The channel closes when the
 // subscription ends.
-func streamEvents(ctx context.Context, feed *eventfeed.Feed, p *access.Principal, f db.EventFilter, buffer int, stall time.Duration) <-chan model.PersonEvent {
-	ch := make(chan model.PersonEvent, buffer)
+func streamEvents(ctx context.Context, feed *eventfeed.Feed, p *access.Principal, f db.EventFilter, buffer int, stall time.Duration) <-chan *model.PersonEventEdge {
+	ch := make(chan *model.PersonEventEdge, buffer)
 	go func() {
 		defer close(ch)
 		err := feed.Stream(ctx, f, func(e db.Event) error {
@@ -118,7 +118,7 @@ func streamEvents(ctx context.Context, feed *eventfeed.Feed, p *access.Principal
 			if err != nil {
 				return err
 			}
-			return send(ctx, ch, node, stall)
+			return send(ctx, ch, &model.PersonEventEdge{Cursor: model.EventCursor(e.ID), Node: node}, stall)
 		})
 		if err != nil && ctx.Err() == nil {
 			endSubscription(ctx, err)

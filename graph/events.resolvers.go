@@ -35,7 +35,7 @@ func (r *queryResolver) PersonEvents(ctx context.Context, filter *model.PersonEv
 }
 
 // PersonEvents is the resolver for the personEvents field.
-func (r *subscriptionResolver) PersonEvents(ctx context.Context, filter *model.PersonEventFilter, after *string) (<-chan model.PersonEvent, error) {
+func (r *subscriptionResolver) PersonEvents(ctx context.Context, filter *model.PersonEventFilter, after *string) (<-chan *model.PersonEventEdge, error) {
 	p, err := access.Authorize(ctx, access.OpEvents)
 	if err != nil {
 		return nil, err

@@ -399,7 +399,7 @@ type ResidentRowResolver interface {
 	Protected(ctx context.Context, obj *db.Resident) (bool, error)
 }
 type SubscriptionResolver interface {
-	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, after *string) (<-chan model.PersonEvent, error)
+	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, after *string) (<-chan *model.PersonEventEdge, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -7968,8 +7968,8 @@ func (ec *executionContext) _Subscription_personEvents(ctx context.Context, fiel
 			return ec.Resolvers.Subscription().PersonEvents(ctx, fc.Args["filter"].(*model.PersonEventFilter), fc.Args["after"].(*string))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.PersonEvent) graphql.Marshaler {
-			return ec.marshalNPersonEvent2cprgraphᚋgraphᚋmodelᚐPersonEvent(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonEventEdge) graphql.Marshaler {
+			return ec.marshalNPersonEventEdge2ᚖcprgraphᚋgraphᚋmodelᚐPersonEventEdge(ctx, selections, v)
 		},
 		true,
 		true,
@@ -7982,7 +7982,7 @@ func (ec *executionContext) fieldContext_Subscription_personEvents(ctx context.C
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+			return ec.childFields_PersonEventEdge(ctx, field)
 		},
 	}
 	defer func() {
@@ -12169,13 +12169,13 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalTime(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalTime(v)
+	res := scalar.MarshalTime(v)
 	if res == graphql.Null {
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
@@ -12569,7 +12569,7 @@ func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v
 	if v == nil {
 		return nil, nil
 	}
-	res, err := graphql.UnmarshalTime(v)
+	res, err := scalar.UnmarshalTime(v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -12579,7 +12579,7 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	}
 	_ = sel
 	_ = ctx
-	res := graphql.MarshalTime(*v)
+	res := scalar.MarshalTime(*v)
 	return res
 }
 

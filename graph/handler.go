@@ -41,7 +41,7 @@ type Options struct {
 // caller's authentication middleware must have put the principal and an
 // access.Record into the request context.
 func NewHandler(r *Resolver, opts Options) http.Handler {
-	es := NewExecutableSchema(Config{Resolvers: r})
+	es := NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})

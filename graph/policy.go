@@ -35,10 +35,17 @@ func newMasker(schema *ast.Schema) masker {
 
 func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Parent == nil || !m.subjectTypes[fc.Object] {
+	if fc == nil || !m.subjectTypes[fc.Object] {
 		return next(ctx)
 	}
-	subject, ok := subjectOf(fc.Parent.Result)
+	// A subject with no parent field is the root value of a subscription
+	// event (gqlgen marshals those without the subscription's field
+	// context): it cannot be read, so it fails closed too.
+	var subject access.Subject
+	ok := fc.Parent != nil
+	if ok {
+		subject, ok = subjectOf(fc.Parent.Result)
+	}
 	if !ok {
 		// A @subject type bound to a value that cannot say whether it is
 		// protected: fail closed.

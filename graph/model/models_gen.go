@@ -67,7 +67,7 @@ type PersonEventConnection struct {
 	PageInfo *PageInfo          `json:"pageInfo"`
 }
 
-// A change event in a connection, with the cursor to continue after it.
+// A change event in a connection or a subscription, with the cursor to continue after it.
 type PersonEventEdge struct {
 	Cursor string      `json:"cursor"`
 	Node   PersonEvent `json:"node"`
