@@ -25,6 +25,7 @@ var rootOperations = map[string]access.Operation{
 	"Query.auditLog":      access.OpAudit,
 	"Query.residents":     access.OpLandlord,
 	"Query.personEvents":  access.OpEvents,
+	"Query.cohabitation":  access.OpCohabitation,
 
 	"Mutation.createOrganisation": access.OpAdmin,
 	"Mutation.createClient":       access.OpAdmin,

@@ -5,6 +5,7 @@ package graph
 import (
 	"bytes"
 	"context"
+	"cprgraph/cohabitation"
 	"cprgraph/db"
 	"cprgraph/graph/model"
 	"cprgraph/graph/scalar"
@@ -122,6 +123,34 @@ type ComplexityRoot struct {
 	ClientWithKey struct {
 		Client func(childComplexity int) int
 		Key    func(childComplexity int) int
+	}
+
+	CohabitationDates struct {
+		CommonAddressFrom func(childComplexity int) int
+		CommonAddressTo   func(childComplexity int) int
+		DeathDate         func(childComplexity int) int
+		MarriageEnded     func(childComplexity int) int
+		MarriedSince      func(childComplexity int) int
+		SeparatedSince    func(childComplexity int) int
+	}
+
+	CohabitationPair struct {
+		Dates       func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		NewOwner    func(childComplexity int) int
+		Primary     func(childComplexity int) int
+		Rule        func(childComplexity int) int
+	}
+
+	CohabitationResult struct {
+		Date        func(childComplexity int) int
+		Dates       func(childComplexity int) int
+		Explanation func(childComplexity int) int
+		FeeDue      func(childComplexity int) int
+		NewOwner    func(childComplexity int) int
+		Pairs       func(childComplexity int) int
+		Primary     func(childComplexity int) int
+		Rule        func(childComplexity int) int
 	}
 
 	CreationEvent struct {
@@ -279,6 +308,7 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AuditLog      func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
+		Cohabitation  func(childComplexity int, primary []string, newOwner []string, date *scalar.Date) int
 		Organisations func(childComplexity int) int
 		Person        func(childComplexity int, cpr string) int
 		PersonEvents  func(childComplexity int, filter *model.PersonEventFilter, first *int, after *string) int
@@ -390,6 +420,7 @@ type QueryResolver interface {
 	Person(ctx context.Context, cpr string) (*db.Person, error)
 	Organisations(ctx context.Context) ([]*db.Organisation, error)
 	AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error)
+	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date) (*model.CohabitationResult, error)
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
 	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
 }
@@ -751,6 +782,123 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ClientWithKey.Key(childComplexity), true
+
+	case "CohabitationDates.commonAddressFrom":
+		if e.ComplexityRoot.CohabitationDates.CommonAddressFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationDates.CommonAddressFrom(childComplexity), true
+	case "CohabitationDates.commonAddressTo":
+		if e.ComplexityRoot.CohabitationDates.CommonAddressTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationDates.CommonAddressTo(childComplexity), true
+	case "CohabitationDates.deathDate":
+		if e.ComplexityRoot.CohabitationDates.DeathDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationDates.DeathDate(childComplexity), true
+	case "CohabitationDates.marriageEnded":
+		if e.ComplexityRoot.CohabitationDates.MarriageEnded == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationDates.MarriageEnded(childComplexity), true
+	case "CohabitationDates.marriedSince":
+		if e.ComplexityRoot.CohabitationDates.MarriedSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationDates.MarriedSince(childComplexity), true
+	case "CohabitationDates.separatedSince":
+		if e.ComplexityRoot.CohabitationDates.SeparatedSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationDates.SeparatedSince(childComplexity), true
+
+	case "CohabitationPair.dates":
+		if e.ComplexityRoot.CohabitationPair.Dates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationPair.Dates(childComplexity), true
+	case "CohabitationPair.explanation":
+		if e.ComplexityRoot.CohabitationPair.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationPair.Explanation(childComplexity), true
+	case "CohabitationPair.newOwner":
+		if e.ComplexityRoot.CohabitationPair.NewOwner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationPair.NewOwner(childComplexity), true
+	case "CohabitationPair.primary":
+		if e.ComplexityRoot.CohabitationPair.Primary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationPair.Primary(childComplexity), true
+	case "CohabitationPair.rule":
+		if e.ComplexityRoot.CohabitationPair.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationPair.Rule(childComplexity), true
+
+	case "CohabitationResult.date":
+		if e.ComplexityRoot.CohabitationResult.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationResult.Date(childComplexity), true
+	case "CohabitationResult.dates":
+		if e.ComplexityRoot.CohabitationResult.Dates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationResult.Dates(childComplexity), true
+	case "CohabitationResult.explanation":
+		if e.ComplexityRoot.CohabitationResult.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationResult.Explanation(childComplexity), true
+	case "CohabitationResult.feeDue":
+		if e.ComplexityRoot.CohabitationResult.FeeDue == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationResult.FeeDue(childComplexity), true
+	case "CohabitationResult.newOwner":
+		if e.ComplexityRoot.CohabitationResult.NewOwner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationResult.NewOwner(childComplexity), true
+	case "CohabitationResult.pairs":
+		if e.ComplexityRoot.CohabitationResult.Pairs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationResult.Pairs(childComplexity), true
+	case "CohabitationResult.primary":
+		if e.ComplexityRoot.CohabitationResult.Primary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationResult.Primary(childComplexity), true
+	case "CohabitationResult.rule":
+		if e.ComplexityRoot.CohabitationResult.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohabitationResult.Rule(childComplexity), true
 
 	case "CreationEvent.cpr":
 		if e.ComplexityRoot.CreationEvent.Cpr == nil {
@@ -1456,6 +1604,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AuditLog(childComplexity, args["cpr"].(*string), args["clientId"].(*string), args["first"].(*int), args["after"].(*string)), true
+	case "Query.cohabitation":
+		if e.ComplexityRoot.Query.Cohabitation == nil {
+			break
+		}
+
+		args, err := ec.field_Query_cohabitation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date)), true
 
 	case "Query.organisations":
 		if e.ComplexityRoot.Query.Organisations == nil {
@@ -1901,7 +2060,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "admin.graphqls" "events.graphqls" "landlord.graphqls"
+//go:embed "admin.graphqls" "cohabitation.graphqls" "events.graphqls" "landlord.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -1984,6 +2143,7 @@ type Person @subject {
 }
 `, BuiltIn: false},
 	{Name: "admin.graphqls", Input: sourceData("admin.graphqls"), BuiltIn: false},
+	{Name: "cohabitation.graphqls", Input: sourceData("cohabitation.graphqls"), BuiltIn: false},
 	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
 	{Name: "landlord.graphqls", Input: sourceData("landlord.graphqls"), BuiltIn: false},
 }
@@ -2069,6 +2229,62 @@ func (ec *executionContext) childFields_ClientWithKey(ctx context.Context, field
 		return ec.fieldContext_ClientWithKey_key(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ClientWithKey", field.Name)
+}
+
+func (ec *executionContext) childFields_CohabitationDates(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "marriedSince":
+		return ec.fieldContext_CohabitationDates_marriedSince(ctx, field)
+	case "marriageEnded":
+		return ec.fieldContext_CohabitationDates_marriageEnded(ctx, field)
+	case "separatedSince":
+		return ec.fieldContext_CohabitationDates_separatedSince(ctx, field)
+	case "deathDate":
+		return ec.fieldContext_CohabitationDates_deathDate(ctx, field)
+	case "commonAddressFrom":
+		return ec.fieldContext_CohabitationDates_commonAddressFrom(ctx, field)
+	case "commonAddressTo":
+		return ec.fieldContext_CohabitationDates_commonAddressTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohabitationDates", field.Name)
+}
+
+func (ec *executionContext) childFields_CohabitationPair(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "primary":
+		return ec.fieldContext_CohabitationPair_primary(ctx, field)
+	case "newOwner":
+		return ec.fieldContext_CohabitationPair_newOwner(ctx, field)
+	case "rule":
+		return ec.fieldContext_CohabitationPair_rule(ctx, field)
+	case "explanation":
+		return ec.fieldContext_CohabitationPair_explanation(ctx, field)
+	case "dates":
+		return ec.fieldContext_CohabitationPair_dates(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohabitationPair", field.Name)
+}
+
+func (ec *executionContext) childFields_CohabitationResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "feeDue":
+		return ec.fieldContext_CohabitationResult_feeDue(ctx, field)
+	case "rule":
+		return ec.fieldContext_CohabitationResult_rule(ctx, field)
+	case "explanation":
+		return ec.fieldContext_CohabitationResult_explanation(ctx, field)
+	case "dates":
+		return ec.fieldContext_CohabitationResult_dates(ctx, field)
+	case "primary":
+		return ec.fieldContext_CohabitationResult_primary(ctx, field)
+	case "newOwner":
+		return ec.fieldContext_CohabitationResult_newOwner(ctx, field)
+	case "date":
+		return ec.fieldContext_CohabitationResult_date(ctx, field)
+	case "pairs":
+		return ec.fieldContext_CohabitationResult_pairs(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohabitationResult", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2482,6 +2698,36 @@ func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_cohabitation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "primary",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["primary"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "newOwner",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["newOwner"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "date",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["date"] = arg2
 	return args, nil
 }
 
@@ -3924,6 +4170,470 @@ func (ec *executionContext) _ClientWithKey_key(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_ClientWithKey_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClientWithKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohabitationDates_marriedSince(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationDates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationDates_marriedSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarriedSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationDates_marriedSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationDates", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CohabitationDates_marriageEnded(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationDates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationDates_marriageEnded(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MarriageEnded, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationDates_marriageEnded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationDates", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CohabitationDates_separatedSince(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationDates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationDates_separatedSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeparatedSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationDates_separatedSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationDates", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CohabitationDates_deathDate(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationDates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationDates_deathDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeathDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationDates_deathDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationDates", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CohabitationDates_commonAddressFrom(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationDates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationDates_commonAddressFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommonAddressFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationDates_commonAddressFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationDates", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CohabitationDates_commonAddressTo(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationDates) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationDates_commonAddressTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommonAddressTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationDates_commonAddressTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationDates", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CohabitationPair_primary(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationPair_primary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Primary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationPair_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationPair", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohabitationPair_newOwner(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationPair_newOwner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewOwner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationPair_newOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationPair", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohabitationPair_rule(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationPair_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cohabitation.Rule) graphql.Marshaler {
+			return ec.marshalNCohabitationRule2cprgraphᚋcohabitationᚐRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationPair_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationPair", field, false, false, "CohabitationRule")
+}
+
+func (ec *executionContext) _CohabitationPair_explanation(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationPair_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationPair_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationPair", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohabitationPair_dates(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationPair) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationPair_dates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CohabitationDates) graphql.Marshaler {
+			return ec.marshalNCohabitationDates2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationDates(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationPair_dates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohabitationPair",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohabitationDates(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CohabitationResult_feeDue(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationResult_feeDue(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FeeDue, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationResult_feeDue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationResult", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CohabitationResult_rule(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationResult_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v cohabitation.Rule) graphql.Marshaler {
+			return ec.marshalNCohabitationRule2cprgraphᚋcohabitationᚐRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationResult_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationResult", field, false, false, "CohabitationRule")
+}
+
+func (ec *executionContext) _CohabitationResult_explanation(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationResult_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationResult_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohabitationResult_dates(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationResult_dates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dates, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CohabitationDates) graphql.Marshaler {
+			return ec.marshalNCohabitationDates2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationDates(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationResult_dates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohabitationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohabitationDates(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CohabitationResult_primary(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationResult_primary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Primary, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationResult_primary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohabitationResult_newOwner(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationResult_newOwner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewOwner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationResult_newOwner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohabitationResult_date(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationResult_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v scalar.Date) graphql.Marshaler {
+			return ec.marshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationResult_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohabitationResult", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CohabitationResult_pairs(ctx context.Context, field graphql.CollectedField, obj *model.CohabitationResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohabitationResult_pairs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Pairs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.CohabitationPair) graphql.Marshaler {
+			return ec.marshalNCohabitationPair2ᚕᚖcprgraphᚋgraphᚋmodelᚐCohabitationPairᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohabitationResult_pairs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohabitationResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohabitationPair(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _CreationEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
@@ -6709,6 +7419,50 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_cohabitation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_cohabitation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Cohabitation(ctx, fc.Args["primary"].([]string), fc.Args["newOwner"].([]string), fc.Args["date"].(*scalar.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CohabitationResult) graphql.Marshaler {
+			return ec.marshalNCohabitationResult2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationResult(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_cohabitation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohabitationResult(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_cohabitation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9921,6 +10675,185 @@ func (ec *executionContext) _ClientWithKey(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var cohabitationDatesImplementors = []string{"CohabitationDates"}
+
+func (ec *executionContext) _CohabitationDates(ctx context.Context, sel ast.SelectionSet, obj *model.CohabitationDates) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohabitationDatesImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohabitationDates")
+		case "marriedSince":
+			out.Values[i] = ec._CohabitationDates_marriedSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "marriageEnded":
+			out.Values[i] = ec._CohabitationDates_marriageEnded(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "separatedSince":
+			out.Values[i] = ec._CohabitationDates_separatedSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deathDate":
+			out.Values[i] = ec._CohabitationDates_deathDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "commonAddressFrom":
+			out.Values[i] = ec._CohabitationDates_commonAddressFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "commonAddressTo":
+			out.Values[i] = ec._CohabitationDates_commonAddressTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cohabitationPairImplementors = []string{"CohabitationPair"}
+
+func (ec *executionContext) _CohabitationPair(ctx context.Context, sel ast.SelectionSet, obj *model.CohabitationPair) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohabitationPairImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohabitationPair")
+		case "primary":
+			out.Values[i] = ec._CohabitationPair_primary(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "newOwner":
+			out.Values[i] = ec._CohabitationPair_newOwner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._CohabitationPair_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._CohabitationPair_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dates":
+			out.Values[i] = ec._CohabitationPair_dates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var cohabitationResultImplementors = []string{"CohabitationResult"}
+
+func (ec *executionContext) _CohabitationResult(ctx context.Context, sel ast.SelectionSet, obj *model.CohabitationResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohabitationResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohabitationResult")
+		case "feeDue":
+			out.Values[i] = ec._CohabitationResult_feeDue(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._CohabitationResult_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._CohabitationResult_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dates":
+			out.Values[i] = ec._CohabitationResult_dates(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "primary":
+			out.Values[i] = ec._CohabitationResult_primary(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "newOwner":
+			out.Values[i] = ec._CohabitationResult_newOwner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._CohabitationResult_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pairs":
+			out.Values[i] = ec._CohabitationResult_pairs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var creationEventImplementors = []string{"CreationEvent", "PersonEvent"}
 
 func (ec *executionContext) _CreationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.CreationEvent) graphql.Marshaler {
@@ -10947,6 +11880,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
 				})
+		case "cohabitation":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_cohabitation(ctx, field)
+				})
 		case "personEvents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -11858,6 +12797,80 @@ func (ec *executionContext) marshalNClientWithKey2ᚖcprgraphᚋgraphᚋmodelᚐ
 	}
 	return ec._ClientWithKey(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalNCohabitationDates2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationDates(ctx context.Context, sel ast.SelectionSet, v *model.CohabitationDates) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CohabitationDates!")
+		return graphql.Null
+	}
+	return ec._CohabitationDates(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCohabitationPair2ᚕᚖcprgraphᚋgraphᚋmodelᚐCohabitationPairᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CohabitationPair) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCohabitationPair2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationPair(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCohabitationPair2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationPair(ctx context.Context, sel ast.SelectionSet, v *model.CohabitationPair) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CohabitationPair!")
+		return graphql.Null
+	}
+	return ec._CohabitationPair(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCohabitationResult2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationResult(ctx context.Context, sel ast.SelectionSet, v *model.CohabitationResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CohabitationResult!")
+		return graphql.Null
+	}
+	return ec._CohabitationResult(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCohabitationRule2cprgraphᚋcohabitationᚐRule(ctx context.Context, v any) (cohabitation.Rule, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNCohabitationRule2cprgraphᚋcohabitationᚐRule[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCohabitationRule2cprgraphᚋcohabitationᚐRule(ctx context.Context, sel ast.SelectionSet, v cohabitation.Rule) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNCohabitationRule2cprgraphᚋcohabitationᚐRule[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "CohabitationRule!")
+	}
+	return res
+}
+
+var (
+	unmarshalNCohabitationRule2cprgraphᚋcohabitationᚐRule = map[string]cohabitation.Rule{
+		"SPOUSES": cohabitation.Spouses,
+		"SPOUSE_AFTER_DEATH_DIVORCE_OR_SEPARATION": cohabitation.FormerSpouse,
+		"COHABITANTS_FIVE_YEARS":                   cohabitation.Cohabitants,
+		"DEATH_AFTER_TWO_YEARS_COMMON_ADDRESS":     cohabitation.DeathAfterCohabitation,
+		"END_OF_COHABITATION_AFTER_FIVE_YEARS":     cohabitation.EndOfCohabitation,
+		"NONE":                                     cohabitation.None,
+	}
+	marshalNCohabitationRule2cprgraphᚋcohabitationᚐRule = map[cohabitation.Rule]string{
+		cohabitation.Spouses:                "SPOUSES",
+		cohabitation.FormerSpouse:           "SPOUSE_AFTER_DEATH_DIVORCE_OR_SEPARATION",
+		cohabitation.Cohabitants:            "COHABITANTS_FIVE_YEARS",
+		cohabitation.DeathAfterCohabitation: "DEATH_AFTER_TWO_YEARS_COMMON_ADDRESS",
+		cohabitation.EndOfCohabitation:      "END_OF_COHABITATION_AFTER_FIVE_YEARS",
+		cohabitation.None:                   "NONE",
+	}
+)
 
 func (ec *executionContext) unmarshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, v any) (scalar.Date, error) {
 	var res scalar.Date

@@ -4,6 +4,7 @@ package model
 
 import (
 	"bytes"
+	"cprgraph/cohabitation"
 	"cprgraph/db"
 	"cprgraph/graph/scalar"
 	"fmt"
@@ -29,6 +30,53 @@ type ClientWithKey struct {
 	Client *db.Client `json:"client"`
 	// Send as `Authorization: Bearer <key>` or `X-API-Key: <key>`.
 	Key string `json:"key"`
+}
+
+// The dates a rule used; the others are null.
+type CohabitationDates struct {
+	// Start of the marriage or registered partnership (rules 1, 2).
+	MarriedSince *scalar.Date `json:"marriedSince,omitempty"`
+	// Day the marriage ended in divorce (rule 2).
+	MarriageEnded *scalar.Date `json:"marriageEnded,omitempty"`
+	// Start of the separation (rule 2).
+	SeparatedSince *scalar.Date `json:"separatedSince,omitempty"`
+	// The registered owner's day of death (rules 2, 4).
+	DeathDate *scalar.Date `json:"deathDate,omitempty"`
+	// Start of the common residence (rules 3, 4, 5; with NONE, of a current one shorter than five years).
+	CommonAddressFrom *scalar.Date `json:"commonAddressFrom,omitempty"`
+	// End of the common residence (rule 5).
+	CommonAddressTo *scalar.Date `json:"commonAddressTo,omitempty"`
+}
+
+// The check of one pair: a primary person (registered owner) and a new owner.
+type CohabitationPair struct {
+	Primary  string            `json:"primary"`
+	NewOwner string            `json:"newOwner"`
+	Rule     cohabitation.Rule `json:"rule"`
+	// Why, in Danish.
+	Explanation string             `json:"explanation"`
+	Dates       *CohabitationDates `json:"dates"`
+}
+
+// The answer of a cohabitation check (SamboendeOpslag_O).
+type CohabitationResult struct {
+	// Whether the fee for the change of owner is due (Gebyrpligtig: Ja/Nej, EjerskifteBetaling).
+	FeeDue bool `json:"feeDue"`
+	// The deciding pair's rule: when the fee is due, NONE for the first new owner without an
+	// exemption; else the first new owner's exemption.
+	Rule cohabitation.Rule `json:"rule"`
+	// Why, in Danish, with the dates used.
+	Explanation string `json:"explanation"`
+	// The dates the deciding pair's rule used.
+	Dates *CohabitationDates `json:"dates"`
+	// The deciding pair's primary person (registered owner); null for a new owner who is the only registered owner.
+	Primary *string `json:"primary,omitempty"`
+	// The deciding pair's new owner.
+	NewOwner string `json:"newOwner"`
+	// The day judged: the day of the change of owner.
+	Date scalar.Date `json:"date"`
+	// Every pair considered: each new owner with each primary person other than itself.
+	Pairs []*CohabitationPair `json:"pairs"`
 }
 
 // An address as the CPR register writes it (CPR adresse). Floor and door narrow the search; without
