@@ -40,6 +40,7 @@ type config struct {
 	StatementTimeout time.Duration // STATEMENT_TIMEOUT, default 5s
 	Introspection    bool          // INTROSPECTION, default true
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT, default 15s
+	LoaderWait       time.Duration // LOADER_WAIT, default 16ms: how long nested reads gather into one query
 }
 
 func loadConfig() (config, error) {
@@ -50,6 +51,7 @@ func loadConfig() (config, error) {
 		StatementTimeout: 5 * time.Second,
 		Introspection:    true,
 		ShutdownTimeout:  15 * time.Second,
+		LoaderWait:       16 * time.Millisecond,
 	}
 	var err error
 	if v := os.Getenv("STATEMENT_TIMEOUT"); v != "" {
@@ -60,6 +62,11 @@ func loadConfig() (config, error) {
 	if v := os.Getenv("SHUTDOWN_TIMEOUT"); v != "" {
 		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil {
 			return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
+		}
+	}
+	if v := os.Getenv("LOADER_WAIT"); v != "" {
+		if c.LoaderWait, err = time.ParseDuration(v); err != nil {
+			return c, fmt.Errorf("LOADER_WAIT: %w", err)
 		}
 	}
 	if v := os.Getenv("INTROSPECTION"); v != "" {
@@ -152,7 +159,7 @@ func serve(ctx context.Context, cfg config, args []string) error {
 
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
-		Handler:           newRouter(cfg, conn),
+		Handler:           newRouter(cfg, conn, db.NewStore(conn)),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
@@ -174,13 +181,14 @@ func serve(ctx context.Context, cfg config, args []string) error {
 	return nil
 }
 
-// newRouter wires every HTTP endpoint of the server.
-func newRouter(cfg config, conn *sqlx.DB) http.Handler {
-	store := db.NewStore(conn)
+// newRouter wires every HTTP endpoint of the server; store runs the
+// queries (on conn, or on a wrapper of it in tests).
+func newRouter(cfg config, conn *sqlx.DB, store *db.Store) http.Handler {
 	authn := &auth.Authenticator{Store: store}
 	gql := graph.NewHandler(&graph.Resolver{Version: version, Store: store}, graph.Options{
 		Introspection: cfg.Introspection,
 		Audit:         graph.StoreAuditor(store),
+		LoaderWait:    cfg.LoaderWait,
 	})
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", authn.Middleware(gql))
@@ -194,6 +202,6 @@ func newRouter(cfg config, conn *sqlx.DB) http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
-	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql"}))
+	mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql", DefaultTabs: exampleTabs}))
 	return mux
 }

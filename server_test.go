@@ -44,7 +44,7 @@ func newTestEnv(t *testing.T) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(newRouter(cfg, conn))
+	srv := httptest.NewServer(newRouter(cfg, conn, env.Store))
 	t.Cleanup(srv.Close)
 	env.URL = srv.URL
 	return env

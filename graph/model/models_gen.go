@@ -2,5 +2,62 @@
 
 package model
 
+import (
+	"cprgraph/db"
+)
+
+// One item of addressHistory: the number as given, and its history or its error.
+type AddressHistoryItem struct {
+	// The CPR number as given.
+	Cpr     string          `json:"cpr"`
+	History *AddressHistory `json:"history,omitempty"`
+	// Why this number has no history (Personen findes ikke).
+	Error *ItemError `json:"error,omitempty"`
+}
+
+// The error of one item of a batch answer (PersonStamoplysningerMultiHent_FejlId).
+type ItemError struct {
+	// BAD_USER_INPUT (malformed number) or NOT_FOUND (not in the register).
+	Code string `json:"code"`
+	// CPR-nummer er ikke korrekt: <number>
+	Message string `json:"message"`
+}
+
+// Where a page of a cursor connection ends.
+type PageInfo struct {
+	// Whether more items follow endCursor.
+	HasNextPage bool `json:"hasNextPage"`
+	// Opaque cursor of the last item of the page; pass it as `after` for the next page.
+	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+// A person in a connection, with the cursor to continue after it.
+type PersonEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   *db.Person `json:"node"`
+}
+
+// One item of a batch answer: the number as given, and its result or its error.
+type PersonItem struct {
+	// The CPR number as given.
+	Cpr string `json:"cpr"`
+	// The person; null when error is set.
+	Person *db.Person `json:"person,omitempty"`
+	// Why this number has no person.
+	Error *ItemError `json:"error,omitempty"`
+}
+
 type Query struct {
+}
+
+// The answer of sharedAddress.
+type SharedAddress struct {
+	// The first person, masked by their own protection.
+	PersonA *db.Person `json:"personA"`
+	// The second person, masked by their own protection.
+	PersonB *db.Person `json:"personB"`
+	// Whether the two shared a dwelling at any time (within the period asked).
+	Shared bool `json:"shared"`
+	// The periods they shared a dwelling, newest first.
+	Periods []*SharedPeriod `json:"periods"`
 }
