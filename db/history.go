@@ -412,7 +412,7 @@ func (p *Person) applyAsOf(day time.Time, names []HistoricalName, addresses []Ad
 		p.HouseNumber, p.Floor, p.Door, p.BuildingNumber = a.HouseNumber, a.Floor, a.Door, a.BuildingNumber
 		p.CoName, p.PostalCode, p.PostalDistrict = a.CoName, a.PostalCode, a.PostalDistrict
 		p.CityName, p.Locality, p.StandardAddress = nil, nil, nil
-		p.Contact.MoveInDate, p.Contact.MoveInDateMark = a.ValidFrom, nil
+		p.Contact.MoveInDate = a.ValidFrom
 	}
 	if startsAfter(p.Family.CivilStatusStart, day) {
 		c, ok := covering(civil, day, func(c CivilStatus) (from, to *time.Time, correction *string) {

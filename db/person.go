@@ -77,58 +77,54 @@ type Person struct {
 // Contact is a person's personkontakt row: move-in date, the alternative
 // addresses (contact, foreign, supplementary), citizenship and protections.
 type Contact struct {
-	MoveInDate           *time.Time `db:"tilflytnings_dato"`
-	MoveInDateMark       *string    `db:"tilflytnings_dato_markering"`
-	ContactLine1         *string    `db:"kontakt_adr1"`
-	ContactLine2         *string    `db:"kontakt_adr2"`
-	ContactLine3         *string    `db:"kontakt_adr3"`
-	ContactLine4         *string    `db:"kontakt_adr4"`
-	ContactLine5         *string    `db:"kontakt_adr5"`
-	ContactStart         *time.Time `db:"start_dato_kontakt_adr"`
-	ContactEnd           *time.Time `db:"slette_dato_kontakt_adr"`
-	ForeignLine1         *string    `db:"udlands_adr1"`
-	ForeignLine2         *string    `db:"udlands_adr2"`
-	ForeignLine3         *string    `db:"udlands_adr3"`
-	ForeignLine4         *string    `db:"udlands_adr4"`
-	ForeignLine5         *string    `db:"udlands_adr5"`
-	ExitDate             *time.Time `db:"udrejse_dato"`
-	ExitCountryCode      *int       `db:"udrejse_landekode"`
-	SupplementaryLine1   *string    `db:"supplerende_adr1"`
-	SupplementaryLine2   *string    `db:"supplerende_adr2"`
-	SupplementaryLine3   *string    `db:"supplerende_adr3"`
-	SupplementaryLine4   *string    `db:"supplerende_adr4"`
-	SupplementaryLine5   *string    `db:"supplerende_adr5"`
-	CitizenshipCountry   *int       `db:"statsborgerskab_landekode"`
-	CitizenshipStart     *time.Time `db:"statsborgerskab_start_dato"`
-	DirectoryProtStart   *time.Time `db:"vejviserbeskyttelse_start_dato"`
-	DirectoryProtEnd     *time.Time `db:"vejviserbeskyttelse_slette_dato"`
-	MarketingProtStart   *time.Time `db:"markedsfoeringsbeskyttelse_start_dato"`
-	MarketingProtEnd     *time.Time `db:"markedsfoeringsbeskyttelse_slette_dato"`
-	ResearchProtStart    *time.Time `db:"forskerbeskyttelse_start_dato"`
-	ResearchProtEnd      *time.Time `db:"forskerbeskyttelse_slette_dato"`
-	DisappearedOn        *time.Time `db:"forsvindings_dato"`
-	MunicipalityMoveDate *time.Time `db:"tilflytning_kommune_dato"`
+	MoveInDate         *time.Time `db:"tilflytnings_dato"`
+	ContactLine1       *string    `db:"kontakt_adr1"`
+	ContactLine2       *string    `db:"kontakt_adr2"`
+	ContactLine3       *string    `db:"kontakt_adr3"`
+	ContactLine4       *string    `db:"kontakt_adr4"`
+	ContactLine5       *string    `db:"kontakt_adr5"`
+	ContactStart       *time.Time `db:"start_dato_kontakt_adr"`
+	ContactEnd         *time.Time `db:"slette_dato_kontakt_adr"`
+	ForeignLine1       *string    `db:"udlands_adr1"`
+	ForeignLine2       *string    `db:"udlands_adr2"`
+	ForeignLine3       *string    `db:"udlands_adr3"`
+	ForeignLine4       *string    `db:"udlands_adr4"`
+	ForeignLine5       *string    `db:"udlands_adr5"`
+	ExitDate           *time.Time `db:"udrejse_dato"`
+	ExitCountryCode    *int       `db:"udrejse_landekode"`
+	SupplementaryLine1 *string    `db:"supplerende_adr1"`
+	SupplementaryLine2 *string    `db:"supplerende_adr2"`
+	SupplementaryLine3 *string    `db:"supplerende_adr3"`
+	SupplementaryLine4 *string    `db:"supplerende_adr4"`
+	SupplementaryLine5 *string    `db:"supplerende_adr5"`
+	CitizenshipCountry *int       `db:"statsborgerskab_landekode"`
+	CitizenshipStart   *time.Time `db:"statsborgerskab_start_dato"`
+	DirectoryProtStart *time.Time `db:"vejviserbeskyttelse_start_dato"`
+	DirectoryProtEnd   *time.Time `db:"vejviserbeskyttelse_slette_dato"`
+	MarketingProtStart *time.Time `db:"markedsfoeringsbeskyttelse_start_dato"`
+	MarketingProtEnd   *time.Time `db:"markedsfoeringsbeskyttelse_slette_dato"`
+	ResearchProtStart  *time.Time `db:"forskerbeskyttelse_start_dato"`
+	ResearchProtEnd    *time.Time `db:"forskerbeskyttelse_slette_dato"`
 }
 
 // Family is a person's personfamilie row: civil status with the spouse, and
 // the parents. A relative with a CPR number has only the number; one without
 // has a name and a birth date instead.
 type Family struct {
-	CivilStatus        *string    `db:"civilstand"`
-	CivilStatusStart   *time.Time `db:"civilstand_start_dato"`
-	SpouseCPR          *string    `db:"aegtefaelle_cpr"`
-	SpouseName         *string    `db:"aegtefaelle_navn"`
-	SpouseBirthDate    *time.Time `db:"aegtefaelle_foedsels_dato"`
-	SeparationStart    *time.Time `db:"seperation_start_dato"`
-	MotherCPR          *string    `db:"mor_cpr"`
-	MotherName         *string    `db:"mor_navn"`
-	MotherBirthDate    *time.Time `db:"mor_foedselsdato"`
-	MotherDate         *time.Time `db:"mor_dato"`
-	FatherCPR          *string    `db:"far_cpr"`
-	FatherName         *string    `db:"far_navn"`
-	FatherBirthDate    *time.Time `db:"far_foedselsdato"`
-	FatherDate         *time.Time `db:"far_dato"`
-	CivilSeparationRef *time.Time `db:"civilstand_seperations_henvisning"`
+	CivilStatus      *string    `db:"civilstand"`
+	CivilStatusStart *time.Time `db:"civilstand_start_dato"`
+	SpouseCPR        *string    `db:"aegtefaelle_cpr"`
+	SpouseName       *string    `db:"aegtefaelle_navn"`
+	SpouseBirthDate  *time.Time `db:"aegtefaelle_foedsels_dato"`
+	SeparationStart  *time.Time `db:"seperation_start_dato"`
+	MotherCPR        *string    `db:"mor_cpr"`
+	MotherName       *string    `db:"mor_navn"`
+	MotherBirthDate  *time.Time `db:"mor_foedselsdato"`
+	MotherDate       *time.Time `db:"mor_dato"`
+	FatherCPR        *string    `db:"far_cpr"`
+	FatherName       *string    `db:"far_navn"`
+	FatherBirthDate  *time.Time `db:"far_foedselsdato"`
+	FatherDate       *time.Time `db:"far_dato"`
 }
 
 // Extended is the part of a person's personudvidet row the API shows: the
@@ -167,7 +163,7 @@ const personColumns = `p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p
 	p.standard_adresse, p.status, p.status_dato, p.status_markering, p.stilling, p.vej_kode, p.vejnavn,
 	` + protectionStart + ` AS protection_start,
 	` + protectionEnd + ` AS protection_end,
-	k.tilflytnings_dato AS "k.tilflytnings_dato", k.tilflytnings_dato_markering AS "k.tilflytnings_dato_markering",
+	k.tilflytnings_dato AS "k.tilflytnings_dato",
 	k.kontakt_adr1 AS "k.kontakt_adr1", k.kontakt_adr2 AS "k.kontakt_adr2", k.kontakt_adr3 AS "k.kontakt_adr3",
 	k.kontakt_adr4 AS "k.kontakt_adr4", k.kontakt_adr5 AS "k.kontakt_adr5",
 	k.start_dato_kontakt_adr AS "k.start_dato_kontakt_adr", k.slette_dato_kontakt_adr AS "k.slette_dato_kontakt_adr",
@@ -184,13 +180,11 @@ const personColumns = `p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p
 	k.markedsfoeringsbeskyttelse_slette_dato AS "k.markedsfoeringsbeskyttelse_slette_dato",
 	k.forskerbeskyttelse_start_dato AS "k.forskerbeskyttelse_start_dato",
 	k.forskerbeskyttelse_slette_dato AS "k.forskerbeskyttelse_slette_dato",
-	k.forsvindings_dato AS "k.forsvindings_dato", k.tilflytning_kommune_dato AS "k.tilflytning_kommune_dato",
 	f.civilstand AS "f.civilstand", f.civilstand_start_dato AS "f.civilstand_start_dato",
 	f.aegtefaelle_cpr AS "f.aegtefaelle_cpr", f.aegtefaelle_navn AS "f.aegtefaelle_navn",
 	f.aegtefaelle_foedsels_dato AS "f.aegtefaelle_foedsels_dato", f.seperation_start_dato AS "f.seperation_start_dato",
 	f.mor_cpr AS "f.mor_cpr", f.mor_navn AS "f.mor_navn", f.mor_foedselsdato AS "f.mor_foedselsdato", f.mor_dato AS "f.mor_dato",
 	f.far_cpr AS "f.far_cpr", f.far_navn AS "f.far_navn", f.far_foedselsdato AS "f.far_foedselsdato", f.far_dato AS "f.far_dato",
-	f.civilstand_seperations_henvisning AS "f.civilstand_seperations_henvisning",
 	u.folkekirke_forhold AS "u.folkekirke_forhold", u.folkekirke_start_dato AS "u.folkekirke_start_dato",
 	d.start_dato AS shared_residence_start,
 	m.email, m.mobil_telefon AS mobile_phone, m.mobil_udenlandsk AS foreign_mobile_phone`
