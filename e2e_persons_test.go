@@ -571,7 +571,8 @@ func TestHousehold(t *testing.T) {
 }
 
 // TestExamples runs every example of the README and GraphiQL tabs against
-// the family fixture, for both profiles that may use them.
+// the family fixture, for both profiles that may use them; the others are
+// refused.
 func TestExamples(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -591,6 +592,11 @@ func TestExamples(t *testing.T) {
 		for _, p := range []access.Profile{access.Authority, access.Private} {
 			if r := env.query(t, p, e.Query, vars); len(r.Errors) > 0 || r.Status != 200 {
 				t.Errorf("%s as %s: %s", e.Operation, p, r.Raw)
+			}
+		}
+		for p, want := range map[access.Profile]string{"": "UNAUTHENTICATED", access.Landlord: "FORBIDDEN", access.Admin: "FORBIDDEN"} {
+			if r := env.query(t, p, e.Query, vars); r.code() != want || strings.Contains(r.Raw, "Testesen") {
+				t.Errorf("%s as %q: want %s, got %s", e.Operation, p, want, r.Raw)
 			}
 		}
 	}
