@@ -47,6 +47,7 @@ type config struct {
 	Introspection    bool          // INTROSPECTION, default true
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT, default 15s
 	accessConfig                   // authentication and limits: see access_config.go
+	LoaderWait       time.Duration // LOADER_WAIT, default 16ms: how long nested reads gather into one query
 }
 
 func loadConfig() (config, error) {
@@ -57,6 +58,7 @@ func loadConfig() (config, error) {
 		StatementTimeout: 5 * time.Second,
 		Introspection:    true,
 		ShutdownTimeout:  15 * time.Second,
+		LoaderWait:       16 * time.Millisecond,
 	}
 	var err error
 	if v := os.Getenv("STATEMENT_TIMEOUT"); v != "" {
@@ -67,6 +69,11 @@ func loadConfig() (config, error) {
 	if v := os.Getenv("SHUTDOWN_TIMEOUT"); v != "" {
 		if c.ShutdownTimeout, err = time.ParseDuration(v); err != nil {
 			return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
+		}
+	}
+	if v := os.Getenv("LOADER_WAIT"); v != "" {
+		if c.LoaderWait, err = time.ParseDuration(v); err != nil {
+			return c, fmt.Errorf("LOADER_WAIT: %w", err)
 		}
 	}
 	if v := os.Getenv("INTROSPECTION"); v != "" {
@@ -191,7 +198,7 @@ func serve(ctx context.Context, cfg config, args []string) error {
 
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
-		Handler:           newRouter(cfg, conn),
+		Handler:           newRouter(cfg, conn, db.NewStore(conn)),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
@@ -213,12 +220,12 @@ func serve(ctx context.Context, cfg config, args []string) error {
 	return nil
 }
 
-// newRouter wires every HTTP endpoint of the server. A GraphQL request
+// newRouter wires every HTTP endpoint of the server; store runs the
+// queries (on conn, or on a wrapper of it in tests). A GraphQL request
 // passes, in order: the body size limit, authentication (401), the
 // per-client rate limit (429), then GraphQL with its depth and complexity
 // limits, the masking middleware and the audit write.
-func newRouter(cfg config, conn *sqlx.DB) http.Handler {
-	store := db.NewStore(conn)
+func newRouter(cfg config, conn *sqlx.DB, store *db.Store) http.Handler {
 	authn := auth.New(store, cfg.JWT, cfg.AllowAnonymous)
 	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: version, Store: store}, graph.Options{
 		Introspection: cfg.Introspection,
@@ -226,6 +233,7 @@ func newRouter(cfg config, conn *sqlx.DB) http.Handler {
 		MaxDepth:      cfg.MaxQueryDepth,
 		MaxComplexity: cfg.MaxComplexity,
 		WebsocketInit: authn.WebsocketInit,
+		LoaderWait:    cfg.LoaderWait,
 	})
 	if cfg.RateLimitRPS > 0 {
 		gql = limits.NewRateLimiter(cfg.RateLimitRPS, cfg.RateLimitBurst).Middleware(gql)
@@ -245,7 +253,7 @@ func newRouter(cfg config, conn *sqlx.DB) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	if cfg.GraphiQL {
-		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql"}))
+		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql", DefaultTabs: exampleTabs}))
 	}
 	return mux
 }

@@ -54,7 +54,7 @@ func newTestEnvWith(t *testing.T, adjust func(*config)) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(newRouter(cfg, conn))
+	srv := httptest.NewServer(newRouter(cfg, conn, env.Store))
 	t.Cleanup(srv.Close)
 	env.URL = srv.URL
 	return env

@@ -28,10 +28,14 @@ func Protected(s Subject, day time.Time) bool {
 // Masks reports whether p must not see the name and address of s on the
 // given day. Only AUTHORITY sees protected persons unmasked.
 func Masks(p *Principal, s Subject, day time.Time) bool {
-	if p != nil && p.Profile == Authority {
-		return false
-	}
-	return Protected(s, day)
+	return !SeesProtected(p) && Protected(s, day)
+}
+
+// SeesProtected reports whether p sees the name and address of protected
+// persons (AUTHORITY only). A search by name or address leaves protected
+// persons out for everyone else, so it cannot confirm them.
+func SeesProtected(p *Principal) bool {
+	return p != nil && p.Profile == Authority
 }
 
 var copenhagen = mustLoadLocation("Europe/Copenhagen")

@@ -35,6 +35,9 @@ type Options struct {
 	MaxComplexity int
 	// WebsocketInit authenticates a websocket from its init message.
 	WebsocketInit transport.WebsocketInitFunc
+	// LoaderWait is how long the dataloaders gather keys before they query
+	// (0: the library's default).
+	LoaderWait time.Duration
 }
 
 // NewHandler returns the GraphQL endpoint over HTTP for the resolver. The
@@ -58,6 +61,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	}
 	srv.AroundFields(newMasker(es.Schema()).aroundFields)
 	srv.AroundResponses(auditResponses(opts.Audit))
+	srv.AroundResponses(withLoaders(r.Store, opts.LoaderWait))
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		slog.ErrorContext(ctx, "panic in resolver", "panic", v, "request_id", access.RecordFrom(ctx).RequestID)
