@@ -44,8 +44,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: r})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{}) // GET and POST: see http.go
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
