@@ -3,8 +3,8 @@ package graph
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"encoding/json"
+	"errors"
 	"io"
 	"mime"
 	"net/http"
@@ -234,4 +234,3 @@ func writeResponse(w http.ResponseWriter, media string, status int, resp any) {
 func refuse(w http.ResponseWriter, status int, message string) {
 	apperr.WriteHTTP(w, status, &apperr.Error{Code: apperr.BadUserInput, Message: message})
 }
-
