@@ -35,6 +35,10 @@ type Options struct {
 	MaxComplexity int
 	// WebsocketInit authenticates a websocket from its init message.
 	WebsocketInit transport.WebsocketInitFunc
+	// Extensions run before the built-in ones, in order: persisted queries,
+	// metrics, tracing (see server.go). A response interceptor among them
+	// sees the response after the audit write.
+	Extensions []graphql.HandlerExtension
 }
 
 // NewHandler returns the GraphQL endpoint over HTTP for the resolver. The
@@ -46,6 +50,9 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{}) // GET and POST: see http.go
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
+	for _, ext := range opts.Extensions {
+		srv.Use(ext)
+	}
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
