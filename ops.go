@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -12,6 +14,7 @@ import (
 
 	"cprgraph/db"
 	"cprgraph/graph"
+	"cprgraph/logging"
 	"cprgraph/observe"
 	"cprgraph/tracing"
 )
@@ -21,6 +24,16 @@ import (
 type ops struct {
 	replica *sqlx.DB         // nil: read-only queries go to the primary too
 	metrics *observe.Metrics // nil: a registry of the router's own
+}
+
+// newLogHandler is the server's log: JSON lines on w, every CPR-like number
+// masked; LOG_LEVEL (debug, info, warn, error; default info) sets the level.
+func newLogHandler(w io.Writer) slog.Handler {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(os.Getenv("LOG_LEVEL"))); err != nil {
+		level = slog.LevelInfo
+	}
+	return logging.NewRedactingHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
 // openDriver is the database/sql driver of every connection: lib/pq,

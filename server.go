@@ -31,7 +31,6 @@ import (
 	"cprgraph/graph"
 	"cprgraph/ingest"
 	"cprgraph/limits"
-	"cprgraph/logging"
 	"cprgraph/observe"
 	"cprgraph/pgcluster"
 	"cprgraph/tracing"
@@ -93,7 +92,7 @@ func envOr(key, def string) string {
 }
 
 func main() {
-	logger := slog.New(logging.NewRedactingHandler(slog.NewJSONHandler(os.Stderr, nil)))
+	logger := slog.New(newLogHandler(os.Stderr))
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
