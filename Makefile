@@ -16,10 +16,11 @@ test:
 generate:
 	go generate ./...
 
-# check-generate fails when the committed generated code is stale.
+# check-generate fails when the committed generated code (gqlgen's, the
+# printed schema) is stale.
 check-generate: generate
-	git diff --exit-code -- graph/
-	test -z "$$(git status --porcelain -- graph/)"
+	git diff --exit-code -- graph/ schema/
+	test -z "$$(git status --porcelain -- graph/ schema/)"
 
 lint:
 	test -z "$$(gofmt -l .)"
