@@ -1,8 +1,10 @@
 package observe
 
 import (
+	"bufio"
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -123,6 +125,16 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
-// Unwrap lets http.ResponseController reach the flusher and the hijacker
-// (websockets, server-sent events).
+// Flush passes on a flush (server-sent events assert http.Flusher).
+func (w *statusWriter) Flush() {
+	w.wroteHeader = true
+	http.NewResponseController(w.ResponseWriter).Flush()
+}
+
+// Hijack passes on a hijack (websockets).
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return http.NewResponseController(w.ResponseWriter).Hijack()
+}
+
+// Unwrap lets http.ResponseController reach the writer's other features.
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
