@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"time"
@@ -98,22 +99,28 @@ func (o ops) observed(mux http.Handler) http.Handler {
 	return h
 }
 
-// serveMetrics serves /metrics on METRICS_ADDR until ctx ends, when set.
-func serveMetrics(ctx context.Context, cfg config, metrics *observe.Metrics) {
+// serveMetrics serves /metrics on METRICS_ADDR, when set, until ctx ends.
+// It fails when it cannot listen there.
+func serveMetrics(ctx context.Context, cfg config, metrics *observe.Metrics) error {
 	if cfg.MetricsAddr == "" {
-		return
+		return nil
+	}
+	l, err := net.Listen("tcp", cfg.MetricsAddr)
+	if err != nil {
+		return fmt.Errorf("METRICS_ADDR: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", metrics.Handler())
-	srv := &http.Server{Addr: cfg.MetricsAddr, Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
 		srv.Close()
 	}()
 	go func() {
 		slog.Info("serving metrics", "addr", cfg.MetricsAddr, "path", "/metrics")
-		if err := srv.ListenAndServe(); err != nil && err != http.ErrServerClosed {
+		if err := srv.Serve(l); err != nil && err != http.ErrServerClosed {
 			slog.Error("metrics listener failed", "err", err)
 		}
 	}()
+	return nil
 }

@@ -209,7 +209,9 @@ func serve(ctx context.Context, cfg config, args []string) error {
 		defer replica.Close()
 	}
 	o := ops{replica: replica, metrics: observe.NewMetrics()}
-	serveMetrics(ctx, cfg, o.metrics)
+	if err := serveMetrics(ctx, cfg, o.metrics); err != nil {
+		return err
+	}
 	if *demo {
 		if err := setupDemo(ctx, conn); err != nil {
 			return fmt.Errorf("demo: %w", err)
