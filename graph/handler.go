@@ -38,6 +38,10 @@ type Options struct {
 	// LoaderWait is how long the dataloaders gather keys before they query
 	// (0: the library's default).
 	LoaderWait time.Duration
+	// Extensions run before the built-in ones, in order: persisted queries,
+	// metrics, tracing (see server.go). A response interceptor among them
+	// sees the response after the audit write.
+	Extensions []graphql.HandlerExtension
 }
 
 // NewHandler returns the GraphQL endpoint over HTTP for the resolver. The
@@ -47,9 +51,11 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: r})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{}) // GET and POST: see http.go
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
+	for _, ext := range opts.Extensions {
+		srv.Use(ext)
+	}
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}

@@ -19,7 +19,7 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Store.Residents(ctx, p.OrganisationID, residentsQuery(input), access.Today())
+	res, err := r.reader().Residents(ctx, p.OrganisationID, residentsQuery(input), access.Today())
 	if err != nil {
 		return nil, err
 	}

@@ -10,4 +10,7 @@ import "cprgraph/db"
 type Resolver struct {
 	Version string
 	Store   *db.Store
+	// ReadStore, when set, is a read replica for read-only queries (see
+	// reader in replica.go).
+	ReadStore *db.Store
 }
