@@ -4,7 +4,7 @@
 
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run test generate check-generate lint
+.PHONY: run test generate check-generate lint http-audit
 
 run:
 	go run . serve -demo
@@ -16,11 +16,17 @@ test:
 generate:
 	go generate ./...
 
-# check-generate fails when the committed generated code is stale.
+# check-generate fails when the committed generated code (gqlgen's, the
+# printed schema) is stale.
 check-generate: generate
-	git diff --exit-code -- graph/
-	test -z "$$(git status --porcelain -- graph/)"
+	git diff --exit-code -- graph/ schema/
+	test -z "$$(git status --porcelain -- graph/ schema/)"
 
 lint:
 	test -z "$$(gofmt -l .)"
 
+# http-audit runs the graphql-http audit suite (the GraphQL-over-HTTP spec)
+# against a test server; any MUST failure fails it.
+http-audit:
+	npm ci --prefix tools/graphql-http-audit --no-audit --no-fund
+	CPRGRAPH_REQUIRE_HTTP_AUDIT=1 go test -count=1 -run TestGraphQLOverHTTPAudit -v .

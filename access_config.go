@@ -15,7 +15,7 @@ type accessConfig struct {
 	AllowAnonymous bool           // ALLOW_ANONYMOUS_INTROSPECTION, default true
 	JWT            auth.JWTConfig // JWT_HS256_SECRET, JWT_PUBLIC_KEYS_FILE, JWT_ISSUER, JWT_AUDIENCE
 	MaxQueryDepth  int            // MAX_QUERY_DEPTH, default 12 (0: none)
-	MaxComplexity  int            // MAX_QUERY_COMPLEXITY, default 1000 (0: none)
+	MaxComplexity  int            // MAX_QUERY_COMPLEXITY, default 10000 (0: none)
 	MaxBodyBytes   int64          // MAX_BODY_BYTES, default 1 MiB
 	RateLimitRPS   float64        // RATE_LIMIT_RPS per client, default 50 (0: none)
 	RateLimitBurst int            // RATE_LIMIT_BURST, default 100
@@ -31,7 +31,7 @@ func loadAccessConfig() (accessConfig, error) {
 		envParse("GRAPHIQL", &c.GraphiQL, true, strconv.ParseBool),
 		envParse("ALLOW_ANONYMOUS_INTROSPECTION", &c.AllowAnonymous, true, strconv.ParseBool),
 		envParse("MAX_QUERY_DEPTH", &c.MaxQueryDepth, 12, strconv.Atoi),
-		envParse("MAX_QUERY_COMPLEXITY", &c.MaxComplexity, 1000, strconv.Atoi),
+		envParse("MAX_QUERY_COMPLEXITY", &c.MaxComplexity, 10000, strconv.Atoi),
 		envParse("MAX_BODY_BYTES", &c.MaxBodyBytes, 1<<20, func(s string) (int64, error) { return strconv.ParseInt(s, 10, 64) }),
 		envParse("RATE_LIMIT_RPS", &c.RateLimitRPS, 50, func(s string) (float64, error) { return strconv.ParseFloat(s, 64) }),
 		envParse("RATE_LIMIT_BURST", &c.RateLimitBurst, 100, strconv.Atoi),

@@ -292,7 +292,7 @@ func TestBodySizeLimit(t *testing.T) {
 
 func TestDepthAndComplexityLimits(t *testing.T) {
 	t.Parallel()
-	env := newTestEnv(t) // default limits: depth 12, complexity 1000
+	env := newTestEnv(t) // default limits: depth 12, complexity 10000
 	// nested(n) is organisations { clients { organisation { clients ... { id } } } }
 	// with n fields between organisations and id: depth n+2.
 	nested := func(levels int) string {
@@ -326,9 +326,11 @@ func TestDepthAndComplexityLimits(t *testing.T) {
 	if r := env.query(t, access.Admin, fmt.Sprintf(page, 20), nil); len(r.Errors) > 0 {
 		t.Errorf("first: 20: %s", r.Raw)
 	}
-	r := env.query(t, access.Admin, fmt.Sprintf(page, 500), nil)
-	if r.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "exceeds the limit of 1000") {
-		t.Errorf("first: 500: %s", r.Raw)
+	const pages = `{ a: auditLog(first: 500) { ...P } b: auditLog(first: 500) { ...P } c: auditLog(first: 500) { ...P } }
+		fragment P on AuditEntryConnection { edges { cursor node { id at requestId clientName } } pageInfo { hasNextPage } }`
+	r := env.query(t, access.Admin, pages, nil)
+	if r.code() != "QUERY_TOO_COMPLEX" || !strings.Contains(r.Errors[0].Message, "exceeds the limit of 10000") {
+		t.Errorf("three pages of 500: %s", r.Raw)
 	}
 }
 
@@ -417,7 +419,7 @@ func appServer(t *testing.T, env *testEnv) (*testEnv, *db.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newRouter(cfg, conn, nil))
+	srv := httptest.NewServer(newRouter(cfg, conn, db.NewStore(conn)))
 	t.Cleanup(func() { srv.Close(); conn.Close() })
 	app := *env
 	app.URL = srv.URL

@@ -771,7 +771,7 @@ func TestPersonEventsTwoInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := httptest.NewServer(newRouter(cfg, env.Conn, newTestFeed(t, env.DBURL, env.Store)))
+	second := httptest.NewServer(newRouterWith(cfg, env.Conn, env.Store, ops{events: newTestFeed(t, env.DBURL, env.Store)}))
 	t.Cleanup(second.Close)
 
 	start := env.lastCursor(t)

@@ -23,11 +23,11 @@ import (
 // also lives with C and is C's guardian), mother (P2) and child (P3) are
 // protected; F is C's unprotected father.
 const (
-	cprP1 = "1203851112" // protected through personkontakt
-	cprP2 = "0507551118" // protected through person's name protection dates
-	cprP3 = "2010154013" // protected child
-	cprC  = "1506820017"
-	cprF  = "0101501237"
+	leakP1 = "1203851112" // protected through personkontakt
+	leakP2 = "0507551118" // protected through person's name protection dates
+	leakP3 = "2010154013" // protected child
+	leakC  = "1506820017"
+	leakF  = "0101501237"
 
 	leakOwnerCVR      = "12345678" // owns the property C and P1 live in; linked to the LANDLORD test org
 	leakSpareOwnerCVR = "87654321"
@@ -89,7 +89,7 @@ func seedLeakFixture(t *testing.T, env *testEnv) *leakFixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &leakFixture{markers: map[string]string{}, vars: map[string]string{
-		"P1": cprP1, "P2": cprP2, "P3": cprP3, "C": cprC, "F": cprF,
+		"P1": leakP1, "P2": leakP2, "P3": leakP3, "C": leakC, "F": leakF,
 		"OWNER_CVR": leakOwnerCVR, "SPARE_OWNER": leakSpareOwnerCVR,
 		"DAR_ADDRESS": darAddressID, "DAR_HOUSE": darHouseID,
 		"YEAR_AGO": access.Today().AddDate(0, -11, 0).Format(time.DateOnly),
@@ -121,9 +121,9 @@ func seedLeakFixture(t *testing.T, env *testEnv) *leakFixture {
 		viaKontakt    bool
 		address       map[string]any
 	}{
-		{"P1", cprP1, "K", time.Date(1985, 3, 12, 0, 0, 0, 0, time.UTC), true, home},
-		{"P2", cprP2, "K", time.Date(1955, 7, 5, 0, 0, 0, 0, time.UTC), false, map[string]any{"kommune_kode": 147, "vej_kode": 42, "husnummer": "3"}},
-		{"P3", cprP3, "M", time.Date(2015, 10, 20, 0, 0, 0, 0, time.UTC), true, map[string]any{"kommune_kode": 461, "vej_kode": 77, "husnummer": "12"}},
+		{"P1", leakP1, "K", time.Date(1985, 3, 12, 0, 0, 0, 0, time.UTC), true, home},
+		{"P2", leakP2, "K", time.Date(1955, 7, 5, 0, 0, 0, 0, time.UTC), false, map[string]any{"kommune_kode": 147, "vej_kode": 42, "husnummer": "3"}},
+		{"P3", leakP3, "M", time.Date(2015, 10, 20, 0, 0, 0, 0, time.UTC), true, map[string]any{"kommune_kode": 461, "vej_kode": 77, "husnummer": "12"}},
 	} {
 		person := with(p.address, map[string]any{"cpr": p.cpr, "foedselsdato": p.born, "koen": p.sex, "status": "01", "postnummer": 2100, "start_dato": day(-400)})
 		if !p.viaKontakt {
@@ -165,21 +165,21 @@ func seedLeakFixture(t *testing.T, env *testEnv) *leakFixture {
 	env.exec(t, `INSERT INTO person (cpr, fornavn, efternavn, adresserings_navn, foedselsdato, koen, status, kommune_kode, vej_kode, husnummer, etage, side_doer_nummer, vejnavn, postnummer, postdistrikt, start_dato)
 		VALUES ($1, 'Kontrol', 'Kontrolsen', 'Kontrolsen,Kontrol', '1982-06-15', 'M', '01', 101, 1234, '7', '2', 'tv', 'Fællesvej', 2100, 'København Ø', $3),
 		       ($2, 'Frede', 'Kontrolsen', 'Kontrolsen,Frede', '1950-01-01', 'M', '01', 147, 50, '1', NULL, NULL, 'Fredevej', 2000, 'Frederiksberg', $3)`,
-		cprC, cprF, day(-400))
+		leakC, leakF, day(-400))
 	env.exec(t, `INSERT INTO personfamilie (cpr, civilstand, aegtefaelle_cpr, aegtefaelle_navn, mor_cpr, mor_navn, far_cpr, far_navn)
 		VALUES ($1, 'G', $2, $3, $4, $5, $6, 'Frede Kontrolsen')`,
-		cprC, cprP1, f.marker("P1", "as C's personfamilie.aegtefaelle_navn"), cprP2, f.marker("P2", "as C's personfamilie.mor_navn"), cprF)
-	env.exec(t, `UPDATE personfamilie SET aegtefaelle_cpr = $2 WHERE cpr = $1`, cprP1, cprC)
-	env.exec(t, `UPDATE personfamilie SET far_cpr = $2 WHERE cpr = $1`, cprP3, cprC)
+		leakC, leakP1, f.marker("P1", "as C's personfamilie.aegtefaelle_navn"), leakP2, f.marker("P2", "as C's personfamilie.mor_navn"), leakF)
+	env.exec(t, `UPDATE personfamilie SET aegtefaelle_cpr = $2 WHERE cpr = $1`, leakP1, leakC)
+	env.exec(t, `UPDATE personfamilie SET far_cpr = $2 WHERE cpr = $1`, leakP3, leakC)
 	env.exec(t, `INSERT INTO historiskecivilstande (id, cpr, civilstand, aegtefaelle_cpr, aegtefaelle_navn, start_dato)
-		VALUES ('hc-C', $1, 'G', $2, $3, $4)`, cprC, cprP1, f.marker("P1", "as C's historiskecivilstande.aegtefaelle_navn"), day(-1000))
-	env.exec(t, `INSERT INTO barnrelation (id, cpr, barn_cpr) VALUES ('br-C-P3', $1, $2), ('br-P2-C', $3, $1), ('br-F-C', $4, $1)`, cprC, cprP3, cprP2, cprF)
+		VALUES ('hc-C', $1, 'G', $2, $3, $4)`, leakC, leakP1, f.marker("P1", "as C's historiskecivilstande.aegtefaelle_navn"), day(-1000))
+	env.exec(t, `INSERT INTO barnrelation (id, cpr, barn_cpr) VALUES ('br-C-P3', $1, $2), ('br-P2-C', $3, $1), ('br-F-C', $4, $1)`, leakC, leakP3, leakP2, leakF)
 	env.exec(t, `INSERT INTO foraeldremyndighedrelation (id, cpr, relation_cpr, type_kode, type_tekst, foraeldre_myndighed_start_dato)
-		VALUES ('fm-P3-C', $1, $2, '0005', 'Anden indehaver', $3)`, cprP3, cprC, day(-1000))
+		VALUES ('fm-P3-C', $1, $2, '0005', 'Anden indehaver', $3)`, leakP3, leakC, day(-1000))
 	env.exec(t, `INSERT INTO umyndiggoerelsevaergerelation (id, cpr, relation_cpr, type_kode, type_tekst, relation_cpr_start_dato)
-		VALUES ('uv-C-P1', $1, $2, '0001', 'Værge', $3)`, cprC, cprP1, day(-100))
+		VALUES ('uv-C-P1', $1, $2, '0001', 'Værge', $3)`, leakC, leakP1, day(-100))
 	env.exec(t, `INSERT INTO historiskeadresser (id, cpr, kommune_kode, vej_kode, husnummer, etage, side_doer_nummer, tilflytnings_dato)
-		VALUES ('ha-C', $1, 101, 1234, '7', '2', 'tv', $2)`, cprC, day(-400))
+		VALUES ('ha-C', $1, 101, 1234, '7', '2', 'tv', $2)`, leakC, day(-400))
 
 	// The LANDLORD test organisation may look up the owner; a spare client
 	// and owner link for the ADMIN mutations of the matrix test.
@@ -198,6 +198,15 @@ func seedLeakFixture(t *testing.T, env *testEnv) *leakFixture {
 	}
 	f.vars["LANDLORD_ORG"] = strconv.FormatInt(landlordOrg.ID, 10)
 	f.vars["SPARE_CLIENT"] = strconv.FormatInt(spare.ID, 10)
+	// P1's marker name and street, so searches can aim at a protected person.
+	for m, where := range f.markers {
+		switch where {
+		case "P1 person.fornavn":
+			f.vars["P1_NAME"] = m
+		case "P1 person.vejnavn":
+			f.vars["P1_STREET"] = m
+		}
+	}
 	return f
 }
 

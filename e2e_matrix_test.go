@@ -27,6 +27,13 @@ var rootOperations = map[string]access.Operation{
 	"Query.personEvents":  access.OpEvents,
 	"Query.cohabitation":  access.OpCohabitation,
 
+	"Query.persons":            access.OpPerson,
+	"Query.searchPersons":      access.OpSearch,
+	"Query.personsByBirthDate": access.OpSearch,
+	"Query.addressHistory":     access.OpAddressHistory,
+	"Query.sharedAddress":      access.OpAddressHistory,
+	"Query.household":          access.OpHousehold,
+
 	"Mutation.createOrganisation": access.OpAdmin,
 	"Mutation.createClient":       access.OpAdmin,
 	"Mutation.revokeClient":       access.OpAdmin,

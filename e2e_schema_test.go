@@ -24,6 +24,15 @@ import (
 var sampleArgs = map[string][]string{
 	"Query.person":   {`cpr: "{P1}"`, `cpr: "{P2}"`, `cpr: "{P3}"`, `cpr: "{C}"`},
 	"Query.auditLog": {`cpr: "{P1}"`, ``},
+	"Query.persons":  {`cprs: ["{P1}", "{P2}", "{P3}", "{C}", "{F}"]`},
+	"Query.searchPersons": {
+		`criteria: {postalCode: 2100, name: "{P1_NAME}", streetName: "{P1_STREET}", houseNumber: "7"}`,
+		`criteria: {postalCode: 2100, name: "Kontrol", streetName: "Fællesvej", houseNumber: "7"}`,
+	},
+	"Query.personsByBirthDate": {`from: "1985-03-12"`, `from: "1955-07-01", to: "1955-07-31"`, `from: "2015-10-20"`},
+	"Query.addressHistory":     {`cprs: ["{P1}", "{P2}", "{P3}", "{C}"]`},
+	"Query.sharedAddress":      {`cprA: "{C}", cprB: "{P1}"`, `cprA: "{P2}", cprB: "{P3}"`},
+	"Query.household":          {`cpr: "{C}"`, `cpr: "{P1}"`, `cpr: "{P3}"`},
 	"Query.residents": {
 		`input: {owner: "{OWNER_CVR}", darAddressId: "{DAR_ADDRESS}", from: "{YEAR_AGO}"}`,
 		`input: {owner: "{OWNER_CVR}", darHouseNumberId: "{DAR_HOUSE}", from: "{YEAR_AGO}"}`,

@@ -5,6 +5,7 @@
 //	cprgraph import FILE...    import seed-004 datatype files (JSON Lines or CSV)
 //	cprgraph admin <command>   manage organisations, clients and owner links
 //	cprgraph audit-verify      check the audit log's hash chain
+//	cprgraph persisted-queries register FILE_OR_DIR...   register documents for the allow-list
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -31,8 +32,9 @@ import (
 	"cprgraph/graph"
 	"cprgraph/ingest"
 	"cprgraph/limits"
-	"cprgraph/logging"
+	"cprgraph/observe"
 	"cprgraph/pgcluster"
+	"cprgraph/tracing"
 	"cprgraph/web"
 )
 
@@ -48,6 +50,8 @@ type config struct {
 	Introspection    bool          // INTROSPECTION, default true
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT, default 15s
 	accessConfig                   // authentication and limits: see access_config.go
+	LoaderWait       time.Duration // LOADER_WAIT, default 16ms: how long nested reads gather into one query
+	opsConfig                      // replica, metrics, persisted queries: see ops_config.go
 }
 
 func loadConfig() (config, error) {
@@ -58,6 +62,7 @@ func loadConfig() (config, error) {
 		StatementTimeout: 5 * time.Second,
 		Introspection:    true,
 		ShutdownTimeout:  15 * time.Second,
+		LoaderWait:       16 * time.Millisecond,
 	}
 	var err error
 	if v := os.Getenv("STATEMENT_TIMEOUT"); v != "" {
@@ -70,12 +75,20 @@ func loadConfig() (config, error) {
 			return c, fmt.Errorf("SHUTDOWN_TIMEOUT: %w", err)
 		}
 	}
+	if v := os.Getenv("LOADER_WAIT"); v != "" {
+		if c.LoaderWait, err = time.ParseDuration(v); err != nil {
+			return c, fmt.Errorf("LOADER_WAIT: %w", err)
+		}
+	}
 	if v := os.Getenv("INTROSPECTION"); v != "" {
 		if c.Introspection, err = strconv.ParseBool(v); err != nil {
 			return c, fmt.Errorf("INTROSPECTION: %w", err)
 		}
 	}
-	c.accessConfig, err = loadAccessConfig()
+	if c.accessConfig, err = loadAccessConfig(); err != nil {
+		return c, err
+	}
+	c.opsConfig, err = loadOpsConfig()
 	return c, err
 }
 
@@ -87,7 +100,7 @@ func envOr(key, def string) string {
 }
 
 func main() {
-	logger := slog.New(logging.NewRedactingHandler(slog.NewJSONHandler(os.Stderr, nil)))
+	logger := slog.New(newLogHandler(os.Stderr))
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -131,8 +144,15 @@ func run(ctx context.Context, args []string) error {
 		}
 		defer conn.Close()
 		return auditVerify(ctx, db.NewStore(conn), os.Stdout)
+	case "persisted-queries":
+		conn, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		return persistedQueriesCommand(ctx, db.NewStore(conn), args, os.Stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate, import, admin or audit-verify)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, import, admin, audit-verify or persisted-queries)", cmd)
 	}
 }
 
@@ -153,7 +173,7 @@ func openDB(ctx context.Context, cfg config) (*sqlx.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	conn, err := db.Open(ctx, dsn, cfg.StatementTimeout)
+	conn, err := db.OpenDriver(ctx, openDriver(), dsn, cfg.StatementTimeout)
 	if err != nil {
 		return nil, err
 	}
@@ -185,6 +205,11 @@ func serve(ctx context.Context, cfg config, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	stopTracing, err := tracing.Setup(ctx, version)
+	if err != nil {
+		return err
+	}
+	defer stopTracing(context.Background())
 	dsn, err := databaseURL(ctx, cfg)
 	if err != nil {
 		return err
@@ -195,11 +220,22 @@ func serve(ctx context.Context, cfg config, args []string) error {
 		return err
 	}
 	defer conn.Close()
+	replica, err := openReplica(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if replica != nil {
+		defer replica.Close()
+	}
 	events, err := eventfeed.New(ctx, dsn, db.NewStore(conn))
 	if err != nil {
 		return fmt.Errorf("event listener: %w", err)
 	}
 	defer events.Close()
+	o := ops{replica: replica, metrics: observe.NewMetrics(), events: events}
+	if err := serveMetrics(ctx, cfg, o.metrics); err != nil {
+		return err
+	}
 	if *demo {
 		if err := setupDemo(ctx, conn); err != nil {
 			return fmt.Errorf("demo: %w", err)
@@ -208,7 +244,7 @@ func serve(ctx context.Context, cfg config, args []string) error {
 
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
-		Handler:           newRouter(cfg, conn, events),
+		Handler:           newRouterWith(cfg, conn, db.NewStore(conn), o),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
@@ -231,22 +267,36 @@ func serve(ctx context.Context, cfg config, args []string) error {
 	return nil
 }
 
-// newRouter wires every HTTP endpoint of the server. A GraphQL request
+// newRouter wires every HTTP endpoint of the server; store runs the
+// queries (on conn, or on a wrapper of it in tests). A GraphQL request
 // passes, in order: the body size limit, authentication (401), the
 // per-client rate limit (429), then GraphQL with its depth and complexity
 // limits, the masking middleware and the audit write.
-func newRouter(cfg config, conn *sqlx.DB, events *eventfeed.Feed) http.Handler {
-	store := db.NewStore(conn)
+func newRouter(cfg config, conn *sqlx.DB, store *db.Store) http.Handler {
+	return newRouterWith(cfg, conn, store, ops{})
+}
+
+// newRouterWith is newRouter with a read replica, a metrics registry and
+// the change-event listener (see ops.go). Every request is traced (when
+// tracing is on), counted and logged.
+func newRouterWith(cfg config, conn *sqlx.DB, store *db.Store, o ops) http.Handler {
+	if o.metrics == nil {
+		o.metrics = observe.NewMetrics()
+	}
 	authn := auth.New(store, cfg.JWT, cfg.AllowAnonymous)
-	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: version, Store: store, Events: events}, graph.Options{
+	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: version, Store: store, ReadStore: o.readStore(), Events: o.events}, graph.Options{
 		Introspection: cfg.Introspection,
-		Audit:         graph.StoreAuditor(store),
+		Audit:         o.metrics.TimeAudits(graph.StoreAuditor(store)),
 		MaxDepth:      cfg.MaxQueryDepth,
 		MaxComplexity: cfg.MaxComplexity,
 		WebsocketInit: authn.WebsocketInit,
+		LoaderWait:    cfg.LoaderWait,
+		Extensions:    o.graphQLExtensions(cfg, store),
 	})
 	if cfg.RateLimitRPS > 0 {
-		gql = limits.NewRateLimiter(cfg.RateLimitRPS, cfg.RateLimitBurst).Middleware(gql)
+		limiter := limits.NewRateLimiter(cfg.RateLimitRPS, cfg.RateLimitBurst)
+		limiter.OnReject = o.metrics.RateLimited
+		gql = limiter.Middleware(gql)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/graphql", limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql)))
@@ -260,10 +310,21 @@ func newRouter(cfg config, conn *sqlx.DB, events *eventfeed.Feed) http.Handler {
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 			return
 		}
+		if o.replica != nil && o.replica.PingContext(ctx) != nil {
+			http.Error(w, "read replica unavailable", http.StatusServiceUnavailable)
+			return
+		}
 		fmt.Fprintln(w, "ready")
 	})
 	if cfg.GraphiQL {
-		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql"}))
+		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql", DefaultTabs: exampleTabs}))
 	}
-	return mux
+	o.metrics.AddDB("primary", conn.DB)
+	if o.replica != nil {
+		o.metrics.AddDB("replica", o.replica.DB)
+	}
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", o.metrics.Handler())
+	}
+	return o.observed(mux)
 }

@@ -56,7 +56,7 @@ func newTestEnvWith(t *testing.T, adjust func(*config)) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(newRouter(cfg, conn, newTestFeed(t, dbURL, env.Store)))
+	srv := httptest.NewServer(newRouterWith(cfg, conn, env.Store, ops{events: newTestFeed(t, dbURL, env.Store)}))
 	t.Cleanup(srv.Close)
 	env.URL = srv.URL
 	return env

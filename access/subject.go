@@ -1,6 +1,7 @@
 package access
 
 import (
+	"slices"
 	"time"
 	_ "time/tzdata" // Europe/Copenhagen on machines without zoneinfo
 
@@ -28,10 +29,14 @@ func Protected(s Subject, day time.Time) bool {
 // Masks reports whether p must not see the name and address of s on the
 // given day. Only AUTHORITY sees protected persons unmasked.
 func Masks(p *Principal, s Subject, day time.Time) bool {
-	if p != nil && p.Profile == Authority {
-		return false
-	}
-	return Protected(s, day)
+	return !SeesProtected(p) && Protected(s, day)
+}
+
+// SeesProtected reports whether p sees the name and address of protected
+// persons (AUTHORITY only). A search by name or address leaves protected
+// persons out for everyone else, so it cannot confirm them.
+func SeesProtected(p *Principal) bool {
+	return p != nil && p.Profile == Authority
 }
 
 var copenhagen = mustLoadLocation("Europe/Copenhagen")
@@ -49,4 +54,21 @@ func mustLoadLocation(name string) *time.Location {
 func Today() time.Time {
 	y, m, d := time.Now().In(copenhagen).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// MaskedLast moves the subjects that p must not see to the end of rows,
+// keeping the order within both parts, so that a list ordered by address or
+// name does not give a masked subject's address or name away by its place.
+func MaskedLast[T Subject](p *Principal, rows []T, day time.Time) {
+	slices.SortStableFunc(rows, func(a, b T) int {
+		ma, mb := Masks(p, a, day), Masks(p, b, day)
+		switch {
+		case ma == mb:
+			return 0
+		case mb:
+			return -1
+		default:
+			return 1
+		}
+	})
 }

@@ -34,6 +34,10 @@ const (
 	// NotCurrentOwner (a kind of FORBIDDEN): the owner is not the current
 	// owner of the property holding the address.
 	NotCurrentOwner Code = "NOT_CURRENT_OWNER"
+
+	// PersistedQueryNotAllowed: in allow-list mode (PERSISTED_QUERIES=
+	// allowlist) the document is not registered.
+	PersistedQueryNotAllowed Code = "PERSISTED_QUERY_NOT_ALLOWED"
 )
 
 // Error is an error meant for the client: its message is safe to show.

@@ -21,13 +21,19 @@ import (
 // Open connects to the database at dsn (a postgres:// URL) and checks that it answers. Every
 // connection runs with the given statement timeout (0: none).
 func Open(ctx context.Context, dsn string, statementTimeout time.Duration) (*sqlx.DB, error) {
+	return OpenDriver(ctx, "postgres", dsn, statementTimeout)
+}
+
+// OpenDriver is Open through another name of lib/pq's driver, e.g. one
+// wrapped for tracing (sqlx must know its bind type).
+func OpenDriver(ctx context.Context, driver, dsn string, statementTimeout time.Duration) (*sqlx.DB, error) {
 	if statementTimeout > 0 {
 		var err error
 		if dsn, err = withRuntimeParam(dsn, "statement_timeout", strconv.FormatInt(statementTimeout.Milliseconds(), 10)); err != nil {
 			return nil, err
 		}
 	}
-	conn, err := sqlx.Open("postgres", dsn)
+	conn, err := sqlx.Open(driver, dsn)
 	if err != nil {
 		return nil, err
 	}

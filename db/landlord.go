@@ -390,9 +390,8 @@ func (s *Store) residents(ctx context.Context, addresses []DarAddress, ownedFrom
 	)
 	SELECT s.dar_adresse_id, s.cpr, p.adresserings_navn,
 		GREATEST(s.move_in, $2::date) AS move_in, s.move_out,
-		COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
-		CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
-		     ELSE p.navnebeskyttelseslettedato::date END AS protection_end
+		` + protectionStart + ` AS protection_start,
+		` + protectionEnd + ` AS protection_end
 	FROM stay s
 	JOIN dwelling d ON d.id = s.dar_adresse_id
 	LEFT JOIN person p ON p.cpr = s.cpr

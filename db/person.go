@@ -2,59 +2,136 @@ package db
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"cprgraph/cpr"
 )
 
-// Person is the person datatype of seed 004: the person's current master
-// data (stamdata) and folkeregisteradresse.
+// Person is one person of the register: the person datatype of seed 004
+// (current master data and folkeregisteradresse) together with the other
+// datatypes that hold one row per person: personkontakt, personfamilie,
+// personudvidet, deltbopael and personkommunikation. A missing row of a
+// joined datatype leaves its fields nil.
 type Person struct {
-	CPR                 string     `db:"cpr"`
-	AddressingName      *string    `db:"adresserings_navn"`
-	BuildingNumber      *string    `db:"bygningsnummer"`
-	CityName            *string    `db:"bynavn"`
-	CoName              *string    `db:"co_navn"`
-	LastName            *string    `db:"efternavn"`
-	LastNameMark        *string    `db:"efternavn_markering"`
-	Floor               *string    `db:"etage"`
-	BirthDate           *time.Time `db:"foedselsdato"`
-	BirthDateMark       *string    `db:"foedselsdato_markering"`
-	FirstName           *string    `db:"fornavn"`
-	FirstNameMark       *string    `db:"fornavn_markering"`
-	CurrentCPR          *string    `db:"gaeldende_cpr"`
-	HouseNumber         *string    `db:"husnummer"`
-	Sex                 *string    `db:"koen"`
-	MunicipalityCode    *int       `db:"kommune_kode"`
-	Locality            *string    `db:"lokalitet"`
-	MiddleName          *string    `db:"mellemnavn"`
-	MiddleNameMark      *string    `db:"mellemnavn_markering"`
-	NameProtectionEnd   *time.Time `db:"navnebeskyttelseslettedato"`
-	NameProtectionStart *time.Time `db:"navnebeskyttelsestartdato"`
-	NameStartDate       *time.Time `db:"navn_start_dato"`
-	NameStartDateMark   *string    `db:"navn_start_dato_markering"`
-	PostalDistrict      *string    `db:"postdistrikt"`
-	PostalCode          *int       `db:"postnummer"`
-	Door                *string    `db:"side_doer_nummer"`
-	EndDate             *time.Time `db:"slut_dato"`
-	EndDateMark         *string    `db:"slut_dato_markering"`
-	StandardAddress     *string    `db:"standard_adresse"`
-	StartDate           *time.Time `db:"start_dato"`
-	StartDateMark       *string    `db:"start_dato_markering"`
-	Status              *string    `db:"status"`
-	StatusDate          *time.Time `db:"status_dato"`
-	StatusDateMark      *string    `db:"status_markering"`
-	Occupation          *string    `db:"stilling"`
-	Unreliable          *string    `db:"unreliable"`
-	StreetCode          *int       `db:"vej_kode"`
-	StreetName          *string    `db:"vejnavn"`
+	CPR               string     `db:"cpr"`
+	AddressingName    *string    `db:"adresserings_navn"`
+	BuildingNumber    *string    `db:"bygningsnummer"`
+	CityName          *string    `db:"bynavn"`
+	CoName            *string    `db:"co_navn"`
+	LastName          *string    `db:"efternavn"`
+	LastNameMark      *string    `db:"efternavn_markering"`
+	Floor             *string    `db:"etage"`
+	BirthDate         *time.Time `db:"foedselsdato"`
+	BirthDateMark     *string    `db:"foedselsdato_markering"`
+	FirstName         *string    `db:"fornavn"`
+	FirstNameMark     *string    `db:"fornavn_markering"`
+	NewCPR            *string    `db:"gaeldende_cpr"`
+	HouseNumber       *string    `db:"husnummer"`
+	Sex               *string    `db:"koen"`
+	MunicipalityCode  *int       `db:"kommune_kode"`
+	Locality          *string    `db:"lokalitet"`
+	MiddleName        *string    `db:"mellemnavn"`
+	MiddleNameMark    *string    `db:"mellemnavn_markering"`
+	NameStartDate     *time.Time `db:"navn_start_dato"`
+	NameStartDateMark *string    `db:"navn_start_dato_markering"`
+	PostalDistrict    *string    `db:"postdistrikt"`
+	PostalCode        *int       `db:"postnummer"`
+	Door              *string    `db:"side_doer_nummer"`
+	StandardAddress   *string    `db:"standard_adresse"`
+	Status            *string    `db:"status"`
+	StatusDate        *time.Time `db:"status_dato"`
+	StatusDateMark    *string    `db:"status_markering"`
+	Occupation        *string    `db:"stilling"`
+	StreetCode        *int       `db:"vej_kode"`
+	StreetName        *string    `db:"vejnavn"`
 
 	// ProtectionStart and ProtectionEnd are the name-and-address protection
 	// (navne- og adressebeskyttelse) of personkontakt, falling back to the
 	// name protection dates of person.
 	ProtectionStart *time.Time `db:"protection_start"`
 	ProtectionEnd   *time.Time `db:"protection_end"`
+
+	Contact  Contact  `db:"k"`
+	Family   Family   `db:"f"`
+	Extended Extended `db:"u"`
+
+	// SharedResidenceStart is the start of a child's shared residence
+	// (deltbopæl) with both parents.
+	SharedResidenceStart *time.Time `db:"shared_residence_start"`
+	// Email, MobilePhone (8 digits) and ForeignMobilePhone come from
+	// personkommunikation; at most one of the phone numbers is set.
+	Email              *string `db:"email"`
+	MobilePhone        *string `db:"mobile_phone"`
+	ForeignMobilePhone *string `db:"foreign_mobile_phone"`
+
+	// AsOf is the validity date the person was read as of (PersonsAsOf);
+	// nil for the register as it stands.
+	AsOf *time.Time `db:"-"`
+}
+
+// Contact is a person's personkontakt row: move-in date, the alternative
+// addresses (contact, foreign, supplementary), citizenship and protections.
+type Contact struct {
+	MoveInDate         *time.Time `db:"tilflytnings_dato"`
+	ContactLine1       *string    `db:"kontakt_adr1"`
+	ContactLine2       *string    `db:"kontakt_adr2"`
+	ContactLine3       *string    `db:"kontakt_adr3"`
+	ContactLine4       *string    `db:"kontakt_adr4"`
+	ContactLine5       *string    `db:"kontakt_adr5"`
+	ContactStart       *time.Time `db:"start_dato_kontakt_adr"`
+	ContactEnd         *time.Time `db:"slette_dato_kontakt_adr"`
+	ForeignLine1       *string    `db:"udlands_adr1"`
+	ForeignLine2       *string    `db:"udlands_adr2"`
+	ForeignLine3       *string    `db:"udlands_adr3"`
+	ForeignLine4       *string    `db:"udlands_adr4"`
+	ForeignLine5       *string    `db:"udlands_adr5"`
+	ExitDate           *time.Time `db:"udrejse_dato"`
+	ExitCountryCode    *int       `db:"udrejse_landekode"`
+	SupplementaryLine1 *string    `db:"supplerende_adr1"`
+	SupplementaryLine2 *string    `db:"supplerende_adr2"`
+	SupplementaryLine3 *string    `db:"supplerende_adr3"`
+	SupplementaryLine4 *string    `db:"supplerende_adr4"`
+	SupplementaryLine5 *string    `db:"supplerende_adr5"`
+	CitizenshipCountry *int       `db:"statsborgerskab_landekode"`
+	CitizenshipStart   *time.Time `db:"statsborgerskab_start_dato"`
+	DirectoryProtStart *time.Time `db:"vejviserbeskyttelse_start_dato"`
+	DirectoryProtEnd   *time.Time `db:"vejviserbeskyttelse_slette_dato"`
+	MarketingProtStart *time.Time `db:"markedsfoeringsbeskyttelse_start_dato"`
+	MarketingProtEnd   *time.Time `db:"markedsfoeringsbeskyttelse_slette_dato"`
+	ResearchProtStart  *time.Time `db:"forskerbeskyttelse_start_dato"`
+	ResearchProtEnd    *time.Time `db:"forskerbeskyttelse_slette_dato"`
+}
+
+// Family is a person's personfamilie row: civil status with the spouse, and
+// the parents. A relative with a CPR number has only the number; one without
+// has a name and a birth date instead.
+type Family struct {
+	CivilStatus      *string    `db:"civilstand"`
+	CivilStatusStart *time.Time `db:"civilstand_start_dato"`
+	SpouseCPR        *string    `db:"aegtefaelle_cpr"`
+	SpouseName       *string    `db:"aegtefaelle_navn"`
+	SpouseBirthDate  *time.Time `db:"aegtefaelle_foedsels_dato"`
+	SeparationStart  *time.Time `db:"seperation_start_dato"`
+	MotherCPR        *string    `db:"mor_cpr"`
+	MotherName       *string    `db:"mor_navn"`
+	MotherBirthDate  *time.Time `db:"mor_foedselsdato"`
+	MotherDate       *time.Time `db:"mor_dato"`
+	FatherCPR        *string    `db:"far_cpr"`
+	FatherName       *string    `db:"far_navn"`
+	FatherBirthDate  *time.Time `db:"far_foedselsdato"`
+	FatherDate       *time.Time `db:"far_dato"`
+}
+
+// Extended is the part of a person's personudvidet row the API shows: the
+// relation to the Church of Denmark (folkekirkeforhold).
+type Extended struct {
+	ChurchRelation *string    `db:"folkekirke_forhold"`
+	ChurchStart    *time.Time `db:"folkekirke_start_dato"`
 }
 
 // SubjectCPR returns the person's CPR number.
@@ -65,19 +142,65 @@ func (p Person) NameAddressProtection() (start, deleteDate *time.Time) {
 	return p.ProtectionStart, p.ProtectionEnd
 }
 
-// personSelect selects Person rows: person p joined with its personkontakt k
-// for the protection dates. Callers add WHERE and ORDER BY on p.
-const personSelect = `SELECT p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p.co_navn, p.efternavn,
+// protectionStart and protectionEnd are the SQL of Person.ProtectionStart
+// and ProtectionEnd over person p and personkontakt k.
+const (
+	protectionStart = `COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date)`
+	protectionEnd   = `CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
+	     ELSE p.navnebeskyttelseslettedato::date END`
+)
+
+// personSelect selects Person rows: person p with its personkontakt k,
+// personfamilie f, personudvidet u, deltbopael d and personkommunikation m.
+// Callers add WHERE and ORDER BY on p.
+const personSelect = `SELECT ` + personColumns + personFrom
+
+// personColumns are the columns of a Person row over the tables of personFrom.
+const personColumns = `p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p.co_navn, p.efternavn,
 	p.efternavn_markering, p.etage, p.foedselsdato, p.foedselsdato_markering, p.fornavn, p.fornavn_markering,
 	p.gaeldende_cpr, p.husnummer, p.koen, p.kommune_kode, p.lokalitet, p.mellemnavn, p.mellemnavn_markering,
-	p.navnebeskyttelseslettedato, p.navnebeskyttelsestartdato, p.navn_start_dato, p.navn_start_dato_markering,
-	p.postdistrikt, p.postnummer, p.side_doer_nummer, p.slut_dato, p.slut_dato_markering, p.standard_adresse,
-	p.start_dato, p.start_dato_markering, p.status, p.status_dato, p.status_markering, p.stilling,
-	p.unreliable, p.vej_kode, p.vejnavn,
-	COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
-	CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
-	     ELSE p.navnebeskyttelseslettedato::date END AS protection_end
-	FROM person p LEFT JOIN personkontakt k ON k.cpr = p.cpr`
+	p.navn_start_dato, p.navn_start_dato_markering, p.postdistrikt, p.postnummer, p.side_doer_nummer,
+	p.standard_adresse, p.status, p.status_dato, p.status_markering, p.stilling, p.vej_kode, p.vejnavn,
+	` + protectionStart + ` AS protection_start,
+	` + protectionEnd + ` AS protection_end,
+	k.tilflytnings_dato AS "k.tilflytnings_dato",
+	k.kontakt_adr1 AS "k.kontakt_adr1", k.kontakt_adr2 AS "k.kontakt_adr2", k.kontakt_adr3 AS "k.kontakt_adr3",
+	k.kontakt_adr4 AS "k.kontakt_adr4", k.kontakt_adr5 AS "k.kontakt_adr5",
+	k.start_dato_kontakt_adr AS "k.start_dato_kontakt_adr", k.slette_dato_kontakt_adr AS "k.slette_dato_kontakt_adr",
+	k.udlands_adr1 AS "k.udlands_adr1", k.udlands_adr2 AS "k.udlands_adr2", k.udlands_adr3 AS "k.udlands_adr3",
+	k.udlands_adr4 AS "k.udlands_adr4", k.udlands_adr5 AS "k.udlands_adr5",
+	k.udrejse_dato AS "k.udrejse_dato", k.udrejse_landekode AS "k.udrejse_landekode",
+	k.supplerende_adr1 AS "k.supplerende_adr1", k.supplerende_adr2 AS "k.supplerende_adr2",
+	k.supplerende_adr3 AS "k.supplerende_adr3", k.supplerende_adr4 AS "k.supplerende_adr4",
+	k.supplerende_adr5 AS "k.supplerende_adr5",
+	k.statsborgerskab_landekode AS "k.statsborgerskab_landekode", k.statsborgerskab_start_dato AS "k.statsborgerskab_start_dato",
+	k.vejviserbeskyttelse_start_dato AS "k.vejviserbeskyttelse_start_dato",
+	k.vejviserbeskyttelse_slette_dato AS "k.vejviserbeskyttelse_slette_dato",
+	k.markedsfoeringsbeskyttelse_start_dato AS "k.markedsfoeringsbeskyttelse_start_dato",
+	k.markedsfoeringsbeskyttelse_slette_dato AS "k.markedsfoeringsbeskyttelse_slette_dato",
+	k.forskerbeskyttelse_start_dato AS "k.forskerbeskyttelse_start_dato",
+	k.forskerbeskyttelse_slette_dato AS "k.forskerbeskyttelse_slette_dato",
+	f.civilstand AS "f.civilstand", f.civilstand_start_dato AS "f.civilstand_start_dato",
+	f.aegtefaelle_cpr AS "f.aegtefaelle_cpr",
+	CASE WHEN f.aegtefaelle_cpr IS NULL THEN f.aegtefaelle_navn END AS "f.aegtefaelle_navn",
+	CASE WHEN f.aegtefaelle_cpr IS NULL THEN f.aegtefaelle_foedsels_dato END AS "f.aegtefaelle_foedsels_dato",
+	f.seperation_start_dato AS "f.seperation_start_dato",
+	f.mor_cpr AS "f.mor_cpr", CASE WHEN f.mor_cpr IS NULL THEN f.mor_navn END AS "f.mor_navn",
+	CASE WHEN f.mor_cpr IS NULL THEN f.mor_foedselsdato END AS "f.mor_foedselsdato", f.mor_dato AS "f.mor_dato",
+	f.far_cpr AS "f.far_cpr", CASE WHEN f.far_cpr IS NULL THEN f.far_navn END AS "f.far_navn",
+	CASE WHEN f.far_cpr IS NULL THEN f.far_foedselsdato END AS "f.far_foedselsdato", f.far_dato AS "f.far_dato",
+	u.folkekirke_forhold AS "u.folkekirke_forhold", u.folkekirke_start_dato AS "u.folkekirke_start_dato",
+	d.start_dato AS shared_residence_start,
+	m.email, m.mobil_telefon AS mobile_phone, m.mobil_udenlandsk AS foreign_mobile_phone`
+
+// personFrom joins the tables of a Person row.
+const personFrom = `
+	FROM person p
+	LEFT JOIN personkontakt k ON k.cpr = p.cpr
+	LEFT JOIN personfamilie f ON f.cpr = p.cpr
+	LEFT JOIN personudvidet u ON u.cpr = p.cpr
+	LEFT JOIN deltbopael d ON d.cpr = p.cpr
+	LEFT JOIN personkommunikation m ON m.cpr = p.cpr`
 
 // PersonsByCPR returns the persons with the given CPR numbers, keyed by CPR
 // number; numbers not in the register are absent from the map.
@@ -92,4 +215,278 @@ func (s *Store) PersonsByCPR(ctx context.Context, cprs []string) (map[string]Per
 		out[p.CPR] = p
 	}
 	return out, nil
+}
+
+// StatusText is the Danish text of the person's status code.
+func (p Person) StatusText() *string {
+	return textOf(p.Status, func(s string) string { return cpr.Status(s).Text() })
+}
+
+// DeathDate is the status date of a dead person (status 90), else nil.
+func (p Person) DeathDate() *time.Time {
+	if p.Status != nil && cpr.Status(*p.Status) == cpr.StatusDead {
+		return p.StatusDate
+	}
+	return nil
+}
+
+// Address returns the person's folkeregisteradresse, valid from the move-in
+// date of personkontakt; nil when the person has no address at all. A person
+// without a fixed address (abroad, say) has only a municipality code.
+func (p Person) Address() *Address {
+	a := Address{
+		MunicipalityCode: p.MunicipalityCode, StreetCode: p.StreetCode, StreetName: p.StreetName,
+		HouseNumber: p.HouseNumber, Floor: p.Floor, Door: p.Door, BuildingNumber: p.BuildingNumber,
+		CoName: p.CoName, PostalCode: p.PostalCode, PostalDistrict: p.PostalDistrict, CityName: p.CityName,
+		Locality: p.Locality, StandardAddress: p.StandardAddress, ValidFrom: p.Contact.MoveInDate,
+	}
+	if a.empty() {
+		return nil
+	}
+	return &a
+}
+
+// CivilStatus returns the person's civil status with the (former) spouse,
+// or nil when none is registered.
+func (p Person) CivilStatus() *CivilStatus {
+	f := p.Family
+	if f.CivilStatus == nil {
+		return nil
+	}
+	return &CivilStatus{
+		Code: *f.CivilStatus, ValidFrom: f.CivilStatusStart, SpouseCPR: f.SpouseCPR,
+		SpouseName: f.SpouseName, SpouseBirthDate: f.SpouseBirthDate, SeparatedSince: f.SeparationStart,
+	}
+}
+
+// CivilStatus is a civil status (civilstand): current in personfamilie or
+// one period of historiskecivilstande.
+type CivilStatus struct {
+	CPR             string     `db:"cpr"`
+	Code            string     `db:"civilstand"`
+	ValidFrom       *time.Time `db:"start_dato"`
+	ValidTo         *time.Time `db:"slut_dato"`
+	SpouseCPR       *string    `db:"aegtefaelle_cpr"`
+	SpouseName      *string    `db:"aegtefaelle_navn"`
+	SpouseBirthDate *time.Time `db:"aegtefaelle_foedsels_dato"`
+	SeparatedSince  *time.Time `db:"-"`
+	Correction      *string    `db:"ret_fortryd_aendring"`
+}
+
+// Text is the Danish text of the civil status code.
+func (c CivilStatus) Text() string { return cpr.CivilStatus(c.Code).Text() }
+
+// SpouseCPR returns the CPR number of a current spouse or registered
+// partner: the personfamilie spouse while the civil status is married (G)
+// or registered partnership (P); nil otherwise.
+func (p Person) SpouseCPR() *string {
+	if p.Family.CivilStatus == nil || p.Family.SpouseCPR == nil {
+		return nil
+	}
+	switch cpr.CivilStatus(*p.Family.CivilStatus) {
+	case cpr.CivilMarried, cpr.CivilRegisteredPartnership:
+		return p.Family.SpouseCPR
+	}
+	return nil
+}
+
+// Citizenship is the current citizenship (statsborgerskab) of personkontakt.
+func (p Person) Citizenship() *Citizenship {
+	if p.Contact.CitizenshipCountry == nil {
+		return nil
+	}
+	return &Citizenship{CountryCode: p.Contact.CitizenshipCountry, ValidFrom: p.Contact.CitizenshipStart}
+}
+
+// Church is the current relation to the Church of Denmark of personudvidet.
+func (p Person) Church() *ChurchRelation {
+	if p.Extended.ChurchRelation == nil {
+		return nil
+	}
+	return &ChurchRelation{Code: *p.Extended.ChurchRelation, ValidFrom: p.Extended.ChurchStart}
+}
+
+// ProtectionKind is a kind of protection registered in personkontakt.
+type ProtectionKind string
+
+// The protection kinds.
+const (
+	ProtectionNameAddress ProtectionKind = "NAME_AND_ADDRESS" // navne- og adressebeskyttelse
+	ProtectionDirectory   ProtectionKind = "DIRECTORY"        // vejviserbeskyttelse
+	ProtectionMarketing   ProtectionKind = "MARKETING"        // markedsføringsbeskyttelse
+	ProtectionResearch    ProtectionKind = "RESEARCH"         // forskerbeskyttelse
+)
+
+// Protection is one registered protection with its dates; Active tells
+// whether it is in force on the day it was judged.
+type Protection struct {
+	Kind       ProtectionKind
+	StartDate  *time.Time
+	DeleteDate *time.Time
+	Active     bool
+}
+
+// Protections returns the person's registered protections, judged on day.
+func (p Person) Protections(day time.Time) []Protection {
+	c := p.Contact
+	var out []Protection
+	for _, pr := range []Protection{
+		{Kind: ProtectionNameAddress, StartDate: p.ProtectionStart, DeleteDate: p.ProtectionEnd},
+		{Kind: ProtectionDirectory, StartDate: c.DirectoryProtStart, DeleteDate: c.DirectoryProtEnd},
+		{Kind: ProtectionMarketing, StartDate: c.MarketingProtStart, DeleteDate: c.MarketingProtEnd},
+		{Kind: ProtectionResearch, StartDate: c.ResearchProtStart, DeleteDate: c.ResearchProtEnd},
+	} {
+		if pr.StartDate == nil {
+			continue
+		}
+		pr.Active = cpr.ProtectionActive(pr.StartDate, pr.DeleteDate, day)
+		out = append(out, pr)
+	}
+	return out
+}
+
+// ForwardingKind is the kind of address chosen as forwarding address.
+type ForwardingKind string
+
+// The forwarding address kinds, in CSR-P's order of priority.
+const (
+	ForwardingContact       ForwardingKind = "CONTACT"       // kontaktadresse
+	ForwardingForeign       ForwardingKind = "FOREIGN"       // udlandsadresse
+	ForwardingSupplementary ForwardingKind = "SUPPLEMENTARY" // supplerende adresse
+	ForwardingFolkeregister ForwardingKind = "FOLKEREGISTER" // folkeregisteradresse
+)
+
+// ForwardingAddress is the address CSR-P chooses for letters
+// (forsendelsesadresse): address lines, for a foreign address the country.
+type ForwardingAddress struct {
+	Kind        ForwardingKind
+	Lines       []string
+	CountryCode *int
+	ValidFrom   *time.Time
+}
+
+// ForwardingAddress chooses the forwarding address by CSR-P's priority:
+// a contact address in force on day, else a foreign address, else a
+// supplementary address, else the folkeregisteradresse. Nil when the person
+// has none of them.
+func (p Person) ForwardingAddress(day time.Time) *ForwardingAddress {
+	c := p.Contact
+	contactInForce := c.ContactStart == nil || cpr.ProtectionActive(c.ContactStart, c.ContactEnd, day)
+	if lines := nonEmpty(c.ContactLine1, c.ContactLine2, c.ContactLine3, c.ContactLine4, c.ContactLine5); len(lines) > 0 && contactInForce {
+		return &ForwardingAddress{Kind: ForwardingContact, Lines: lines, ValidFrom: c.ContactStart}
+	}
+	if lines := nonEmpty(c.ForeignLine1, c.ForeignLine2, c.ForeignLine3, c.ForeignLine4, c.ForeignLine5); len(lines) > 0 {
+		return &ForwardingAddress{Kind: ForwardingForeign, Lines: lines, CountryCode: c.ExitCountryCode, ValidFrom: c.ExitDate}
+	}
+	if lines := nonEmpty(c.SupplementaryLine1, c.SupplementaryLine2, c.SupplementaryLine3, c.SupplementaryLine4, c.SupplementaryLine5); len(lines) > 0 {
+		return &ForwardingAddress{Kind: ForwardingSupplementary, Lines: lines}
+	}
+	if a := p.Address(); a != nil && a.StreetName != nil {
+		return &ForwardingAddress{Kind: ForwardingFolkeregister, Lines: a.Lines(), ValidFrom: a.ValidFrom}
+	}
+	return nil
+}
+
+// Address is a Danish address as CPR holds it (folkeregisteradresse), with
+// the period the person lived there where known.
+type Address struct {
+	MunicipalityCode *int       `db:"kommune_kode"`
+	StreetCode       *int       `db:"vej_kode"`
+	StreetName       *string    `db:"vejnavn"`
+	HouseNumber      *string    `db:"husnummer"`
+	Floor            *string    `db:"etage"`
+	Door             *string    `db:"side_doer_nummer"`
+	BuildingNumber   *string    `db:"bygningsnummer"`
+	CoName           *string    `db:"co_navn"`
+	PostalCode       *int       `db:"postnummer"`
+	PostalDistrict   *string    `db:"postdistrikt"`
+	CityName         *string    `db:"bynavn"`
+	Locality         *string    `db:"lokalitet"`
+	StandardAddress  *string    `db:"standard_adresse"`
+	ValidFrom        *time.Time `db:"tilflytnings_dato"`
+	ValidTo          *time.Time `db:"fraflytnings_dato"`
+}
+
+// MunicipalityName is the name of the municipality (kommune).
+func (a Address) MunicipalityName() *string {
+	if a.MunicipalityCode == nil {
+		return nil
+	}
+	if name, ok := cpr.Municipality(*a.MunicipalityCode); ok {
+		return &name
+	}
+	return nil
+}
+
+// Lines returns the address as lines of a letter: c/o, street and number
+// with floor and door, locality, postal code and district.
+func (a Address) Lines() []string {
+	var lines []string
+	if a.CoName != nil && *a.CoName != "" {
+		lines = append(lines, "c/o "+*a.CoName)
+	}
+	street := deref(a.StandardAddress)
+	if street == "" {
+		street = strings.TrimSpace(deref(a.StreetName) + " " + deref(a.HouseNumber))
+		if floorDoor := strings.TrimSpace(deref(a.Floor) + " " + deref(a.Door)); floorDoor != "" {
+			street += ", " + floorDoor
+		}
+	}
+	lines = append(lines, street)
+	if a.Locality != nil && *a.Locality != "" {
+		lines = append(lines, *a.Locality)
+	}
+	if a.PostalCode != nil {
+		lines = append(lines, strings.TrimSpace(strconv.Itoa(*a.PostalCode)+" "+deref(a.PostalDistrict)))
+	}
+	return lines
+}
+
+func (a Address) empty() bool {
+	return a.MunicipalityCode == nil && a.StreetCode == nil && a.StreetName == nil && a.HouseNumber == nil &&
+		a.PostalCode == nil && a.StandardAddress == nil
+}
+
+// key identifies the dwelling; ok is false for an address without street
+// code and house number (no fixed address).
+func (a Address) key() (k addressKey, ok bool) {
+	if a.MunicipalityCode == nil || a.StreetCode == nil || a.HouseNumber == nil {
+		return addressKey{}, false
+	}
+	return addressKey{*a.MunicipalityCode, *a.StreetCode, *a.HouseNumber, deref(a.Floor), deref(a.Door)}, true
+}
+
+// addressKey identifies a dwelling: municipality, street code, house
+// number, floor and door ("" when absent).
+type addressKey struct {
+	Municipality, Street int
+	House, Floor, Door   string
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func nonEmpty(ss ...*string) []string {
+	var out []string
+	for _, s := range ss {
+		if s != nil && strings.TrimSpace(*s) != "" {
+			out = append(out, *s)
+		}
+	}
+	return out
+}
+
+func textOf(code *string, text func(string) string) *string {
+	if code == nil {
+		return nil
+	}
+	t := text(*code)
+	if t == "" {
+		return nil
+	}
+	return &t
 }

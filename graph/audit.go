@@ -46,7 +46,7 @@ func auditFilter(cpr, clientID *string, first *int, after *string) (db.AuditFilt
 		}
 	}
 	if after != nil {
-		if f.AfterID, err = decodeCursor(*after); err != nil {
+		if f.AfterID, err = decodeAuditCursor(*after); err != nil {
 			return f, err
 		}
 	}
@@ -66,7 +66,7 @@ func auditConnection(rows []db.AuditEntry, n int) *model.AuditEntryConnection {
 	page := &model.AuditEntryConnection{PageInfo: &model.PageInfo{HasNextPage: len(rows) > n}}
 	rows = rows[:min(n, len(rows))]
 	for i := range rows {
-		cursor := encodeCursor(rows[i].ID)
+		cursor := encodeAuditCursor(rows[i].ID)
 		page.Edges = append(page.Edges, &model.AuditEntryEdge{Cursor: cursor, Node: &rows[i]})
 		page.PageInfo.EndCursor = &cursor
 	}
@@ -76,11 +76,11 @@ func auditConnection(rows []db.AuditEntry, n int) *model.AuditEntryConnection {
 	return page
 }
 
-func encodeCursor(id int64) string {
+func encodeAuditCursor(id int64) string {
 	return base64.RawURLEncoding.EncodeToString([]byte("audit:" + strconv.FormatInt(id, 10)))
 }
 
-func decodeCursor(cursor string) (int64, error) {
+func decodeAuditCursor(cursor string) (int64, error) {
 	b, err := base64.RawURLEncoding.DecodeString(cursor)
 	if s, ok := strings.CutPrefix(string(b), "audit:"); err == nil && ok {
 		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id >= 0 {

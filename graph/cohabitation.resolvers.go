@@ -32,7 +32,7 @@ func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newO
 		return nil, err
 	}
 	persons := append(slices.Clone(primaries), newOwners...)
-	facts, err := r.Store.CohabitationFacts(ctx, persons)
+	facts, err := r.reader().CohabitationFacts(ctx, persons)
 	if err != nil {
 		return nil, err
 	}

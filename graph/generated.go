@@ -33,11 +33,19 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	AddressHistory() AddressHistoryResolver
 	AuditEntry() AuditEntryResolver
+	CivilStatus() CivilStatusResolver
 	Client() ClientResolver
+	Custody() CustodyResolver
+	Guardianship() GuardianshipResolver
+	Household() HouseholdResolver
+	HouseholdMember() HouseholdMemberResolver
 	Mutation() MutationResolver
 	Organisation() OrganisationResolver
 	Person() PersonResolver
+	PersonConnection() PersonConnectionResolver
+	PersonRelation() PersonRelationResolver
 	Query() QueryResolver
 	ResidentRow() ResidentRowResolver
 	Subscription() SubscriptionResolver
@@ -47,6 +55,25 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Address struct {
+		BuildingNumber   func(childComplexity int) int
+		CityName         func(childComplexity int) int
+		CoName           func(childComplexity int) int
+		Door             func(childComplexity int) int
+		Floor            func(childComplexity int) int
+		HouseNumber      func(childComplexity int) int
+		Lines            func(childComplexity int) int
+		Locality         func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		MunicipalityName func(childComplexity int) int
+		PostalCode       func(childComplexity int) int
+		PostalDistrict   func(childComplexity int) int
+		StreetCode       func(childComplexity int) int
+		StreetName       func(childComplexity int) int
+		ValidFrom        func(childComplexity int) int
+		ValidTo          func(childComplexity int) int
+	}
+
 	AddressEvent struct {
 		AddressValidFrom func(childComplexity int) int
 		Cpr              func(childComplexity int) int
@@ -57,6 +84,18 @@ type ComplexityRoot struct {
 		MunicipalityCode func(childComplexity int) int
 		Protected        func(childComplexity int) int
 		RegisteredAt     func(childComplexity int) int
+	}
+
+	AddressHistory struct {
+		Addresses func(childComplexity int) int
+		CPR       func(childComplexity int) int
+		Protected func(childComplexity int) int
+	}
+
+	AddressHistoryItem struct {
+		Cpr     func(childComplexity int) int
+		Error   func(childComplexity int) int
+		History func(childComplexity int) int
 	}
 
 	AddressProtectionEvent struct {
@@ -94,6 +133,33 @@ type ComplexityRoot struct {
 	AuditEntryEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ChurchRelation struct {
+		Code      func(childComplexity int) int
+		Text      func(childComplexity int) int
+		ValidFrom func(childComplexity int) int
+		ValidTo   func(childComplexity int) int
+	}
+
+	Citizenship struct {
+		Correction  func(childComplexity int) int
+		CountryCode func(childComplexity int) int
+		ValidFrom   func(childComplexity int) int
+		ValidTo     func(childComplexity int) int
+	}
+
+	CivilStatus struct {
+		Code            func(childComplexity int) int
+		Correction      func(childComplexity int) int
+		SeparatedSince  func(childComplexity int) int
+		Spouse          func(childComplexity int) int
+		SpouseBirthDate func(childComplexity int) int
+		SpouseCPR       func(childComplexity int) int
+		SpouseName      func(childComplexity int) int
+		Text            func(childComplexity int) int
+		ValidFrom       func(childComplexity int) int
+		ValidTo         func(childComplexity int) int
 	}
 
 	CivilStatusEvent struct {
@@ -153,6 +219,12 @@ type ComplexityRoot struct {
 		Rule        func(childComplexity int) int
 	}
 
+	CprNumberChange struct {
+		PreviousCPR func(childComplexity int) int
+		ValidFrom   func(childComplexity int) int
+		ValidTo     func(childComplexity int) int
+	}
+
 	CreationEvent struct {
 		Cpr              func(childComplexity int) int
 		Cursor           func(childComplexity int) int
@@ -165,6 +237,15 @@ type ComplexityRoot struct {
 		Status           func(childComplexity int) int
 	}
 
+	Custody struct {
+		DeleteDate func(childComplexity int) int
+		Holder     func(childComplexity int) int
+		HolderCPR  func(childComplexity int) int
+		StartDate  func(childComplexity int) int
+		TypeCode   func(childComplexity int) int
+		TypeText   func(childComplexity int) int
+	}
+
 	DeathEvent struct {
 		Cpr              func(childComplexity int) int
 		Cursor           func(childComplexity int) int
@@ -175,6 +256,19 @@ type ComplexityRoot struct {
 		MunicipalityCode func(childComplexity int) int
 		Protected        func(childComplexity int) int
 		RegisteredAt     func(childComplexity int) int
+	}
+
+	Disappearance struct {
+		Correction    func(childComplexity int) int
+		DisappearedOn func(childComplexity int) int
+		FoundOn       func(childComplexity int) int
+	}
+
+	ForwardingAddress struct {
+		CountryCode func(childComplexity int) int
+		Kind        func(childComplexity int) int
+		Lines       func(childComplexity int) int
+		ValidFrom   func(childComplexity int) int
 	}
 
 	ForwardingAddressEvent struct {
@@ -213,6 +307,42 @@ type ComplexityRoot struct {
 		ValidFrom        func(childComplexity int) int
 	}
 
+	Guardianship struct {
+		Guardian             func(childComplexity int) int
+		GuardianAddressLines func(childComplexity int) int
+		GuardianCPR          func(childComplexity int) int
+		GuardianName         func(childComplexity int) int
+		GuardianNameSince    func(childComplexity int) int
+		GuardianSince        func(childComplexity int) int
+		IncapacityEnd        func(childComplexity int) int
+		IncapacityStart      func(childComplexity int) int
+		TypeCode             func(childComplexity int) int
+		TypeText             func(childComplexity int) int
+	}
+
+	HistoricalName struct {
+		Correction func(childComplexity int) int
+		FirstName  func(childComplexity int) int
+		LastName   func(childComplexity int) int
+		MiddleName func(childComplexity int) int
+		ValidFrom  func(childComplexity int) int
+		ValidTo    func(childComplexity int) int
+	}
+
+	Household struct {
+		Address   func(childComplexity int) int
+		CPR       func(childComplexity int) int
+		Members   func(childComplexity int) int
+		Protected func(childComplexity int) int
+	}
+
+	HouseholdMember struct {
+		CPR       func(childComplexity int) int
+		Member    func(childComplexity int) int
+		Protected func(childComplexity int) int
+		Relation  func(childComplexity int) int
+	}
+
 	ImmigrationEvent struct {
 		Cpr              func(childComplexity int) int
 		Cursor           func(childComplexity int) int
@@ -240,6 +370,11 @@ type ComplexityRoot struct {
 		StartDate        func(childComplexity int) int
 	}
 
+	ItemError struct {
+		Code    func(childComplexity int) int
+		Message func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddOwnerLink       func(childComplexity int, organisationID string, ownerNumber string) int
 		CreateClient       func(childComplexity int, organisationID string, name string, profile model.Profile, scopes []string) int
@@ -261,6 +396,13 @@ type ComplexityRoot struct {
 		RegisteredAt     func(childComplexity int) int
 	}
 
+	Note struct {
+		DeleteDate func(childComplexity int) int
+		Line       func(childComplexity int) int
+		Number     func(childComplexity int) int
+		StartDate  func(childComplexity int) int
+	}
+
 	Organisation struct {
 		CVR          func(childComplexity int) int
 		Clients      func(childComplexity int) int
@@ -276,12 +418,61 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		AddressingName func(childComplexity int) int
-		CPR            func(childComplexity int) int
-		FirstName      func(childComplexity int) int
-		LastName       func(childComplexity int) int
-		MiddleName     func(childComplexity int) int
-		Protected      func(childComplexity int) int
+		Address              func(childComplexity int) int
+		AddressHistory       func(childComplexity int) int
+		AddressingName       func(childComplexity int) int
+		AsOf                 func(childComplexity int) int
+		BirthDate            func(childComplexity int) int
+		CPR                  func(childComplexity int) int
+		Children             func(childComplexity int) int
+		Church               func(childComplexity int) int
+		ChurchHistory        func(childComplexity int) int
+		Citizenship          func(childComplexity int) int
+		CitizenshipHistory   func(childComplexity int) int
+		CivilStatus          func(childComplexity int) int
+		CivilStatusHistory   func(childComplexity int) int
+		CprNumberHistory     func(childComplexity int) int
+		Custody              func(childComplexity int) int
+		DeathDate            func(childComplexity int) int
+		DisappearanceHistory func(childComplexity int) int
+		Email                func(childComplexity int) int
+		Father               func(childComplexity int) int
+		FirstName            func(childComplexity int) int
+		ForeignMobilePhone   func(childComplexity int) int
+		ForwardingAddress    func(childComplexity int) int
+		Guardianships        func(childComplexity int) int
+		Household            func(childComplexity int) int
+		LastName             func(childComplexity int) int
+		MiddleName           func(childComplexity int) int
+		MobilePhone          func(childComplexity int) int
+		Mother               func(childComplexity int) int
+		NameHistory          func(childComplexity int) int
+		NameStartDate        func(childComplexity int) int
+		NewCPR               func(childComplexity int) int
+		Notes                func(childComplexity int) int
+		Occupation           func(childComplexity int) int
+		Protected            func(childComplexity int) int
+		Protections          func(childComplexity int) int
+		Relations            func(childComplexity int) int
+		SeparationHistory    func(childComplexity int) int
+		Sex                  func(childComplexity int) int
+		SharedResidenceStart func(childComplexity int) int
+		Spouse               func(childComplexity int) int
+		Status               func(childComplexity int) int
+		StatusDate           func(childComplexity int) int
+		StatusText           func(childComplexity int) int
+		TravelHistory        func(childComplexity int) int
+	}
+
+	PersonConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	PersonEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	PersonEventConnection struct {
@@ -292,6 +483,21 @@ type ComplexityRoot struct {
 	PersonEventEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	PersonItem struct {
+		Cpr    func(childComplexity int) int
+		Error  func(childComplexity int) int
+		Person func(childComplexity int) int
+	}
+
+	PersonRelation struct {
+		BirthDate func(childComplexity int) int
+		CPR       func(childComplexity int) int
+		Code      func(childComplexity int) int
+		Name      func(childComplexity int) int
+		Person    func(childComplexity int) int
+		Since     func(childComplexity int) int
 	}
 
 	PlannedDeletionEvent struct {
@@ -306,14 +512,27 @@ type ComplexityRoot struct {
 		RegisteredAt     func(childComplexity int) int
 	}
 
+	Protection struct {
+		Active     func(childComplexity int) int
+		DeleteDate func(childComplexity int) int
+		Kind       func(childComplexity int) int
+		StartDate  func(childComplexity int) int
+	}
+
 	Query struct {
-		AuditLog      func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
-		Cohabitation  func(childComplexity int, primary []string, newOwner []string, date *scalar.Date) int
-		Organisations func(childComplexity int) int
-		Person        func(childComplexity int, cpr string) int
-		PersonEvents  func(childComplexity int, filter *model.PersonEventFilter, first *int, after *string) int
-		Residents     func(childComplexity int, input model.ResidentsInput) int
-		Version       func(childComplexity int) int
+		AddressHistory     func(childComplexity int, cprs []string) int
+		AuditLog           func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
+		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date) int
+		Household          func(childComplexity int, cpr string) int
+		Organisations      func(childComplexity int) int
+		Person             func(childComplexity int, cpr string, asOf *scalar.Date) int
+		PersonEvents       func(childComplexity int, filter *model.PersonEventFilter, first *int, after *string) int
+		Persons            func(childComplexity int, cprs []string, asOf *scalar.Date) int
+		PersonsByBirthDate func(childComplexity int, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) int
+		Residents          func(childComplexity int, input model.ResidentsInput) int
+		SearchPersons      func(childComplexity int, criteria db.PersonSearch, first *int, after *string) int
+		SharedAddress      func(childComplexity int, cprA string, cprB string, from *scalar.Date, to *scalar.Date) int
+		Version            func(childComplexity int) int
 	}
 
 	RelationEvent struct {
@@ -365,6 +584,26 @@ type ComplexityRoot struct {
 		RevivalDate      func(childComplexity int) int
 	}
 
+	Separation struct {
+		CivilStatusReference func(childComplexity int) int
+		Correction           func(childComplexity int) int
+		ValidFrom            func(childComplexity int) int
+		ValidTo              func(childComplexity int) int
+	}
+
+	SharedAddress struct {
+		Periods func(childComplexity int) int
+		PersonA func(childComplexity int) int
+		PersonB func(childComplexity int) int
+		Shared  func(childComplexity int) int
+	}
+
+	SharedPeriod struct {
+		Address func(childComplexity int) int
+		From    func(childComplexity int) int
+		To      func(childComplexity int) int
+	}
+
 	StatusChangeEvent struct {
 		Cpr              func(childComplexity int) int
 		Cursor           func(childComplexity int) int
@@ -383,22 +622,49 @@ type ComplexityRoot struct {
 	Subscription struct {
 		PersonEvents func(childComplexity int, filter *model.PersonEventFilter, after *string) int
 	}
+
+	Travel struct {
+		Correction          func(childComplexity int) int
+		EntryCountryCode    func(childComplexity int) int
+		EntryDate           func(childComplexity int) int
+		ExitCountryCode     func(childComplexity int) int
+		ExitDate            func(childComplexity int) int
+		ForeignAddressLines func(childComplexity int) int
+	}
 }
 
 // endregion ***************************** api!.gotpl *****************************
 
 // region    ************************** generated!.gotpl **************************
 
+type AddressHistoryResolver interface {
+	Protected(ctx context.Context, obj *model.AddressHistory) (bool, error)
+}
 type AuditEntryResolver interface {
 	Operations(ctx context.Context, obj *db.AuditEntry) ([]string, error)
 
 	Cprs(ctx context.Context, obj *db.AuditEntry) ([]string, error)
+}
+type CivilStatusResolver interface {
+	Spouse(ctx context.Context, obj *db.CivilStatus) (*db.Person, error)
 }
 type ClientResolver interface {
 	Organisation(ctx context.Context, obj *db.Client) (*db.Organisation, error)
 
 	Profile(ctx context.Context, obj *db.Client) (model.Profile, error)
 	Scopes(ctx context.Context, obj *db.Client) ([]string, error)
+}
+type CustodyResolver interface {
+	Holder(ctx context.Context, obj *db.Custody) (*db.Person, error)
+}
+type GuardianshipResolver interface {
+	Guardian(ctx context.Context, obj *db.Guardianship) (*db.Person, error)
+}
+type HouseholdResolver interface {
+	Protected(ctx context.Context, obj *db.Household) (bool, error)
+}
+type HouseholdMemberResolver interface {
+	Protected(ctx context.Context, obj *db.HouseholdMember) (bool, error)
 }
 type MutationResolver interface {
 	CreateOrganisation(ctx context.Context, name string, cvr *string) (*db.Organisation, error)
@@ -414,15 +680,51 @@ type OrganisationResolver interface {
 }
 type PersonResolver interface {
 	Protected(ctx context.Context, obj *db.Person) (bool, error)
+
+	Spouse(ctx context.Context, obj *db.Person) (*db.Person, error)
+	Mother(ctx context.Context, obj *db.Person) (*db.Person, error)
+	Father(ctx context.Context, obj *db.Person) (*db.Person, error)
+	Children(ctx context.Context, obj *db.Person) ([]*db.Person, error)
+	Relations(ctx context.Context, obj *db.Person) ([]*db.Relation, error)
+	Custody(ctx context.Context, obj *db.Person) ([]*db.Custody, error)
+	Guardianships(ctx context.Context, obj *db.Person) ([]*db.Guardianship, error)
+
+	ForwardingAddress(ctx context.Context, obj *db.Person) (*db.ForwardingAddress, error)
+
+	Protections(ctx context.Context, obj *db.Person) ([]*db.Protection, error)
+
+	Household(ctx context.Context, obj *db.Person) ([]*db.HouseholdMember, error)
+	NameHistory(ctx context.Context, obj *db.Person) ([]*db.HistoricalName, error)
+	AddressHistory(ctx context.Context, obj *db.Person) ([]*db.Address, error)
+	CivilStatusHistory(ctx context.Context, obj *db.Person) ([]*db.CivilStatus, error)
+	CitizenshipHistory(ctx context.Context, obj *db.Person) ([]*db.Citizenship, error)
+	ChurchHistory(ctx context.Context, obj *db.Person) ([]*db.ChurchRelation, error)
+	TravelHistory(ctx context.Context, obj *db.Person) ([]*db.Travel, error)
+	SeparationHistory(ctx context.Context, obj *db.Person) ([]*db.Separation, error)
+	DisappearanceHistory(ctx context.Context, obj *db.Person) ([]*db.Disappearance, error)
+	CprNumberHistory(ctx context.Context, obj *db.Person) ([]*db.CPRNumberChange, error)
+	Notes(ctx context.Context, obj *db.Person) ([]*db.Note, error)
+}
+type PersonConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.PersonConnection) (int, error)
+}
+type PersonRelationResolver interface {
+	Person(ctx context.Context, obj *db.Relation) (*db.Person, error)
 }
 type QueryResolver interface {
 	Version(ctx context.Context) (string, error)
-	Person(ctx context.Context, cpr string) (*db.Person, error)
+	Person(ctx context.Context, cpr string, asOf *scalar.Date) (*db.Person, error)
 	Organisations(ctx context.Context) ([]*db.Organisation, error)
 	AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error)
 	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date) (*model.CohabitationResult, error)
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
 	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
+	Persons(ctx context.Context, cprs []string, asOf *scalar.Date) ([]*model.PersonItem, error)
+	SearchPersons(ctx context.Context, criteria db.PersonSearch, first *int, after *string) (*model.PersonConnection, error)
+	PersonsByBirthDate(ctx context.Context, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) (*model.PersonConnection, error)
+	AddressHistory(ctx context.Context, cprs []string) ([]*model.AddressHistoryItem, error)
+	SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date) (*model.SharedAddress, error)
+	Household(ctx context.Context, cpr string) (*db.Household, error)
 }
 type ResidentRowResolver interface {
 	MoveIn(ctx context.Context, obj *db.Resident) (*scalar.Date, error)
@@ -450,6 +752,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Address.buildingNumber":
+		if e.ComplexityRoot.Address.BuildingNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.BuildingNumber(childComplexity), true
+	case "Address.cityName":
+		if e.ComplexityRoot.Address.CityName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.CityName(childComplexity), true
+	case "Address.coName":
+		if e.ComplexityRoot.Address.CoName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.CoName(childComplexity), true
+	case "Address.door":
+		if e.ComplexityRoot.Address.Door == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.Door(childComplexity), true
+	case "Address.floor":
+		if e.ComplexityRoot.Address.Floor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.Floor(childComplexity), true
+	case "Address.houseNumber":
+		if e.ComplexityRoot.Address.HouseNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.HouseNumber(childComplexity), true
+	case "Address.lines":
+		if e.ComplexityRoot.Address.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.Lines(childComplexity), true
+	case "Address.locality":
+		if e.ComplexityRoot.Address.Locality == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.Locality(childComplexity), true
+	case "Address.municipalityCode":
+		if e.ComplexityRoot.Address.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.MunicipalityCode(childComplexity), true
+	case "Address.municipalityName":
+		if e.ComplexityRoot.Address.MunicipalityName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.MunicipalityName(childComplexity), true
+	case "Address.postalCode":
+		if e.ComplexityRoot.Address.PostalCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.PostalCode(childComplexity), true
+	case "Address.postalDistrict":
+		if e.ComplexityRoot.Address.PostalDistrict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.PostalDistrict(childComplexity), true
+	case "Address.streetCode":
+		if e.ComplexityRoot.Address.StreetCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.StreetCode(childComplexity), true
+	case "Address.streetName":
+		if e.ComplexityRoot.Address.StreetName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.StreetName(childComplexity), true
+	case "Address.validFrom":
+		if e.ComplexityRoot.Address.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.ValidFrom(childComplexity), true
+	case "Address.validTo":
+		if e.ComplexityRoot.Address.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.ValidTo(childComplexity), true
 
 	case "AddressEvent.addressValidFrom":
 		if e.ComplexityRoot.AddressEvent.AddressValidFrom == nil {
@@ -505,6 +904,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AddressEvent.RegisteredAt(childComplexity), true
+
+	case "AddressHistory.addresses":
+		if e.ComplexityRoot.AddressHistory.Addresses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressHistory.Addresses(childComplexity), true
+	case "AddressHistory.cpr":
+		if e.ComplexityRoot.AddressHistory.CPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressHistory.CPR(childComplexity), true
+	case "AddressHistory.protected":
+		if e.ComplexityRoot.AddressHistory.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressHistory.Protected(childComplexity), true
+
+	case "AddressHistoryItem.cpr":
+		if e.ComplexityRoot.AddressHistoryItem.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressHistoryItem.Cpr(childComplexity), true
+	case "AddressHistoryItem.error":
+		if e.ComplexityRoot.AddressHistoryItem.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressHistoryItem.Error(childComplexity), true
+	case "AddressHistoryItem.history":
+		if e.ComplexityRoot.AddressHistoryItem.History == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AddressHistoryItem.History(childComplexity), true
 
 	case "AddressProtectionEvent.cpr":
 		if e.ComplexityRoot.AddressProtectionEvent.Cpr == nil {
@@ -659,6 +1096,117 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
+
+	case "ChurchRelation.code":
+		if e.ComplexityRoot.ChurchRelation.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurchRelation.Code(childComplexity), true
+	case "ChurchRelation.text":
+		if e.ComplexityRoot.ChurchRelation.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurchRelation.Text(childComplexity), true
+	case "ChurchRelation.validFrom":
+		if e.ComplexityRoot.ChurchRelation.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurchRelation.ValidFrom(childComplexity), true
+	case "ChurchRelation.validTo":
+		if e.ComplexityRoot.ChurchRelation.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurchRelation.ValidTo(childComplexity), true
+
+	case "Citizenship.correction":
+		if e.ComplexityRoot.Citizenship.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citizenship.Correction(childComplexity), true
+	case "Citizenship.countryCode":
+		if e.ComplexityRoot.Citizenship.CountryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citizenship.CountryCode(childComplexity), true
+	case "Citizenship.validFrom":
+		if e.ComplexityRoot.Citizenship.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citizenship.ValidFrom(childComplexity), true
+	case "Citizenship.validTo":
+		if e.ComplexityRoot.Citizenship.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citizenship.ValidTo(childComplexity), true
+
+	case "CivilStatus.code":
+		if e.ComplexityRoot.CivilStatus.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.Code(childComplexity), true
+	case "CivilStatus.correction":
+		if e.ComplexityRoot.CivilStatus.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.Correction(childComplexity), true
+	case "CivilStatus.separatedSince":
+		if e.ComplexityRoot.CivilStatus.SeparatedSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.SeparatedSince(childComplexity), true
+	case "CivilStatus.spouse":
+		if e.ComplexityRoot.CivilStatus.Spouse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.Spouse(childComplexity), true
+	case "CivilStatus.spouseBirthDate":
+		if e.ComplexityRoot.CivilStatus.SpouseBirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.SpouseBirthDate(childComplexity), true
+	case "CivilStatus.spouseCpr":
+		if e.ComplexityRoot.CivilStatus.SpouseCPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.SpouseCPR(childComplexity), true
+	case "CivilStatus.spouseName":
+		if e.ComplexityRoot.CivilStatus.SpouseName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.SpouseName(childComplexity), true
+	case "CivilStatus.text":
+		if e.ComplexityRoot.CivilStatus.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.Text(childComplexity), true
+	case "CivilStatus.validFrom":
+		if e.ComplexityRoot.CivilStatus.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.ValidFrom(childComplexity), true
+	case "CivilStatus.validTo":
+		if e.ComplexityRoot.CivilStatus.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.ValidTo(childComplexity), true
 
 	case "CivilStatusEvent.civilStatus":
 		if e.ComplexityRoot.CivilStatusEvent.CivilStatus == nil {
@@ -900,6 +1448,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CohabitationResult.Rule(childComplexity), true
 
+	case "CprNumberChange.previousCpr":
+		if e.ComplexityRoot.CprNumberChange.PreviousCPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CprNumberChange.PreviousCPR(childComplexity), true
+	case "CprNumberChange.validFrom":
+		if e.ComplexityRoot.CprNumberChange.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CprNumberChange.ValidFrom(childComplexity), true
+	case "CprNumberChange.validTo":
+		if e.ComplexityRoot.CprNumberChange.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CprNumberChange.ValidTo(childComplexity), true
+
 	case "CreationEvent.cpr":
 		if e.ComplexityRoot.CreationEvent.Cpr == nil {
 			break
@@ -955,6 +1522,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CreationEvent.Status(childComplexity), true
 
+	case "Custody.deleteDate":
+		if e.ComplexityRoot.Custody.DeleteDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.DeleteDate(childComplexity), true
+	case "Custody.holder":
+		if e.ComplexityRoot.Custody.Holder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.Holder(childComplexity), true
+	case "Custody.holderCpr":
+		if e.ComplexityRoot.Custody.HolderCPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.HolderCPR(childComplexity), true
+	case "Custody.startDate":
+		if e.ComplexityRoot.Custody.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.StartDate(childComplexity), true
+	case "Custody.typeCode":
+		if e.ComplexityRoot.Custody.TypeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.TypeCode(childComplexity), true
+	case "Custody.typeText":
+		if e.ComplexityRoot.Custody.TypeText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.TypeText(childComplexity), true
+
 	case "DeathEvent.cpr":
 		if e.ComplexityRoot.DeathEvent.Cpr == nil {
 			break
@@ -1009,6 +1613,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeathEvent.RegisteredAt(childComplexity), true
+
+	case "Disappearance.correction":
+		if e.ComplexityRoot.Disappearance.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disappearance.Correction(childComplexity), true
+	case "Disappearance.disappearedOn":
+		if e.ComplexityRoot.Disappearance.DisappearedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disappearance.DisappearedOn(childComplexity), true
+	case "Disappearance.foundOn":
+		if e.ComplexityRoot.Disappearance.FoundOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disappearance.FoundOn(childComplexity), true
+
+	case "ForwardingAddress.countryCode":
+		if e.ComplexityRoot.ForwardingAddress.CountryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddress.CountryCode(childComplexity), true
+	case "ForwardingAddress.kind":
+		if e.ComplexityRoot.ForwardingAddress.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddress.Kind(childComplexity), true
+	case "ForwardingAddress.lines":
+		if e.ComplexityRoot.ForwardingAddress.Lines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddress.Lines(childComplexity), true
+	case "ForwardingAddress.validFrom":
+		if e.ComplexityRoot.ForwardingAddress.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddress.ValidFrom(childComplexity), true
 
 	case "ForwardingAddressEvent.cpr":
 		if e.ComplexityRoot.ForwardingAddressEvent.Cpr == nil {
@@ -1175,6 +1823,154 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.GuardianAddressEvent.ValidFrom(childComplexity), true
 
+	case "Guardianship.guardian":
+		if e.ComplexityRoot.Guardianship.Guardian == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.Guardian(childComplexity), true
+	case "Guardianship.guardianAddressLines":
+		if e.ComplexityRoot.Guardianship.GuardianAddressLines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.GuardianAddressLines(childComplexity), true
+	case "Guardianship.guardianCpr":
+		if e.ComplexityRoot.Guardianship.GuardianCPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.GuardianCPR(childComplexity), true
+	case "Guardianship.guardianName":
+		if e.ComplexityRoot.Guardianship.GuardianName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.GuardianName(childComplexity), true
+	case "Guardianship.guardianNameSince":
+		if e.ComplexityRoot.Guardianship.GuardianNameSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.GuardianNameSince(childComplexity), true
+	case "Guardianship.guardianSince":
+		if e.ComplexityRoot.Guardianship.GuardianSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.GuardianSince(childComplexity), true
+	case "Guardianship.incapacityEnd":
+		if e.ComplexityRoot.Guardianship.IncapacityEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.IncapacityEnd(childComplexity), true
+	case "Guardianship.incapacityStart":
+		if e.ComplexityRoot.Guardianship.IncapacityStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.IncapacityStart(childComplexity), true
+	case "Guardianship.typeCode":
+		if e.ComplexityRoot.Guardianship.TypeCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.TypeCode(childComplexity), true
+	case "Guardianship.typeText":
+		if e.ComplexityRoot.Guardianship.TypeText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.TypeText(childComplexity), true
+
+	case "HistoricalName.correction":
+		if e.ComplexityRoot.HistoricalName.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.Correction(childComplexity), true
+	case "HistoricalName.firstName":
+		if e.ComplexityRoot.HistoricalName.FirstName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.FirstName(childComplexity), true
+	case "HistoricalName.lastName":
+		if e.ComplexityRoot.HistoricalName.LastName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.LastName(childComplexity), true
+	case "HistoricalName.middleName":
+		if e.ComplexityRoot.HistoricalName.MiddleName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.MiddleName(childComplexity), true
+	case "HistoricalName.validFrom":
+		if e.ComplexityRoot.HistoricalName.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.ValidFrom(childComplexity), true
+	case "HistoricalName.validTo":
+		if e.ComplexityRoot.HistoricalName.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.ValidTo(childComplexity), true
+
+	case "Household.address":
+		if e.ComplexityRoot.Household.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Address(childComplexity), true
+	case "Household.cpr":
+		if e.ComplexityRoot.Household.CPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.CPR(childComplexity), true
+	case "Household.members":
+		if e.ComplexityRoot.Household.Members == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Members(childComplexity), true
+	case "Household.protected":
+		if e.ComplexityRoot.Household.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Household.Protected(childComplexity), true
+
+	case "HouseholdMember.cpr":
+		if e.ComplexityRoot.HouseholdMember.CPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdMember.CPR(childComplexity), true
+	case "HouseholdMember.person":
+		if e.ComplexityRoot.HouseholdMember.Member == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdMember.Member(childComplexity), true
+	case "HouseholdMember.protected":
+		if e.ComplexityRoot.HouseholdMember.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdMember.Protected(childComplexity), true
+	case "HouseholdMember.relation":
+		if e.ComplexityRoot.HouseholdMember.Relation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HouseholdMember.Relation(childComplexity), true
+
 	case "ImmigrationEvent.cpr":
 		if e.ComplexityRoot.ImmigrationEvent.Cpr == nil {
 			break
@@ -1303,6 +2099,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.IncapacityEvent.StartDate(childComplexity), true
 
+	case "ItemError.code":
+		if e.ComplexityRoot.ItemError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemError.Code(childComplexity), true
+	case "ItemError.message":
+		if e.ComplexityRoot.ItemError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ItemError.Message(childComplexity), true
+
 	case "Mutation.addOwnerLink":
 		if e.ComplexityRoot.Mutation.AddOwnerLink == nil {
 			break
@@ -1425,6 +2234,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NameChangeEvent.RegisteredAt(childComplexity), true
 
+	case "Note.deleteDate":
+		if e.ComplexityRoot.Note.DeleteDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.DeleteDate(childComplexity), true
+	case "Note.line":
+		if e.ComplexityRoot.Note.Line == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Line(childComplexity), true
+	case "Note.number":
+		if e.ComplexityRoot.Note.Number == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Number(childComplexity), true
+	case "Note.startDate":
+		if e.ComplexityRoot.Note.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.StartDate(childComplexity), true
+
 	case "Organisation.cvr":
 		if e.ComplexityRoot.Organisation.CVR == nil {
 			break
@@ -1475,24 +2309,150 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.HasNextPage(childComplexity), true
 
+	case "Person.address":
+		if e.ComplexityRoot.Person.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Address(childComplexity), true
+	case "Person.addressHistory":
+		if e.ComplexityRoot.Person.AddressHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.AddressHistory(childComplexity), true
 	case "Person.addressingName":
 		if e.ComplexityRoot.Person.AddressingName == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.AddressingName(childComplexity), true
+	case "Person.asOf":
+		if e.ComplexityRoot.Person.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.AsOf(childComplexity), true
+	case "Person.birthDate":
+		if e.ComplexityRoot.Person.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.BirthDate(childComplexity), true
 	case "Person.cpr":
 		if e.ComplexityRoot.Person.CPR == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.CPR(childComplexity), true
+	case "Person.children":
+		if e.ComplexityRoot.Person.Children == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Children(childComplexity), true
+	case "Person.church":
+		if e.ComplexityRoot.Person.Church == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Church(childComplexity), true
+	case "Person.churchHistory":
+		if e.ComplexityRoot.Person.ChurchHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ChurchHistory(childComplexity), true
+	case "Person.citizenship":
+		if e.ComplexityRoot.Person.Citizenship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Citizenship(childComplexity), true
+	case "Person.citizenshipHistory":
+		if e.ComplexityRoot.Person.CitizenshipHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.CitizenshipHistory(childComplexity), true
+	case "Person.civilStatus":
+		if e.ComplexityRoot.Person.CivilStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.CivilStatus(childComplexity), true
+	case "Person.civilStatusHistory":
+		if e.ComplexityRoot.Person.CivilStatusHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.CivilStatusHistory(childComplexity), true
+	case "Person.cprNumberHistory":
+		if e.ComplexityRoot.Person.CprNumberHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.CprNumberHistory(childComplexity), true
+	case "Person.custody":
+		if e.ComplexityRoot.Person.Custody == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Custody(childComplexity), true
+	case "Person.deathDate":
+		if e.ComplexityRoot.Person.DeathDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.DeathDate(childComplexity), true
+	case "Person.disappearanceHistory":
+		if e.ComplexityRoot.Person.DisappearanceHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.DisappearanceHistory(childComplexity), true
+	case "Person.email":
+		if e.ComplexityRoot.Person.Email == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Email(childComplexity), true
+	case "Person.father":
+		if e.ComplexityRoot.Person.Father == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Father(childComplexity), true
 	case "Person.firstName":
 		if e.ComplexityRoot.Person.FirstName == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.FirstName(childComplexity), true
+	case "Person.foreignMobilePhone":
+		if e.ComplexityRoot.Person.ForeignMobilePhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ForeignMobilePhone(childComplexity), true
+	case "Person.forwardingAddress":
+		if e.ComplexityRoot.Person.ForwardingAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ForwardingAddress(childComplexity), true
+	case "Person.guardianships":
+		if e.ComplexityRoot.Person.Guardianships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Guardianships(childComplexity), true
+	case "Person.household":
+		if e.ComplexityRoot.Person.Household == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Household(childComplexity), true
 	case "Person.lastName":
 		if e.ComplexityRoot.Person.LastName == nil {
 			break
@@ -1505,12 +2465,146 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.MiddleName(childComplexity), true
+	case "Person.mobilePhone":
+		if e.ComplexityRoot.Person.MobilePhone == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.MobilePhone(childComplexity), true
+	case "Person.mother":
+		if e.ComplexityRoot.Person.Mother == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Mother(childComplexity), true
+	case "Person.nameHistory":
+		if e.ComplexityRoot.Person.NameHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.NameHistory(childComplexity), true
+	case "Person.nameStartDate":
+		if e.ComplexityRoot.Person.NameStartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.NameStartDate(childComplexity), true
+	case "Person.newCpr":
+		if e.ComplexityRoot.Person.NewCPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.NewCPR(childComplexity), true
+	case "Person.notes":
+		if e.ComplexityRoot.Person.Notes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Notes(childComplexity), true
+	case "Person.occupation":
+		if e.ComplexityRoot.Person.Occupation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Occupation(childComplexity), true
 	case "Person.protected":
 		if e.ComplexityRoot.Person.Protected == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.Protected(childComplexity), true
+	case "Person.protections":
+		if e.ComplexityRoot.Person.Protections == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Protections(childComplexity), true
+	case "Person.relations":
+		if e.ComplexityRoot.Person.Relations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Relations(childComplexity), true
+	case "Person.separationHistory":
+		if e.ComplexityRoot.Person.SeparationHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.SeparationHistory(childComplexity), true
+	case "Person.sex":
+		if e.ComplexityRoot.Person.Sex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Sex(childComplexity), true
+	case "Person.sharedResidenceSince":
+		if e.ComplexityRoot.Person.SharedResidenceStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.SharedResidenceStart(childComplexity), true
+	case "Person.spouse":
+		if e.ComplexityRoot.Person.Spouse == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Spouse(childComplexity), true
+	case "Person.status":
+		if e.ComplexityRoot.Person.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Status(childComplexity), true
+	case "Person.statusDate":
+		if e.ComplexityRoot.Person.StatusDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.StatusDate(childComplexity), true
+	case "Person.statusText":
+		if e.ComplexityRoot.Person.StatusText == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.StatusText(childComplexity), true
+	case "Person.travelHistory":
+		if e.ComplexityRoot.Person.TravelHistory == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.TravelHistory(childComplexity), true
+
+	case "PersonConnection.edges":
+		if e.ComplexityRoot.PersonConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonConnection.Edges(childComplexity), true
+	case "PersonConnection.pageInfo":
+		if e.ComplexityRoot.PersonConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonConnection.PageInfo(childComplexity), true
+	case "PersonConnection.totalCount":
+		if e.ComplexityRoot.PersonConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonConnection.TotalCount(childComplexity), true
+
+	case "PersonEdge.cursor":
+		if e.ComplexityRoot.PersonEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEdge.Cursor(childComplexity), true
+	case "PersonEdge.node":
+		if e.ComplexityRoot.PersonEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonEdge.Node(childComplexity), true
 
 	case "PersonEventConnection.edges":
 		if e.ComplexityRoot.PersonEventConnection.Edges == nil {
@@ -1537,6 +2631,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonEventEdge.Node(childComplexity), true
+
+	case "PersonItem.cpr":
+		if e.ComplexityRoot.PersonItem.Cpr == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonItem.Cpr(childComplexity), true
+	case "PersonItem.error":
+		if e.ComplexityRoot.PersonItem.Error == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonItem.Error(childComplexity), true
+	case "PersonItem.person":
+		if e.ComplexityRoot.PersonItem.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonItem.Person(childComplexity), true
+
+	case "PersonRelation.birthDate":
+		if e.ComplexityRoot.PersonRelation.BirthDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.BirthDate(childComplexity), true
+	case "PersonRelation.cpr":
+		if e.ComplexityRoot.PersonRelation.CPR == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.CPR(childComplexity), true
+	case "PersonRelation.code":
+		if e.ComplexityRoot.PersonRelation.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.Code(childComplexity), true
+	case "PersonRelation.name":
+		if e.ComplexityRoot.PersonRelation.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.Name(childComplexity), true
+	case "PersonRelation.person":
+		if e.ComplexityRoot.PersonRelation.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.Person(childComplexity), true
+	case "PersonRelation.since":
+		if e.ComplexityRoot.PersonRelation.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.Since(childComplexity), true
 
 	case "PlannedDeletionEvent.cpr":
 		if e.ComplexityRoot.PlannedDeletionEvent.Cpr == nil {
@@ -1593,6 +2743,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PlannedDeletionEvent.RegisteredAt(childComplexity), true
 
+	case "Protection.active":
+		if e.ComplexityRoot.Protection.Active == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Protection.Active(childComplexity), true
+	case "Protection.deleteDate":
+		if e.ComplexityRoot.Protection.DeleteDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Protection.DeleteDate(childComplexity), true
+	case "Protection.kind":
+		if e.ComplexityRoot.Protection.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Protection.Kind(childComplexity), true
+	case "Protection.startDate":
+		if e.ComplexityRoot.Protection.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Protection.StartDate(childComplexity), true
+
+	case "Query.addressHistory":
+		if e.ComplexityRoot.Query.AddressHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_addressHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AddressHistory(childComplexity, args["cprs"].([]string)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -1615,6 +2801,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date)), true
+	case "Query.household":
+		if e.ComplexityRoot.Query.Household == nil {
+			break
+		}
+
+		args, err := ec.field_Query_household_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Household(childComplexity, args["cpr"].(string)), true
 
 	case "Query.organisations":
 		if e.ComplexityRoot.Query.Organisations == nil {
@@ -1632,7 +2829,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Person(childComplexity, args["cpr"].(string)), true
+		return e.ComplexityRoot.Query.Person(childComplexity, args["cpr"].(string), args["asOf"].(*scalar.Date)), true
 	case "Query.personEvents":
 		if e.ComplexityRoot.Query.PersonEvents == nil {
 			break
@@ -1644,6 +2841,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.PersonEvents(childComplexity, args["filter"].(*model.PersonEventFilter), args["first"].(*int), args["after"].(*string)), true
+	case "Query.persons":
+		if e.ComplexityRoot.Query.Persons == nil {
+			break
+		}
+
+		args, err := ec.field_Query_persons_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Persons(childComplexity, args["cprs"].([]string), args["asOf"].(*scalar.Date)), true
+	case "Query.personsByBirthDate":
+		if e.ComplexityRoot.Query.PersonsByBirthDate == nil {
+			break
+		}
+
+		args, err := ec.field_Query_personsByBirthDate_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PersonsByBirthDate(childComplexity, args["from"].(scalar.Date), args["to"].(*scalar.Date), args["municipalityCode"].(*int), args["first"].(*int), args["after"].(*string)), true
 	case "Query.residents":
 		if e.ComplexityRoot.Query.Residents == nil {
 			break
@@ -1655,6 +2874,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Residents(childComplexity, args["input"].(model.ResidentsInput)), true
+	case "Query.searchPersons":
+		if e.ComplexityRoot.Query.SearchPersons == nil {
+			break
+		}
+
+		args, err := ec.field_Query_searchPersons_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SearchPersons(childComplexity, args["criteria"].(db.PersonSearch), args["first"].(*int), args["after"].(*string)), true
+	case "Query.sharedAddress":
+		if e.ComplexityRoot.Query.SharedAddress == nil {
+			break
+		}
+
+		args, err := ec.field_Query_sharedAddress_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.SharedAddress(childComplexity, args["cprA"].(string), args["cprB"].(string), args["from"].(*scalar.Date), args["to"].(*scalar.Date)), true
 	case "Query.version":
 		if e.ComplexityRoot.Query.Version == nil {
 			break
@@ -1871,6 +3112,75 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RevivalEvent.RevivalDate(childComplexity), true
 
+	case "Separation.civilStatusReference":
+		if e.ComplexityRoot.Separation.CivilStatusReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Separation.CivilStatusReference(childComplexity), true
+	case "Separation.correction":
+		if e.ComplexityRoot.Separation.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Separation.Correction(childComplexity), true
+	case "Separation.validFrom":
+		if e.ComplexityRoot.Separation.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Separation.ValidFrom(childComplexity), true
+	case "Separation.validTo":
+		if e.ComplexityRoot.Separation.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Separation.ValidTo(childComplexity), true
+
+	case "SharedAddress.periods":
+		if e.ComplexityRoot.SharedAddress.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedAddress.Periods(childComplexity), true
+	case "SharedAddress.personA":
+		if e.ComplexityRoot.SharedAddress.PersonA == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedAddress.PersonA(childComplexity), true
+	case "SharedAddress.personB":
+		if e.ComplexityRoot.SharedAddress.PersonB == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedAddress.PersonB(childComplexity), true
+	case "SharedAddress.shared":
+		if e.ComplexityRoot.SharedAddress.Shared == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedAddress.Shared(childComplexity), true
+
+	case "SharedPeriod.address":
+		if e.ComplexityRoot.SharedPeriod.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPeriod.Address(childComplexity), true
+	case "SharedPeriod.from":
+		if e.ComplexityRoot.SharedPeriod.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPeriod.From(childComplexity), true
+	case "SharedPeriod.to":
+		if e.ComplexityRoot.SharedPeriod.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SharedPeriod.To(childComplexity), true
+
 	case "StatusChangeEvent.cpr":
 		if e.ComplexityRoot.StatusChangeEvent.Cpr == nil {
 			break
@@ -1956,6 +3266,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.PersonEvents(childComplexity, args["filter"].(*model.PersonEventFilter), args["after"].(*string)), true
 
+	case "Travel.correction":
+		if e.ComplexityRoot.Travel.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.Correction(childComplexity), true
+	case "Travel.entryCountryCode":
+		if e.ComplexityRoot.Travel.EntryCountryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.EntryCountryCode(childComplexity), true
+	case "Travel.entryDate":
+		if e.ComplexityRoot.Travel.EntryDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.EntryDate(childComplexity), true
+	case "Travel.exitCountryCode":
+		if e.ComplexityRoot.Travel.ExitCountryCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.ExitCountryCode(childComplexity), true
+	case "Travel.exitDate":
+		if e.ComplexityRoot.Travel.ExitDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.ExitDate(childComplexity), true
+	case "Travel.foreignAddressLines":
+		if e.ComplexityRoot.Travel.ForeignAddressLines == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.ForeignAddressLines(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1967,6 +3314,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("CprAddressInput", ec.unmarshalInputCprAddressInput),
 			graphql.NewInputUnmarshaler("PersonEventFilter", ec.unmarshalInputPersonEventFilter),
+			graphql.NewInputUnmarshaler("PersonSearchInput", ec.unmarshalInputPersonSearchInput),
 			graphql.NewInputUnmarshaler("ResidentsInput", ec.unmarshalInputResidentsInput),
 		)
 	}
@@ -2060,7 +3408,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "admin.graphqls" "cohabitation.graphqls" "events.graphqls" "landlord.graphqls"
+//go:embed "admin.graphqls" "cohabitation.graphqls" "events.graphqls" "landlord.graphqls" "persons.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -2102,8 +3450,14 @@ type Query {
   "The server's build version."
   version: String!
 
-  "One person's master data (PersonStamoplysningerMultiHent, a single CPR number)."
-  person(cpr: String!): Person
+  """
+  One person's master data (PersonStamoplysningerMultiHent with one CPR number;
+  scope person). With asOf, names, folkeregisteradresse, civil status and status
+  answer as registered on that validity date (see Person).
+  Errors: BAD_USER_INPUT for a malformed number, NOT_FOUND for a number not in the
+  register, both "CPR-nummer er ikke korrekt: <number>".
+  """
+  person(cpr: String!, asOf: Date): Person
 }
 
 """
@@ -2120,18 +3474,38 @@ type Subscription
 
 "Where a page of a cursor connection ends."
 type PageInfo {
-  "Whether a further page follows; ask for it with ` + "`" + `after: endCursor` + "`" + `."
+  "Whether more items follow endCursor."
   hasNextPage: Boolean!
-  "The cursor of the page's last item; null for an empty page."
+  "Opaque cursor of the last item of the page; pass it as ` + "`" + `after` + "`" + ` for the next page."
   endCursor: String
 }
 
-"A person of the register (person, stamdata)."
+"""
+A person of the register (person, stamdata) with the datatypes that hold one row per
+person (personkontakt, personfamilie, personudvidet, deltbopael), the relations and
+every history datatype of the CPR Udvidet model.
+
+For a PRIVATE caller, a person with an active name-and-address protection answers
+only the fields marked "Shown for protected persons"; every other field is null.
+A relative (spouse, parent, child, guardian, custody holder, household member) is a
+Person of its own and is masked by its own protection.
+
+Read with asOf, the person answers firstName, middleName, lastName, nameStartDate,
+address, civilStatus (and spouse) and status/statusDate as registered on that
+validity date, from the history records (annulled records excluded); a field with
+no record covering that date is null and addressingName is null. Everything else
+(relations, custody, protections, forwarding address, contact details, household
+and the history lists) is as it stands today, and protection is judged today.
+"""
 type Person @subject {
-  "CPR number (CPR-nummer), 10 digits."
+  "CPR number (PersonCPRNummer), 10 digits. Shown for protected persons."
   cpr: String! @unmasked
-  "Whether the person has an active name-and-address protection (navne- og adressebeskyttelse)."
+  "Whether the person has an active name-and-address protection (navne- og adressebeskyttelse). Shown for protected persons."
   protected: Boolean! @unmasked
+  "The person's new CPR number when this one was replaced (gældende CPR-nummer, status 50 or 60). Shown for protected persons."
+  newCpr: String @unmasked
+  "The validity date the person was read as of, when asked with asOf. Shown for protected persons."
+  asOf: Date @unmasked
   "First names (fornavn)."
   firstName: String
   "Middle name (mellemnavn)."
@@ -2140,18 +3514,156 @@ type Person @subject {
   lastName: String
   "Addressing name (adresseringsnavn), as on a letter."
   addressingName: String
+  "Since when the person has had the name (navn startdato)."
+  nameStartDate: Date
+  "Birth date (fødselsdato). Shown for protected persons."
+  birthDate: Date @unmasked
+  "Sex (køn): M or K. Shown for protected persons."
+  sex: String @unmasked
+  "Status code (PersonStatusKode), e.g. 01 active, 80 emigrated, 90 dead. Shown for protected persons."
+  status: String @unmasked
+  "Danish text of the status code. Shown for protected persons."
+  statusText: String @unmasked
+  "Since when the status has held (status dato). Shown for protected persons."
+  statusDate: Date @unmasked
+  "Date of death (PersonStatusDødsfaldDato): the status date of status 90. Shown for protected persons."
+  deathDate: Date @unmasked
+  "Occupation (stilling)."
+  occupation: String
+
+  "Civil status (civilstand) with the spouse or partner it refers to."
+  civilStatus: CivilStatus
+  "The current spouse or registered partner (civil status G or P)."
+  spouse: Person
+  "The mother, when she has a CPR number in the register."
+  mother: Person
+  "The father, when he has a CPR number in the register."
+  father: Person
+  "The children (barnrelation) that are in the register."
+  children: [Person!]
+  "Every relation with its code (PersonTilknytningListe): spouse/partner, mother, father, children; relatives without a CPR number by name."
+  relations: [PersonRelation!]
+  "Holders of parental custody (forældremyndighed) over this person as a child."
+  custody: [Custody!]
+  "Deprivations of legal capacity (umyndiggørelse) and guardians (værge), newest first."
+  guardianships: [Guardianship!]
+
+  "The folkeregisteradresse."
+  address: Address
+  "The forwarding address (forsendelsesadresse) chosen by CSR-P's priority: contact address in force, foreign address, supplementary address, folkeregisteradresse."
+  forwardingAddress: ForwardingAddress
+  "E-mail address (EmailAdresseEmail), where held."
+  email: String
+  "Danish mobile number, 8 digits (TelefonNummer), where held."
+  mobilePhone: String
+  "Foreign mobile number (TelefonUdenlandskNummer), where held."
+  foreignMobilePhone: String
+  "Registered protections (beskyttelser) with their dates: name and address, directory, marketing, research."
+  protections: [Protection!]
+  "Current citizenship (statsborgerskab)."
+  citizenship: Citizenship
+  "Current relation to the Church of Denmark (folkekirkeforhold)."
+  church: ChurchRelation
+  "Start of a child's shared residence with both parents (deltbopæl)."
+  sharedResidenceSince: Date
+  "Everyone registered at the person's current folkeregisteradresse with the relation to this person (PersonBopælsamlingHent; needs scope household)."
+  household: [HouseholdMember!]
+
+  "Former names (historiskenavneoplysninger), newest first."
+  nameHistory: [HistoricalName!]
+  "Folkeregisteradresser, current first, then former ones newest first; annulled moves excluded, a corrected move shown once."
+  addressHistory: [Address!]
+  "Former civil statuses (historiskecivilstande), newest first."
+  civilStatusHistory: [CivilStatus!]
+  "Former citizenships (historiskestatsborgerskaber), newest first."
+  citizenshipHistory: [Citizenship!]
+  "Former relations to the Church of Denmark (historiskefolkekirkeoplysninger), newest first."
+  churchHistory: [ChurchRelation!]
+  "Stays abroad (historiskerejseoplysninger), newest first."
+  travelHistory: [Travel!]
+  "Separations (historiskeseparationer), newest first."
+  separationHistory: [Separation!]
+  "Disappearances (historiskeforsvindgenfindoplysninger), newest first."
+  disappearanceHistory: [Disappearance!]
+  "Former CPR numbers (historiskepersonnumre)."
+  cprNumberHistory: [CprNumberChange!]
+  "Folkeregister notes (notat)."
+  notes: [Note!]
 }
 `, BuiltIn: false},
 	{Name: "admin.graphqls", Input: sourceData("admin.graphqls"), BuiltIn: false},
 	{Name: "cohabitation.graphqls", Input: sourceData("cohabitation.graphqls"), BuiltIn: false},
 	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
 	{Name: "landlord.graphqls", Input: sourceData("landlord.graphqls"), BuiltIn: false},
+	{Name: "persons.graphqls", Input: sourceData("persons.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Address(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipalityCode":
+		return ec.fieldContext_Address_municipalityCode(ctx, field)
+	case "municipalityName":
+		return ec.fieldContext_Address_municipalityName(ctx, field)
+	case "streetCode":
+		return ec.fieldContext_Address_streetCode(ctx, field)
+	case "streetName":
+		return ec.fieldContext_Address_streetName(ctx, field)
+	case "houseNumber":
+		return ec.fieldContext_Address_houseNumber(ctx, field)
+	case "floor":
+		return ec.fieldContext_Address_floor(ctx, field)
+	case "door":
+		return ec.fieldContext_Address_door(ctx, field)
+	case "buildingNumber":
+		return ec.fieldContext_Address_buildingNumber(ctx, field)
+	case "coName":
+		return ec.fieldContext_Address_coName(ctx, field)
+	case "postalCode":
+		return ec.fieldContext_Address_postalCode(ctx, field)
+	case "postalDistrict":
+		return ec.fieldContext_Address_postalDistrict(ctx, field)
+	case "cityName":
+		return ec.fieldContext_Address_cityName(ctx, field)
+	case "locality":
+		return ec.fieldContext_Address_locality(ctx, field)
+	case "lines":
+		return ec.fieldContext_Address_lines(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Address_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Address_validTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
+}
+
+func (ec *executionContext) childFields_AddressHistory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cpr":
+		return ec.fieldContext_AddressHistory_cpr(ctx, field)
+	case "protected":
+		return ec.fieldContext_AddressHistory_protected(ctx, field)
+	case "addresses":
+		return ec.fieldContext_AddressHistory_addresses(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddressHistory", field.Name)
+}
+
+func (ec *executionContext) childFields_AddressHistoryItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cpr":
+		return ec.fieldContext_AddressHistoryItem_cpr(ctx, field)
+	case "history":
+		return ec.fieldContext_AddressHistoryItem_history(ctx, field)
+	case "error":
+		return ec.fieldContext_AddressHistoryItem_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AddressHistoryItem", field.Name)
+}
 
 func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -2197,6 +3709,60 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ChurchRelation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ChurchRelation_code(ctx, field)
+	case "text":
+		return ec.fieldContext_ChurchRelation_text(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_ChurchRelation_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_ChurchRelation_validTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChurchRelation", field.Name)
+}
+
+func (ec *executionContext) childFields_Citizenship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "countryCode":
+		return ec.fieldContext_Citizenship_countryCode(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_Citizenship_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Citizenship_validTo(ctx, field)
+	case "correction":
+		return ec.fieldContext_Citizenship_correction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Citizenship", field.Name)
+}
+
+func (ec *executionContext) childFields_CivilStatus(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_CivilStatus_code(ctx, field)
+	case "text":
+		return ec.fieldContext_CivilStatus_text(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_CivilStatus_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_CivilStatus_validTo(ctx, field)
+	case "spouseCpr":
+		return ec.fieldContext_CivilStatus_spouseCpr(ctx, field)
+	case "spouse":
+		return ec.fieldContext_CivilStatus_spouse(ctx, field)
+	case "spouseName":
+		return ec.fieldContext_CivilStatus_spouseName(ctx, field)
+	case "spouseBirthDate":
+		return ec.fieldContext_CivilStatus_spouseBirthDate(ctx, field)
+	case "separatedSince":
+		return ec.fieldContext_CivilStatus_separatedSince(ctx, field)
+	case "correction":
+		return ec.fieldContext_CivilStatus_correction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CivilStatus", field.Name)
 }
 
 func (ec *executionContext) childFields_Client(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2287,6 +3853,158 @@ func (ec *executionContext) childFields_CohabitationResult(ctx context.Context, 
 	return nil, fmt.Errorf("no field named %q was found under type CohabitationResult", field.Name)
 }
 
+func (ec *executionContext) childFields_CprNumberChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "previousCpr":
+		return ec.fieldContext_CprNumberChange_previousCpr(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_CprNumberChange_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_CprNumberChange_validTo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CprNumberChange", field.Name)
+}
+
+func (ec *executionContext) childFields_Custody(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "typeCode":
+		return ec.fieldContext_Custody_typeCode(ctx, field)
+	case "typeText":
+		return ec.fieldContext_Custody_typeText(ctx, field)
+	case "holderCpr":
+		return ec.fieldContext_Custody_holderCpr(ctx, field)
+	case "holder":
+		return ec.fieldContext_Custody_holder(ctx, field)
+	case "startDate":
+		return ec.fieldContext_Custody_startDate(ctx, field)
+	case "deleteDate":
+		return ec.fieldContext_Custody_deleteDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Custody", field.Name)
+}
+
+func (ec *executionContext) childFields_Disappearance(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "disappearedOn":
+		return ec.fieldContext_Disappearance_disappearedOn(ctx, field)
+	case "foundOn":
+		return ec.fieldContext_Disappearance_foundOn(ctx, field)
+	case "correction":
+		return ec.fieldContext_Disappearance_correction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Disappearance", field.Name)
+}
+
+func (ec *executionContext) childFields_ForwardingAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ForwardingAddress_kind(ctx, field)
+	case "lines":
+		return ec.fieldContext_ForwardingAddress_lines(ctx, field)
+	case "countryCode":
+		return ec.fieldContext_ForwardingAddress_countryCode(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_ForwardingAddress_validFrom(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ForwardingAddress", field.Name)
+}
+
+func (ec *executionContext) childFields_Guardianship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "typeCode":
+		return ec.fieldContext_Guardianship_typeCode(ctx, field)
+	case "typeText":
+		return ec.fieldContext_Guardianship_typeText(ctx, field)
+	case "incapacityStart":
+		return ec.fieldContext_Guardianship_incapacityStart(ctx, field)
+	case "incapacityEnd":
+		return ec.fieldContext_Guardianship_incapacityEnd(ctx, field)
+	case "guardianCpr":
+		return ec.fieldContext_Guardianship_guardianCpr(ctx, field)
+	case "guardian":
+		return ec.fieldContext_Guardianship_guardian(ctx, field)
+	case "guardianSince":
+		return ec.fieldContext_Guardianship_guardianSince(ctx, field)
+	case "guardianName":
+		return ec.fieldContext_Guardianship_guardianName(ctx, field)
+	case "guardianNameSince":
+		return ec.fieldContext_Guardianship_guardianNameSince(ctx, field)
+	case "guardianAddressLines":
+		return ec.fieldContext_Guardianship_guardianAddressLines(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Guardianship", field.Name)
+}
+
+func (ec *executionContext) childFields_HistoricalName(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "firstName":
+		return ec.fieldContext_HistoricalName_firstName(ctx, field)
+	case "middleName":
+		return ec.fieldContext_HistoricalName_middleName(ctx, field)
+	case "lastName":
+		return ec.fieldContext_HistoricalName_lastName(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_HistoricalName_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_HistoricalName_validTo(ctx, field)
+	case "correction":
+		return ec.fieldContext_HistoricalName_correction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HistoricalName", field.Name)
+}
+
+func (ec *executionContext) childFields_Household(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cpr":
+		return ec.fieldContext_Household_cpr(ctx, field)
+	case "protected":
+		return ec.fieldContext_Household_protected(ctx, field)
+	case "address":
+		return ec.fieldContext_Household_address(ctx, field)
+	case "members":
+		return ec.fieldContext_Household_members(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Household", field.Name)
+}
+
+func (ec *executionContext) childFields_HouseholdMember(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cpr":
+		return ec.fieldContext_HouseholdMember_cpr(ctx, field)
+	case "protected":
+		return ec.fieldContext_HouseholdMember_protected(ctx, field)
+	case "relation":
+		return ec.fieldContext_HouseholdMember_relation(ctx, field)
+	case "person":
+		return ec.fieldContext_HouseholdMember_person(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type HouseholdMember", field.Name)
+}
+
+func (ec *executionContext) childFields_ItemError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_ItemError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_ItemError_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ItemError", field.Name)
+}
+
+func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "number":
+		return ec.fieldContext_Note_number(ctx, field)
+	case "line":
+		return ec.fieldContext_Note_line(ctx, field)
+	case "startDate":
+		return ec.fieldContext_Note_startDate(ctx, field)
+	case "deleteDate":
+		return ec.fieldContext_Note_deleteDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Note", field.Name)
+}
+
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2321,6 +4039,10 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_cpr(ctx, field)
 	case "protected":
 		return ec.fieldContext_Person_protected(ctx, field)
+	case "newCpr":
+		return ec.fieldContext_Person_newCpr(ctx, field)
+	case "asOf":
+		return ec.fieldContext_Person_asOf(ctx, field)
 	case "firstName":
 		return ec.fieldContext_Person_firstName(ctx, field)
 	case "middleName":
@@ -2329,8 +4051,102 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_lastName(ctx, field)
 	case "addressingName":
 		return ec.fieldContext_Person_addressingName(ctx, field)
+	case "nameStartDate":
+		return ec.fieldContext_Person_nameStartDate(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_Person_birthDate(ctx, field)
+	case "sex":
+		return ec.fieldContext_Person_sex(ctx, field)
+	case "status":
+		return ec.fieldContext_Person_status(ctx, field)
+	case "statusText":
+		return ec.fieldContext_Person_statusText(ctx, field)
+	case "statusDate":
+		return ec.fieldContext_Person_statusDate(ctx, field)
+	case "deathDate":
+		return ec.fieldContext_Person_deathDate(ctx, field)
+	case "occupation":
+		return ec.fieldContext_Person_occupation(ctx, field)
+	case "civilStatus":
+		return ec.fieldContext_Person_civilStatus(ctx, field)
+	case "spouse":
+		return ec.fieldContext_Person_spouse(ctx, field)
+	case "mother":
+		return ec.fieldContext_Person_mother(ctx, field)
+	case "father":
+		return ec.fieldContext_Person_father(ctx, field)
+	case "children":
+		return ec.fieldContext_Person_children(ctx, field)
+	case "relations":
+		return ec.fieldContext_Person_relations(ctx, field)
+	case "custody":
+		return ec.fieldContext_Person_custody(ctx, field)
+	case "guardianships":
+		return ec.fieldContext_Person_guardianships(ctx, field)
+	case "address":
+		return ec.fieldContext_Person_address(ctx, field)
+	case "forwardingAddress":
+		return ec.fieldContext_Person_forwardingAddress(ctx, field)
+	case "email":
+		return ec.fieldContext_Person_email(ctx, field)
+	case "mobilePhone":
+		return ec.fieldContext_Person_mobilePhone(ctx, field)
+	case "foreignMobilePhone":
+		return ec.fieldContext_Person_foreignMobilePhone(ctx, field)
+	case "protections":
+		return ec.fieldContext_Person_protections(ctx, field)
+	case "citizenship":
+		return ec.fieldContext_Person_citizenship(ctx, field)
+	case "church":
+		return ec.fieldContext_Person_church(ctx, field)
+	case "sharedResidenceSince":
+		return ec.fieldContext_Person_sharedResidenceSince(ctx, field)
+	case "household":
+		return ec.fieldContext_Person_household(ctx, field)
+	case "nameHistory":
+		return ec.fieldContext_Person_nameHistory(ctx, field)
+	case "addressHistory":
+		return ec.fieldContext_Person_addressHistory(ctx, field)
+	case "civilStatusHistory":
+		return ec.fieldContext_Person_civilStatusHistory(ctx, field)
+	case "citizenshipHistory":
+		return ec.fieldContext_Person_citizenshipHistory(ctx, field)
+	case "churchHistory":
+		return ec.fieldContext_Person_churchHistory(ctx, field)
+	case "travelHistory":
+		return ec.fieldContext_Person_travelHistory(ctx, field)
+	case "separationHistory":
+		return ec.fieldContext_Person_separationHistory(ctx, field)
+	case "disappearanceHistory":
+		return ec.fieldContext_Person_disappearanceHistory(ctx, field)
+	case "cprNumberHistory":
+		return ec.fieldContext_Person_cprNumberHistory(ctx, field)
+	case "notes":
+		return ec.fieldContext_Person_notes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_PersonConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_PersonConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_PersonConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_PersonEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_PersonEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_PersonEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2351,6 +4167,50 @@ func (ec *executionContext) childFields_PersonEventEdge(ctx context.Context, fie
 		return ec.fieldContext_PersonEventEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonEventEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cpr":
+		return ec.fieldContext_PersonItem_cpr(ctx, field)
+	case "person":
+		return ec.fieldContext_PersonItem_person(ctx, field)
+	case "error":
+		return ec.fieldContext_PersonItem_error(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonItem", field.Name)
+}
+
+func (ec *executionContext) childFields_PersonRelation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_PersonRelation_code(ctx, field)
+	case "cpr":
+		return ec.fieldContext_PersonRelation_cpr(ctx, field)
+	case "person":
+		return ec.fieldContext_PersonRelation_person(ctx, field)
+	case "name":
+		return ec.fieldContext_PersonRelation_name(ctx, field)
+	case "birthDate":
+		return ec.fieldContext_PersonRelation_birthDate(ctx, field)
+	case "since":
+		return ec.fieldContext_PersonRelation_since(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonRelation", field.Name)
+}
+
+func (ec *executionContext) childFields_Protection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Protection_kind(ctx, field)
+	case "startDate":
+		return ec.fieldContext_Protection_startDate(ctx, field)
+	case "deleteDate":
+		return ec.fieldContext_Protection_deleteDate(ctx, field)
+	case "active":
+		return ec.fieldContext_Protection_active(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Protection", field.Name)
 }
 
 func (ec *executionContext) childFields_ResidentRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2399,6 +4259,64 @@ func (ec *executionContext) childFields_ResidentsResult(ctx context.Context, fie
 		return ec.fieldContext_ResidentsResult_rows(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResidentsResult", field.Name)
+}
+
+func (ec *executionContext) childFields_Separation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "validFrom":
+		return ec.fieldContext_Separation_validFrom(ctx, field)
+	case "validTo":
+		return ec.fieldContext_Separation_validTo(ctx, field)
+	case "civilStatusReference":
+		return ec.fieldContext_Separation_civilStatusReference(ctx, field)
+	case "correction":
+		return ec.fieldContext_Separation_correction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Separation", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedAddress(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "personA":
+		return ec.fieldContext_SharedAddress_personA(ctx, field)
+	case "personB":
+		return ec.fieldContext_SharedAddress_personB(ctx, field)
+	case "shared":
+		return ec.fieldContext_SharedAddress_shared(ctx, field)
+	case "periods":
+		return ec.fieldContext_SharedAddress_periods(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedAddress", field.Name)
+}
+
+func (ec *executionContext) childFields_SharedPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_SharedPeriod_from(ctx, field)
+	case "to":
+		return ec.fieldContext_SharedPeriod_to(ctx, field)
+	case "address":
+		return ec.fieldContext_SharedPeriod_address(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SharedPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_Travel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "exitDate":
+		return ec.fieldContext_Travel_exitDate(ctx, field)
+	case "exitCountryCode":
+		return ec.fieldContext_Travel_exitCountryCode(ctx, field)
+	case "entryDate":
+		return ec.fieldContext_Travel_entryDate(ctx, field)
+	case "entryCountryCode":
+		return ec.fieldContext_Travel_entryCountryCode(ctx, field)
+	case "foreignAddressLines":
+		return ec.fieldContext_Travel_foreignAddressLines(ctx, field)
+	case "correction":
+		return ec.fieldContext_Travel_correction(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Travel", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2663,6 +4581,20 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_addressHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cprs",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cprs"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_auditLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2731,6 +4663,20 @@ func (ec *executionContext) field_Query_cohabitation_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_household_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cpr",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cpr"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_personEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2772,6 +4718,82 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["cpr"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_personsByBirthDate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (scalar.Date, error) {
+			return ec.unmarshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityCode",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipalityCode"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_persons_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cprs",
+		func(ctx context.Context, v any) ([]string, error) {
+			return ec.unmarshalNString2ᚕstringᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cprs"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
 	return args, nil
 }
 
@@ -2786,6 +4808,74 @@ func (ec *executionContext) field_Query_residents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_searchPersons_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "criteria",
+		func(ctx context.Context, v any) (db.PersonSearch, error) {
+			return ec.unmarshalNPersonSearchInput2cprgraphᚋdbᚐPersonSearch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["criteria"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_sharedAddress_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cprA",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cprA"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "cprB",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cprB"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
 	return args, nil
 }
 
@@ -2884,6 +4974,374 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Address_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Address_municipalityName(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_municipalityName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityName(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_municipalityName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, false, "String")
+}
+
+func (ec *executionContext) _Address_streetCode(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_streetCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StreetCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_streetCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Address_streetName(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_streetName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StreetName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_streetName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_houseNumber(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_houseNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_houseNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_floor(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_floor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Floor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_floor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_door(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_door(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Door, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_door(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_buildingNumber(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_buildingNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BuildingNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_buildingNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_coName(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_coName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_coName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_postalCode(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_postalCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostalCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_postalCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Address_postalDistrict(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_postalDistrict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PostalDistrict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_postalDistrict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_cityName(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_cityName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CityName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_cityName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_locality(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_locality(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Locality, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_locality(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_lines(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Address_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, false, "String")
+}
+
+func (ec *executionContext) _Address_validFrom(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Address_validTo(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "Date")
+}
 
 func (ec *executionContext) _AddressEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3090,6 +5548,171 @@ func (ec *executionContext) _AddressEvent_addressValidFrom(ctx context.Context, 
 }
 func (ec *executionContext) fieldContext_AddressEvent_addressValidFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AddressEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _AddressHistory_cpr(ctx context.Context, field graphql.CollectedField, obj *model.AddressHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressHistory_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CPR(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressHistory_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressHistory", field, true, false, "String")
+}
+
+func (ec *executionContext) _AddressHistory_protected(ctx context.Context, field graphql.CollectedField, obj *model.AddressHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressHistory_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.AddressHistory().Protected(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressHistory_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressHistory", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _AddressHistory_addresses(ctx context.Context, field graphql.CollectedField, obj *model.AddressHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressHistory_addresses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Addresses, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []db.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚕcprgraphᚋdbᚐAddressᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressHistory_addresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressHistoryItem_cpr(ctx context.Context, field graphql.CollectedField, obj *model.AddressHistoryItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressHistoryItem_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AddressHistoryItem_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AddressHistoryItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _AddressHistoryItem_history(ctx context.Context, field graphql.CollectedField, obj *model.AddressHistoryItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressHistoryItem_history(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.History, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AddressHistory) graphql.Marshaler {
+			return ec.marshalOAddressHistory2ᚖcprgraphᚋgraphᚋmodelᚐAddressHistory(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressHistoryItem_history(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressHistoryItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddressHistory(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AddressHistoryItem_error(ctx context.Context, field graphql.CollectedField, obj *model.AddressHistoryItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AddressHistoryItem_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ItemError) graphql.Marshaler {
+			return ec.marshalOItemError2ᚖcprgraphᚋgraphᚋmodelᚐItemError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AddressHistoryItem_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AddressHistoryItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ItemError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _AddressProtectionEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AddressProtectionEvent) (ret graphql.Marshaler) {
@@ -3692,6 +6315,429 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ChurchRelation_code(ctx context.Context, field graphql.CollectedField, obj *db.ChurchRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurchRelation_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChurchRelation_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurchRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChurchRelation_text(ctx context.Context, field graphql.CollectedField, obj *db.ChurchRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurchRelation_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChurchRelation_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurchRelation", field, true, false, "String")
+}
+
+func (ec *executionContext) _ChurchRelation_validFrom(ctx context.Context, field graphql.CollectedField, obj *db.ChurchRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurchRelation_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChurchRelation_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurchRelation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ChurchRelation_validTo(ctx context.Context, field graphql.CollectedField, obj *db.ChurchRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurchRelation_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChurchRelation_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurchRelation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Citizenship_countryCode(ctx context.Context, field graphql.CollectedField, obj *db.Citizenship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citizenship_countryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citizenship_countryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citizenship", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Citizenship_validFrom(ctx context.Context, field graphql.CollectedField, obj *db.Citizenship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citizenship_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citizenship_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citizenship", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Citizenship_validTo(ctx context.Context, field graphql.CollectedField, obj *db.Citizenship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citizenship_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citizenship_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citizenship", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Citizenship_correction(ctx context.Context, field graphql.CollectedField, obj *db.Citizenship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citizenship_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citizenship_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citizenship", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_code(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_text(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, true, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_validFrom(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CivilStatus_validTo(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CivilStatus_spouseCpr(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_spouseCpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpouseCPR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_spouseCpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_spouse(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_spouse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CivilStatus().Spouse(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_spouse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CivilStatus",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CivilStatus_spouseName(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_spouseName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpouseName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_spouseName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_spouseBirthDate(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_spouseBirthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpouseBirthDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_spouseBirthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CivilStatus_separatedSince(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_separatedSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeparatedSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_separatedSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CivilStatus_correction(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
 }
 
 func (ec *executionContext) _CivilStatusEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.CivilStatusEvent) (ret graphql.Marshaler) {
@@ -4636,6 +7682,75 @@ func (ec *executionContext) fieldContext_CohabitationResult_pairs(_ context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _CprNumberChange_previousCpr(ctx context.Context, field graphql.CollectedField, obj *db.CPRNumberChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CprNumberChange_previousCpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousCPR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CprNumberChange_previousCpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CprNumberChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CprNumberChange_validFrom(ctx context.Context, field graphql.CollectedField, obj *db.CPRNumberChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CprNumberChange_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CprNumberChange_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CprNumberChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CprNumberChange_validTo(ctx context.Context, field graphql.CollectedField, obj *db.CPRNumberChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CprNumberChange_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CprNumberChange_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CprNumberChange", field, false, false, "Date")
+}
+
 func (ec *executionContext) _CreationEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4843,6 +7958,153 @@ func (ec *executionContext) fieldContext_CreationEvent_status(_ context.Context,
 	return graphql.NewScalarFieldContext("CreationEvent", field, true, false, "String")
 }
 
+func (ec *executionContext) _Custody_typeCode(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_typeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TypeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_typeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Custody", field, false, false, "String")
+}
+
+func (ec *executionContext) _Custody_typeText(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_typeText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TypeText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_typeText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Custody", field, false, false, "String")
+}
+
+func (ec *executionContext) _Custody_holderCpr(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_holderCpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HolderCPR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_holderCpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Custody", field, false, false, "String")
+}
+
+func (ec *executionContext) _Custody_holder(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_holder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Custody().Holder(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Custody",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Custody_startDate(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Custody", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Custody_deleteDate(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_deleteDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeleteDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_deleteDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Custody", field, false, false, "Date")
+}
+
 func (ec *executionContext) _DeathEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5048,6 +8310,167 @@ func (ec *executionContext) _DeathEvent_deathDate(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_DeathEvent_deathDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeathEvent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Disappearance_disappearedOn(ctx context.Context, field graphql.CollectedField, obj *db.Disappearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disappearance_disappearedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisappearedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Disappearance_disappearedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disappearance", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Disappearance_foundOn(ctx context.Context, field graphql.CollectedField, obj *db.Disappearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disappearance_foundOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Disappearance_foundOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disappearance", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Disappearance_correction(ctx context.Context, field graphql.CollectedField, obj *db.Disappearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disappearance_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Disappearance_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disappearance", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForwardingAddress_kind(ctx context.Context, field graphql.CollectedField, obj *db.ForwardingAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddress_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.ForwardingKind) graphql.Marshaler {
+			return ec.marshalNForwardingAddressKind2cprgraphᚋdbᚐForwardingKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddress_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddress", field, false, false, "ForwardingAddressKind")
+}
+
+func (ec *executionContext) _ForwardingAddress_lines(ctx context.Context, field graphql.CollectedField, obj *db.ForwardingAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddress_lines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Lines, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddress_lines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForwardingAddress_countryCode(ctx context.Context, field graphql.CollectedField, obj *db.ForwardingAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddress_countryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountryCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddress_countryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddress", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ForwardingAddress_validFrom(ctx context.Context, field graphql.CollectedField, obj *db.ForwardingAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddress_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddress_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddress", field, false, false, "Date")
 }
 
 func (ec *executionContext) _ForwardingAddressEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.ForwardingAddressEvent) (ret graphql.Marshaler) {
@@ -5671,6 +9094,594 @@ func (ec *executionContext) fieldContext_GuardianAddressEvent_validFrom(_ contex
 	return graphql.NewScalarFieldContext("GuardianAddressEvent", field, true, false, "Date")
 }
 
+func (ec *executionContext) _Guardianship_typeCode(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_typeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TypeCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_typeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Guardianship_typeText(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_typeText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TypeText, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_typeText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Guardianship_incapacityStart(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_incapacityStart(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncapacityStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_incapacityStart(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Guardianship_incapacityEnd(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_incapacityEnd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncapacityEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_incapacityEnd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Guardianship_guardianCpr(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_guardianCpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuardianCPR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_guardianCpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Guardianship_guardian(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_guardian(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Guardianship().Guardian(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_guardian(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Guardianship",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Guardianship_guardianSince(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_guardianSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuardianSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_guardianSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Guardianship_guardianName(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_guardianName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuardianName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_guardianName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Guardianship_guardianNameSince(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_guardianNameSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuardianNameSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_guardianNameSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Guardianship_guardianAddressLines(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_guardianAddressLines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GuardianAddressLines(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_guardianAddressLines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, true, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_firstName(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_firstName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_firstName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_middleName(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_middleName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MiddleName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_middleName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_lastName(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_lastName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_lastName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_validFrom(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "Date")
+}
+
+func (ec *executionContext) _HistoricalName_validTo(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "Date")
+}
+
+func (ec *executionContext) _HistoricalName_correction(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _Household_cpr(ctx context.Context, field graphql.CollectedField, obj *db.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CPR(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, true, false, "String")
+}
+
+func (ec *executionContext) _Household_protected(ctx context.Context, field graphql.CollectedField, obj *db.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Household().Protected(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Household_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Household", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _Household_address(ctx context.Context, field graphql.CollectedField, obj *db.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖcprgraphᚋdbᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Household_members(ctx context.Context, field graphql.CollectedField, obj *db.Household) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Household_members(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Members, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []db.HouseholdMember) graphql.Marshaler {
+			return ec.marshalOHouseholdMember2ᚕcprgraphᚋdbᚐHouseholdMemberᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Household_members(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Household",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HouseholdMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _HouseholdMember_cpr(ctx context.Context, field graphql.CollectedField, obj *db.HouseholdMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdMember_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CPR(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdMember_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdMember", field, true, false, "String")
+}
+
+func (ec *executionContext) _HouseholdMember_protected(ctx context.Context, field graphql.CollectedField, obj *db.HouseholdMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdMember_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.HouseholdMember().Protected(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdMember_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdMember", field, true, true, "Boolean")
+}
+
+func (ec *executionContext) _HouseholdMember_relation(ctx context.Context, field graphql.CollectedField, obj *db.HouseholdMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdMember_relation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.RelationCode) graphql.Marshaler {
+			return ec.marshalORelationCode2ᚖcprgraphᚋdbᚐRelationCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdMember_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HouseholdMember", field, false, false, "RelationCode")
+}
+
+func (ec *executionContext) _HouseholdMember_person(ctx context.Context, field graphql.CollectedField, obj *db.HouseholdMember) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HouseholdMember_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Member, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2cprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HouseholdMember_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "HouseholdMember",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ImmigrationEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.ImmigrationEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6154,6 +10165,52 @@ func (ec *executionContext) fieldContext_IncapacityEvent_endDate(_ context.Conte
 	return graphql.NewScalarFieldContext("IncapacityEvent", field, true, false, "Date")
 }
 
+func (ec *executionContext) _ItemError_code(ctx context.Context, field graphql.CollectedField, obj *model.ItemError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemError", field, false, false, "String")
+}
+
+func (ec *executionContext) _ItemError_message(ctx context.Context, field graphql.CollectedField, obj *model.ItemError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ItemError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ItemError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ItemError", field, false, false, "String")
+}
+
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6625,6 +10682,98 @@ func (ec *executionContext) fieldContext_NameChangeEvent_nameValidFrom(_ context
 	return graphql.NewScalarFieldContext("NameChangeEvent", field, true, false, "Date")
 }
 
+func (ec *executionContext) _Note_number(ctx context.Context, field graphql.CollectedField, obj *db.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_number(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Number, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Note_number(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Note_line(ctx context.Context, field graphql.CollectedField, obj *db.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_line(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Line, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_line(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "String")
+}
+
+func (ec *executionContext) _Note_startDate(ctx context.Context, field graphql.CollectedField, obj *db.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Note_deleteDate(ctx context.Context, field graphql.CollectedField, obj *db.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_deleteDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeleteDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_deleteDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *db.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6864,6 +11013,52 @@ func (ec *executionContext) fieldContext_Person_protected(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Person", field, true, true, "Boolean")
 }
 
+func (ec *executionContext) _Person_newCpr(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_newCpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NewCPR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_newCpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_asOf(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Person_firstName(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6954,6 +11149,1192 @@ func (ec *executionContext) _Person_addressingName(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_Person_addressingName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_nameStartDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_nameStartDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameStartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_nameStartDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Person_birthDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Person_sex(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_sex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_sex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_status(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_statusText(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_statusText(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusText(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_statusText(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
+func (ec *executionContext) _Person_statusDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_statusDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_statusDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Person_deathDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_deathDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeathDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_deathDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Person_occupation(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_occupation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Occupation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_occupation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_civilStatus(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_civilStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CivilStatus(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CivilStatus) graphql.Marshaler {
+			return ec.marshalOCivilStatus2ᚖcprgraphᚋdbᚐCivilStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_civilStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CivilStatus(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_spouse(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_spouse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Spouse(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_spouse(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_mother(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_mother(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Mother(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_mother(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_father(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_father(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Father(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_father(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_children(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_children(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Children(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚕᚖcprgraphᚋdbᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_children(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_relations(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Relations(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Relation) graphql.Marshaler {
+			return ec.marshalOPersonRelation2ᚕᚖcprgraphᚋdbᚐRelationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_relations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonRelation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_custody(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_custody(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Custody(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Custody) graphql.Marshaler {
+			return ec.marshalOCustody2ᚕᚖcprgraphᚋdbᚐCustodyᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_custody(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Custody(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_guardianships(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_guardianships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Guardianships(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Guardianship) graphql.Marshaler {
+			return ec.marshalOGuardianship2ᚕᚖcprgraphᚋdbᚐGuardianshipᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_guardianships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Guardianship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_address(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖcprgraphᚋdbᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_forwardingAddress(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_forwardingAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().ForwardingAddress(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ForwardingAddress) graphql.Marshaler {
+			return ec.marshalOForwardingAddress2ᚖcprgraphᚋdbᚐForwardingAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_forwardingAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardingAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_email(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_email(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Email, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_email(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_mobilePhone(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_mobilePhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MobilePhone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_mobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_foreignMobilePhone(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_foreignMobilePhone(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ForeignMobilePhone, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_foreignMobilePhone(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_protections(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_protections(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Protections(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Protection) graphql.Marshaler {
+			return ec.marshalOProtection2ᚕᚖcprgraphᚋdbᚐProtectionᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_protections(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Protection(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_citizenship(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_citizenship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citizenship(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Citizenship) graphql.Marshaler {
+			return ec.marshalOCitizenship2ᚖcprgraphᚋdbᚐCitizenship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_citizenship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citizenship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_church(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_church(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Church(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ChurchRelation) graphql.Marshaler {
+			return ec.marshalOChurchRelation2ᚖcprgraphᚋdbᚐChurchRelation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_church(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChurchRelation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_sharedResidenceSince(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_sharedResidenceSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedResidenceStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_sharedResidenceSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Person_household(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Household(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.HouseholdMember) graphql.Marshaler {
+			return ec.marshalOHouseholdMember2ᚕᚖcprgraphᚋdbᚐHouseholdMemberᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_household(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HouseholdMember(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_nameHistory(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_nameHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().NameHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.HistoricalName) graphql.Marshaler {
+			return ec.marshalOHistoricalName2ᚕᚖcprgraphᚋdbᚐHistoricalNameᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_nameHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_HistoricalName(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_addressHistory(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_addressHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().AddressHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚕᚖcprgraphᚋdbᚐAddressᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_addressHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_civilStatusHistory(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_civilStatusHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().CivilStatusHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.CivilStatus) graphql.Marshaler {
+			return ec.marshalOCivilStatus2ᚕᚖcprgraphᚋdbᚐCivilStatusᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_civilStatusHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CivilStatus(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_citizenshipHistory(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_citizenshipHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().CitizenshipHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Citizenship) graphql.Marshaler {
+			return ec.marshalOCitizenship2ᚕᚖcprgraphᚋdbᚐCitizenshipᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_citizenshipHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citizenship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_churchHistory(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_churchHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().ChurchHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.ChurchRelation) graphql.Marshaler {
+			return ec.marshalOChurchRelation2ᚕᚖcprgraphᚋdbᚐChurchRelationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_churchHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChurchRelation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_travelHistory(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_travelHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().TravelHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Travel) graphql.Marshaler {
+			return ec.marshalOTravel2ᚕᚖcprgraphᚋdbᚐTravelᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_travelHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Travel(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_separationHistory(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_separationHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().SeparationHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Separation) graphql.Marshaler {
+			return ec.marshalOSeparation2ᚕᚖcprgraphᚋdbᚐSeparationᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_separationHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Separation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_disappearanceHistory(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_disappearanceHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().DisappearanceHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Disappearance) graphql.Marshaler {
+			return ec.marshalODisappearance2ᚕᚖcprgraphᚋdbᚐDisappearanceᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_disappearanceHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Disappearance(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_cprNumberHistory(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_cprNumberHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().CprNumberHistory(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.CPRNumberChange) graphql.Marshaler {
+			return ec.marshalOCprNumberChange2ᚕᚖcprgraphᚋdbᚐCPRNumberChangeᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_cprNumberHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CprNumberChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_notes(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_notes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Notes(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Note) graphql.Marshaler {
+			return ec.marshalONote2ᚕᚖcprgraphᚋdbᚐNoteᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_notes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Note(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
+			return ec.marshalNPersonEdge2ᚕᚖcprgraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcprgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonConnection().TotalCount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _PersonEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PersonEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _PersonEventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonEventConnection) (ret graphql.Marshaler) {
@@ -7073,6 +12454,240 @@ func (ec *executionContext) fieldContext_PersonEventEdge_node(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _PersonItem_cpr(ctx context.Context, field graphql.CollectedField, obj *model.PersonItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonItem_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cpr, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonItem_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonItem", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonItem_person(ctx context.Context, field graphql.CollectedField, obj *model.PersonItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonItem_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonItem_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonItem_error(ctx context.Context, field graphql.CollectedField, obj *model.PersonItem) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonItem_error(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Error, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ItemError) graphql.Marshaler {
+			return ec.marshalOItemError2ᚖcprgraphᚋgraphᚋmodelᚐItemError(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonItem_error(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonItem",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ItemError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonRelation_code(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.RelationCode) graphql.Marshaler {
+			return ec.marshalNRelationCode2cprgraphᚋdbᚐRelationCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "RelationCode")
+}
+
+func (ec *executionContext) _PersonRelation_cpr(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_cpr(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CPR, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonRelation_person(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.PersonRelation().Person(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonRelation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonRelation_name(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonRelation_birthDate(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_birthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_birthDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PersonRelation_since(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "Date")
 }
 
 func (ec *executionContext) _PlannedDeletionEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
@@ -7282,6 +12897,98 @@ func (ec *executionContext) fieldContext_PlannedDeletionEvent_deletionDate(_ con
 	return graphql.NewScalarFieldContext("PlannedDeletionEvent", field, true, false, "Date")
 }
 
+func (ec *executionContext) _Protection_kind(ctx context.Context, field graphql.CollectedField, obj *db.Protection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Protection_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.ProtectionKind) graphql.Marshaler {
+			return ec.marshalNProtectionKind2cprgraphᚋdbᚐProtectionKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Protection_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Protection", field, false, false, "ProtectionKind")
+}
+
+func (ec *executionContext) _Protection_startDate(ctx context.Context, field graphql.CollectedField, obj *db.Protection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Protection_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Protection_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Protection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Protection_deleteDate(ctx context.Context, field graphql.CollectedField, obj *db.Protection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Protection_deleteDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeleteDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Protection_deleteDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Protection", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Protection_active(ctx context.Context, field graphql.CollectedField, obj *db.Protection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Protection_active(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Active, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Protection_active(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Protection", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Query_version(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7315,7 +13022,7 @@ func (ec *executionContext) _Query_person(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Person(ctx, fc.Args["cpr"].(string))
+			return ec.Resolvers.Query().Person(ctx, fc.Args["cpr"].(string), fc.Args["asOf"].(*scalar.Date))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
@@ -7551,6 +13258,270 @@ func (ec *executionContext) fieldContext_Query_residents(ctx context.Context, fi
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_residents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_persons(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_persons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Persons(ctx, fc.Args["cprs"].([]string), fc.Args["asOf"].(*scalar.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonItem) graphql.Marshaler {
+			return ec.marshalNPersonItem2ᚕᚖcprgraphᚋgraphᚋmodelᚐPersonItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_persons(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_persons_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_searchPersons(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_searchPersons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SearchPersons(ctx, fc.Args["criteria"].(db.PersonSearch), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+			return ec.marshalNPersonConnection2ᚖcprgraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_searchPersons(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_searchPersons_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_personsByBirthDate(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_personsByBirthDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PersonsByBirthDate(ctx, fc.Args["from"].(scalar.Date), fc.Args["to"].(*scalar.Date), fc.Args["municipalityCode"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+			return ec.marshalNPersonConnection2ᚖcprgraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_personsByBirthDate(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PersonConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_personsByBirthDate_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_addressHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_addressHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AddressHistory(ctx, fc.Args["cprs"].([]string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AddressHistoryItem) graphql.Marshaler {
+			return ec.marshalNAddressHistoryItem2ᚕᚖcprgraphᚋgraphᚋmodelᚐAddressHistoryItemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_addressHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AddressHistoryItem(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_addressHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_sharedAddress(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_sharedAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().SharedAddress(ctx, fc.Args["cprA"].(string), fc.Args["cprB"].(string), fc.Args["from"].(*scalar.Date), fc.Args["to"].(*scalar.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SharedAddress) graphql.Marshaler {
+			return ec.marshalNSharedAddress2ᚖcprgraphᚋgraphᚋmodelᚐSharedAddress(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_sharedAddress(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedAddress(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_sharedAddress_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_household(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_household(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Household(ctx, fc.Args["cpr"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Household) graphql.Marshaler {
+			return ec.marshalOHousehold2ᚖcprgraphᚋdbᚐHousehold(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Query_household(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Household(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_household_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8433,6 +14404,295 @@ func (ec *executionContext) fieldContext_RevivalEvent_revivalDate(_ context.Cont
 	return graphql.NewScalarFieldContext("RevivalEvent", field, true, false, "Date")
 }
 
+func (ec *executionContext) _Separation_validFrom(ctx context.Context, field graphql.CollectedField, obj *db.Separation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Separation_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Separation_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Separation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Separation_validTo(ctx context.Context, field graphql.CollectedField, obj *db.Separation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Separation_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Separation_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Separation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Separation_civilStatusReference(ctx context.Context, field graphql.CollectedField, obj *db.Separation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Separation_civilStatusReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CivilStatusReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Separation_civilStatusReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Separation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Separation_correction(ctx context.Context, field graphql.CollectedField, obj *db.Separation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Separation_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Separation_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Separation", field, false, false, "String")
+}
+
+func (ec *executionContext) _SharedAddress_personA(ctx context.Context, field graphql.CollectedField, obj *model.SharedAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedAddress_personA(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonA, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedAddress_personA(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedAddress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedAddress_personB(ctx context.Context, field graphql.CollectedField, obj *model.SharedAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedAddress_personB(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonB, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖcprgraphᚋdbᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedAddress_personB(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedAddress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedAddress_shared(ctx context.Context, field graphql.CollectedField, obj *model.SharedAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedAddress_shared(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Shared, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedAddress_shared(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedAddress", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SharedAddress_periods(ctx context.Context, field graphql.CollectedField, obj *model.SharedAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedAddress_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SharedPeriod) graphql.Marshaler {
+			return ec.marshalNSharedPeriod2ᚕᚖcprgraphᚋgraphᚋmodelᚐSharedPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SharedAddress_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedAddress",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SharedPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SharedPeriod_from(ctx context.Context, field graphql.CollectedField, obj *model.SharedPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPeriod_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPeriod_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPeriod", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SharedPeriod_to(ctx context.Context, field graphql.CollectedField, obj *model.SharedPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPeriod_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPeriod_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SharedPeriod", field, false, false, "Date")
+}
+
+func (ec *executionContext) _SharedPeriod_address(ctx context.Context, field graphql.CollectedField, obj *model.SharedPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SharedPeriod_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Address, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.Address) graphql.Marshaler {
+			return ec.marshalOAddress2cprgraphᚋdbᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SharedPeriod_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SharedPeriod",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _StatusChangeEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.StatusChangeEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8751,6 +15011,144 @@ func (ec *executionContext) fieldContext_Subscription_personEvents(ctx context.C
 		return fc, err
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Travel_exitDate(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_exitDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExitDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_exitDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Travel_exitCountryCode(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_exitCountryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExitCountryCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_exitCountryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Travel_entryDate(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_entryDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_entryDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Travel_entryCountryCode(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_entryCountryCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryCountryCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_entryCountryCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Travel_foreignAddressLines(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_foreignAddressLines(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ForeignAddressLines(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_foreignAddressLines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, true, false, "String")
+}
+
+func (ec *executionContext) _Travel_correction(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -9973,6 +16371,125 @@ func UnmarshalPersonEventFilter(ctx context.Context, raw any) (model.PersonEvent
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPersonSearchInput(ctx context.Context, obj any) (db.PersonSearch, error) {
+	var it db.PersonSearch
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"postalCode", "name", "streetName", "houseNumber", "houseLetter", "birthDate", "sex", "municipalityCode", "floor", "door", "postalDistrict", "cityName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "postalCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalCode"))
+			data, err := ec.unmarshalOInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalCode = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "streetName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("streetName"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StreetName = data
+		case "houseNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("houseNumber"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseNumber = data
+		case "houseLetter":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("houseLetter"))
+			data, err := ec.unmarshalOString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HouseLetter = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "sex":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sex"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sex = data
+		case "municipalityCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("municipalityCode"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MunicipalityCode = data
+		case "floor":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("floor"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Floor = data
+		case "door":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("door"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Door = data
+		case "postalDistrict":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("postalDistrict"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PostalDistrict = data
+		case "cityName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("cityName"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CityName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPersonSearchInput unmarshals raw into the PersonSearchInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPersonSearchInput(ctx context.Context, raw any) (db.PersonSearch, error) {
+	var out db.PersonSearch
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PersonSearchInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputResidentsInput(ctx context.Context, obj any) (model.ResidentsInput, error) {
 	var it model.ResidentsInput
 	if obj == nil {
@@ -10176,6 +16693,114 @@ func (ec *executionContext) _PersonEvent(ctx context.Context, sel ast.SelectionS
 
 // region    **************************** object.gotpl ****************************
 
+var addressImplementors = []string{"Address"}
+
+func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, obj *db.Address) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Address")
+		case "municipalityCode":
+			out.Values[i] = ec._Address_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "municipalityName":
+			out.Values[i] = ec._Address_municipalityName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "streetCode":
+			out.Values[i] = ec._Address_streetCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "streetName":
+			out.Values[i] = ec._Address_streetName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "houseNumber":
+			out.Values[i] = ec._Address_houseNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "floor":
+			out.Values[i] = ec._Address_floor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "door":
+			out.Values[i] = ec._Address_door(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "buildingNumber":
+			out.Values[i] = ec._Address_buildingNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coName":
+			out.Values[i] = ec._Address_coName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "postalCode":
+			out.Values[i] = ec._Address_postalCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "postalDistrict":
+			out.Values[i] = ec._Address_postalDistrict(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cityName":
+			out.Values[i] = ec._Address_cityName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "locality":
+			out.Values[i] = ec._Address_locality(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lines":
+			out.Values[i] = ec._Address_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._Address_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._Address_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var addressEventImplementors = []string{"AddressEvent", "PersonEvent"}
 
 func (ec *executionContext) _AddressEvent(ctx context.Context, sel ast.SelectionSet, obj *model.AddressEvent) graphql.Marshaler {
@@ -10229,6 +16854,93 @@ func (ec *executionContext) _AddressEvent(ctx context.Context, sel ast.Selection
 			}
 		case "addressValidFrom":
 			out.Values[i] = ec._AddressEvent_addressValidFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addressHistoryImplementors = []string{"AddressHistory"}
+
+func (ec *executionContext) _AddressHistory(ctx context.Context, sel ast.SelectionSet, obj *model.AddressHistory) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addressHistoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddressHistory")
+		case "cpr":
+			out.Values[i] = ec._AddressHistory_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "protected":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AddressHistory_protected(ctx, field, obj)
+				})
+		case "addresses":
+			out.Values[i] = ec._AddressHistory_addresses(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var addressHistoryItemImplementors = []string{"AddressHistoryItem"}
+
+func (ec *executionContext) _AddressHistoryItem(ctx context.Context, sel ast.SelectionSet, obj *model.AddressHistoryItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, addressHistoryItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AddressHistoryItem")
+		case "cpr":
+			out.Values[i] = ec._AddressHistoryItem_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "history":
+			out.Values[i] = ec._AddressHistoryItem_history(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._AddressHistoryItem_error(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -10470,6 +17182,181 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._AuditEntryEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var churchRelationImplementors = []string{"ChurchRelation"}
+
+func (ec *executionContext) _ChurchRelation(ctx context.Context, sel ast.SelectionSet, obj *db.ChurchRelation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, churchRelationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChurchRelation")
+		case "code":
+			out.Values[i] = ec._ChurchRelation_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._ChurchRelation_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._ChurchRelation_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._ChurchRelation_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var citizenshipImplementors = []string{"Citizenship"}
+
+func (ec *executionContext) _Citizenship(ctx context.Context, sel ast.SelectionSet, obj *db.Citizenship) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, citizenshipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Citizenship")
+		case "countryCode":
+			out.Values[i] = ec._Citizenship_countryCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._Citizenship_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._Citizenship_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correction":
+			out.Values[i] = ec._Citizenship_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var civilStatusImplementors = []string{"CivilStatus"}
+
+func (ec *executionContext) _CivilStatus(ctx context.Context, sel ast.SelectionSet, obj *db.CivilStatus) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, civilStatusImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CivilStatus")
+		case "code":
+			out.Values[i] = ec._CivilStatus_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "text":
+			out.Values[i] = ec._CivilStatus_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validFrom":
+			out.Values[i] = ec._CivilStatus_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validTo":
+			out.Values[i] = ec._CivilStatus_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "spouseCpr":
+			out.Values[i] = ec._CivilStatus_spouseCpr(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "spouse":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CivilStatus_spouse(ctx, field, obj)
+				})
+		case "spouseName":
+			out.Values[i] = ec._CivilStatus_spouseName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "spouseBirthDate":
+			out.Values[i] = ec._CivilStatus_spouseBirthDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "separatedSince":
+			out.Values[i] = ec._CivilStatus_separatedSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "correction":
+			out.Values[i] = ec._CivilStatus_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10854,6 +17741,49 @@ func (ec *executionContext) _CohabitationResult(ctx context.Context, sel ast.Sel
 	return out
 }
 
+var cprNumberChangeImplementors = []string{"CprNumberChange"}
+
+func (ec *executionContext) _CprNumberChange(ctx context.Context, sel ast.SelectionSet, obj *db.CPRNumberChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cprNumberChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CprNumberChange")
+		case "previousCpr":
+			out.Values[i] = ec._CprNumberChange_previousCpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._CprNumberChange_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._CprNumberChange_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var creationEventImplementors = []string{"CreationEvent", "PersonEvent"}
 
 func (ec *executionContext) _CreationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.CreationEvent) graphql.Marshaler {
@@ -10927,6 +17857,65 @@ func (ec *executionContext) _CreationEvent(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var custodyImplementors = []string{"Custody"}
+
+func (ec *executionContext) _Custody(ctx context.Context, sel ast.SelectionSet, obj *db.Custody) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, custodyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Custody")
+		case "typeCode":
+			out.Values[i] = ec._Custody_typeCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "typeText":
+			out.Values[i] = ec._Custody_typeText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holderCpr":
+			out.Values[i] = ec._Custody_holderCpr(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holder":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Custody_holder(ctx, field, obj)
+				})
+		case "startDate":
+			out.Values[i] = ec._Custody_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deleteDate":
+			out.Values[i] = ec._Custody_deleteDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deathEventImplementors = []string{"DeathEvent", "PersonEvent"}
 
 func (ec *executionContext) _DeathEvent(ctx context.Context, sel ast.SelectionSet, obj *model.DeathEvent) graphql.Marshaler {
@@ -10980,6 +17969,97 @@ func (ec *executionContext) _DeathEvent(ctx context.Context, sel ast.SelectionSe
 			}
 		case "deathDate":
 			out.Values[i] = ec._DeathEvent_deathDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disappearanceImplementors = []string{"Disappearance"}
+
+func (ec *executionContext) _Disappearance(ctx context.Context, sel ast.SelectionSet, obj *db.Disappearance) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disappearanceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Disappearance")
+		case "disappearedOn":
+			out.Values[i] = ec._Disappearance_disappearedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "foundOn":
+			out.Values[i] = ec._Disappearance_foundOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correction":
+			out.Values[i] = ec._Disappearance_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var forwardingAddressImplementors = []string{"ForwardingAddress"}
+
+func (ec *executionContext) _ForwardingAddress(ctx context.Context, sel ast.SelectionSet, obj *db.ForwardingAddress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, forwardingAddressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ForwardingAddress")
+		case "kind":
+			out.Values[i] = ec._ForwardingAddress_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lines":
+			out.Values[i] = ec._ForwardingAddress_lines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countryCode":
+			out.Values[i] = ec._ForwardingAddress_countryCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._ForwardingAddress_validFrom(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -11219,6 +18299,241 @@ func (ec *executionContext) _GuardianAddressEvent(ctx context.Context, sel ast.S
 	return out
 }
 
+var guardianshipImplementors = []string{"Guardianship"}
+
+func (ec *executionContext) _Guardianship(ctx context.Context, sel ast.SelectionSet, obj *db.Guardianship) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, guardianshipImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Guardianship")
+		case "typeCode":
+			out.Values[i] = ec._Guardianship_typeCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "typeText":
+			out.Values[i] = ec._Guardianship_typeText(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incapacityStart":
+			out.Values[i] = ec._Guardianship_incapacityStart(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "incapacityEnd":
+			out.Values[i] = ec._Guardianship_incapacityEnd(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "guardianCpr":
+			out.Values[i] = ec._Guardianship_guardianCpr(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "guardian":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Guardianship_guardian(ctx, field, obj)
+				})
+		case "guardianSince":
+			out.Values[i] = ec._Guardianship_guardianSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "guardianName":
+			out.Values[i] = ec._Guardianship_guardianName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "guardianNameSince":
+			out.Values[i] = ec._Guardianship_guardianNameSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "guardianAddressLines":
+			out.Values[i] = ec._Guardianship_guardianAddressLines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var historicalNameImplementors = []string{"HistoricalName"}
+
+func (ec *executionContext) _HistoricalName(ctx context.Context, sel ast.SelectionSet, obj *db.HistoricalName) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, historicalNameImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HistoricalName")
+		case "firstName":
+			out.Values[i] = ec._HistoricalName_firstName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "middleName":
+			out.Values[i] = ec._HistoricalName_middleName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastName":
+			out.Values[i] = ec._HistoricalName_lastName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._HistoricalName_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._HistoricalName_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correction":
+			out.Values[i] = ec._HistoricalName_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var householdImplementors = []string{"Household"}
+
+func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet, obj *db.Household) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, householdImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Household")
+		case "cpr":
+			out.Values[i] = ec._Household_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "protected":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Household_protected(ctx, field, obj)
+				})
+		case "address":
+			out.Values[i] = ec._Household_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "members":
+			out.Values[i] = ec._Household_members(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var householdMemberImplementors = []string{"HouseholdMember"}
+
+func (ec *executionContext) _HouseholdMember(ctx context.Context, sel ast.SelectionSet, obj *db.HouseholdMember) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, householdMemberImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("HouseholdMember")
+		case "cpr":
+			out.Values[i] = ec._HouseholdMember_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "protected":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HouseholdMember_protected(ctx, field, obj)
+				})
+		case "relation":
+			out.Values[i] = ec._HouseholdMember_relation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.Values[i] = ec._HouseholdMember_person(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var immigrationEventImplementors = []string{"ImmigrationEvent", "PersonEvent"}
 
 func (ec *executionContext) _ImmigrationEvent(ctx context.Context, sel ast.SelectionSet, obj *model.ImmigrationEvent) graphql.Marshaler {
@@ -11361,6 +18676,44 @@ func (ec *executionContext) _IncapacityEvent(ctx context.Context, sel ast.Select
 		case "endDate":
 			out.Values[i] = ec._IncapacityEvent_endDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var itemErrorImplementors = []string{"ItemError"}
+
+func (ec *executionContext) _ItemError(ctx context.Context, sel ast.SelectionSet, obj *model.ItemError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, itemErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ItemError")
+		case "code":
+			out.Values[i] = ec._ItemError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._ItemError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -11531,6 +18884,54 @@ func (ec *executionContext) _NameChangeEvent(ctx context.Context, sel ast.Select
 	return out
 }
 
+var noteImplementors = []string{"Note"}
+
+func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj *db.Note) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, noteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Note")
+		case "number":
+			out.Values[i] = ec._Note_number(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "line":
+			out.Values[i] = ec._Note_line(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startDate":
+			out.Values[i] = ec._Note_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteDate":
+			out.Values[i] = ec._Note_deleteDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var organisationImplementors = []string{"Organisation"}
 
 func (ec *executionContext) _Organisation(ctx context.Context, sel ast.SelectionSet, obj *db.Organisation) graphql.Marshaler {
@@ -11651,6 +19052,16 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_protected(ctx, field, obj)
 				})
+		case "newCpr":
+			out.Values[i] = ec._Person_newCpr(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "asOf":
+			out.Values[i] = ec._Person_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "firstName":
 			out.Values[i] = ec._Person_firstName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -11670,6 +19081,288 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			out.Values[i] = ec._Person_addressingName(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameStartDate":
+			out.Values[i] = ec._Person_nameStartDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthDate":
+			out.Values[i] = ec._Person_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sex":
+			out.Values[i] = ec._Person_sex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._Person_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusText":
+			out.Values[i] = ec._Person_statusText(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusDate":
+			out.Values[i] = ec._Person_statusDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deathDate":
+			out.Values[i] = ec._Person_deathDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "occupation":
+			out.Values[i] = ec._Person_occupation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "civilStatus":
+			out.Values[i] = ec._Person_civilStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "spouse":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_spouse(ctx, field, obj)
+				})
+		case "mother":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_mother(ctx, field, obj)
+				})
+		case "father":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_father(ctx, field, obj)
+				})
+		case "children":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_children(ctx, field, obj)
+				})
+		case "relations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_relations(ctx, field, obj)
+				})
+		case "custody":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_custody(ctx, field, obj)
+				})
+		case "guardianships":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_guardianships(ctx, field, obj)
+				})
+		case "address":
+			out.Values[i] = ec._Person_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "forwardingAddress":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_forwardingAddress(ctx, field, obj)
+				})
+		case "email":
+			out.Values[i] = ec._Person_email(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mobilePhone":
+			out.Values[i] = ec._Person_mobilePhone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foreignMobilePhone":
+			out.Values[i] = ec._Person_foreignMobilePhone(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "protections":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_protections(ctx, field, obj)
+				})
+		case "citizenship":
+			out.Values[i] = ec._Person_citizenship(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "church":
+			out.Values[i] = ec._Person_church(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedResidenceSince":
+			out.Values[i] = ec._Person_sharedResidenceSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "household":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_household(ctx, field, obj)
+				})
+		case "nameHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_nameHistory(ctx, field, obj)
+				})
+		case "addressHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_addressHistory(ctx, field, obj)
+				})
+		case "civilStatusHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_civilStatusHistory(ctx, field, obj)
+				})
+		case "citizenshipHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_citizenshipHistory(ctx, field, obj)
+				})
+		case "churchHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_churchHistory(ctx, field, obj)
+				})
+		case "travelHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_travelHistory(ctx, field, obj)
+				})
+		case "separationHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_separationHistory(ctx, field, obj)
+				})
+		case "disappearanceHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_disappearanceHistory(ctx, field, obj)
+				})
+		case "cprNumberHistory":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_cprNumberHistory(ctx, field, obj)
+				})
+		case "notes":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_notes(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personConnectionImplementors = []string{"PersonConnection"}
+
+func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PersonConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonConnection")
+		case "edges":
+			out.Values[i] = ec._PersonConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "pageInfo":
+			out.Values[i] = ec._PersonConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonConnection_totalCount(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personEdgeImplementors = []string{"PersonEdge"}
+
+func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PersonEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonEdge")
+		case "cursor":
+			out.Values[i] = ec._PersonEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._PersonEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -11764,6 +19457,108 @@ func (ec *executionContext) _PersonEventEdge(ctx context.Context, sel ast.Select
 	return out
 }
 
+var personItemImplementors = []string{"PersonItem"}
+
+func (ec *executionContext) _PersonItem(ctx context.Context, sel ast.SelectionSet, obj *model.PersonItem) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personItemImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonItem")
+		case "cpr":
+			out.Values[i] = ec._PersonItem_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "person":
+			out.Values[i] = ec._PersonItem_person(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "error":
+			out.Values[i] = ec._PersonItem_error(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personRelationImplementors = []string{"PersonRelation"}
+
+func (ec *executionContext) _PersonRelation(ctx context.Context, sel ast.SelectionSet, obj *db.Relation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personRelationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonRelation")
+		case "code":
+			out.Values[i] = ec._PersonRelation_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cpr":
+			out.Values[i] = ec._PersonRelation_cpr(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "person":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._PersonRelation_person(ctx, field, obj)
+				})
+		case "name":
+			out.Values[i] = ec._PersonRelation_name(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthDate":
+			out.Values[i] = ec._PersonRelation_birthDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "since":
+			out.Values[i] = ec._PersonRelation_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var plannedDeletionEventImplementors = []string{"PlannedDeletionEvent", "PersonEvent"}
 
 func (ec *executionContext) _PlannedDeletionEvent(ctx context.Context, sel ast.SelectionSet, obj *model.PlannedDeletionEvent) graphql.Marshaler {
@@ -11818,6 +19613,54 @@ func (ec *executionContext) _PlannedDeletionEvent(ctx context.Context, sel ast.S
 		case "deletionDate":
 			out.Values[i] = ec._PlannedDeletionEvent_deletionDate(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var protectionImplementors = []string{"Protection"}
+
+func (ec *executionContext) _Protection(ctx context.Context, sel ast.SelectionSet, obj *db.Protection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, protectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Protection")
+		case "kind":
+			out.Values[i] = ec._Protection_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "startDate":
+			out.Values[i] = ec._Protection_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteDate":
+			out.Values[i] = ec._Protection_deleteDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "active":
+			out.Values[i] = ec._Protection_active(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -11897,6 +19740,42 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_residents(ctx, field)
+				})
+		case "persons":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_persons(ctx, field)
+				})
+		case "searchPersons":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_searchPersons(ctx, field)
+				})
+		case "personsByBirthDate":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_personsByBirthDate(ctx, field)
+				})
+		case "addressHistory":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_addressHistory(ctx, field)
+				})
+		case "sharedAddress":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_sharedAddress(ctx, field)
+				})
+		case "household":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_household(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -12242,6 +20121,145 @@ func (ec *executionContext) _RevivalEvent(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var separationImplementors = []string{"Separation"}
+
+func (ec *executionContext) _Separation(ctx context.Context, sel ast.SelectionSet, obj *db.Separation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, separationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Separation")
+		case "validFrom":
+			out.Values[i] = ec._Separation_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._Separation_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "civilStatusReference":
+			out.Values[i] = ec._Separation_civilStatusReference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correction":
+			out.Values[i] = ec._Separation_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedAddressImplementors = []string{"SharedAddress"}
+
+func (ec *executionContext) _SharedAddress(ctx context.Context, sel ast.SelectionSet, obj *model.SharedAddress) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedAddressImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedAddress")
+		case "personA":
+			out.Values[i] = ec._SharedAddress_personA(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "personB":
+			out.Values[i] = ec._SharedAddress_personB(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shared":
+			out.Values[i] = ec._SharedAddress_shared(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._SharedAddress_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var sharedPeriodImplementors = []string{"SharedPeriod"}
+
+func (ec *executionContext) _SharedPeriod(ctx context.Context, sel ast.SelectionSet, obj *model.SharedPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sharedPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SharedPeriod")
+		case "from":
+			out.Values[i] = ec._SharedPeriod_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._SharedPeriod_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "address":
+			out.Values[i] = ec._SharedPeriod_address(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var statusChangeEventImplementors = []string{"StatusChangeEvent", "PersonEvent"}
 
 func (ec *executionContext) _StatusChangeEvent(ctx context.Context, sel ast.SelectionSet, obj *model.StatusChangeEvent) graphql.Marshaler {
@@ -12348,6 +20366,64 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var travelImplementors = []string{"Travel"}
+
+func (ec *executionContext) _Travel(ctx context.Context, sel ast.SelectionSet, obj *db.Travel) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, travelImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Travel")
+		case "exitDate":
+			out.Values[i] = ec._Travel_exitDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "exitCountryCode":
+			out.Values[i] = ec._Travel_exitCountryCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entryDate":
+			out.Values[i] = ec._Travel_entryDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entryCountryCode":
+			out.Values[i] = ec._Travel_entryCountryCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "foreignAddressLines":
+			out.Values[i] = ec._Travel_foreignAddressLines(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "correction":
+			out.Values[i] = ec._Travel_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -12712,6 +20788,42 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAddress2cprgraphᚋdbᚐAddress(ctx context.Context, sel ast.SelectionSet, v db.Address) graphql.Marshaler {
+	return ec._Address(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNAddress2ᚖcprgraphᚋdbᚐAddress(ctx context.Context, sel ast.SelectionSet, v *db.Address) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Address!")
+		return graphql.Null
+	}
+	return ec._Address(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAddressHistoryItem2ᚕᚖcprgraphᚋgraphᚋmodelᚐAddressHistoryItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AddressHistoryItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAddressHistoryItem2ᚖcprgraphᚋgraphᚋmodelᚐAddressHistoryItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAddressHistoryItem2ᚖcprgraphᚋgraphᚋmodelᚐAddressHistoryItem(ctx context.Context, sel ast.SelectionSet, v *model.AddressHistoryItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AddressHistoryItem!")
+		return graphql.Null
+	}
+	return ec._AddressHistoryItem(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAuditEntry2ᚖcprgraphᚋdbᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *db.AuditEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEntry!")
@@ -12764,6 +20876,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNChurchRelation2ᚖcprgraphᚋdbᚐChurchRelation(ctx context.Context, sel ast.SelectionSet, v *db.ChurchRelation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChurchRelation!")
+		return graphql.Null
+	}
+	return ec._ChurchRelation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCitizenship2ᚖcprgraphᚋdbᚐCitizenship(ctx context.Context, sel ast.SelectionSet, v *db.Citizenship) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Citizenship!")
+		return graphql.Null
+	}
+	return ec._Citizenship(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCivilStatus2ᚖcprgraphᚋdbᚐCivilStatus(ctx context.Context, sel ast.SelectionSet, v *db.CivilStatus) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CivilStatus!")
+		return graphql.Null
+	}
+	return ec._CivilStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNClient2ᚕᚖcprgraphᚋdbᚐClientᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Client) graphql.Marshaler {
@@ -12872,6 +21008,22 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNCprNumberChange2ᚖcprgraphᚋdbᚐCPRNumberChange(ctx context.Context, sel ast.SelectionSet, v *db.CPRNumberChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CprNumberChange!")
+		return graphql.Null
+	}
+	return ec._CprNumberChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCustody2ᚖcprgraphᚋdbᚐCustody(ctx context.Context, sel ast.SelectionSet, v *db.Custody) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Custody!")
+		return graphql.Null
+	}
+	return ec._Custody(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, v any) (scalar.Date, error) {
 	var res scalar.Date
 	err := res.UnmarshalGQL(v)
@@ -12894,6 +21046,72 @@ func (ec *executionContext) marshalNDate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalNDisappearance2ᚖcprgraphᚋdbᚐDisappearance(ctx context.Context, sel ast.SelectionSet, v *db.Disappearance) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Disappearance!")
+		return graphql.Null
+	}
+	return ec._Disappearance(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNForwardingAddressKind2cprgraphᚋdbᚐForwardingKind(ctx context.Context, v any) (db.ForwardingKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNForwardingAddressKind2cprgraphᚋdbᚐForwardingKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNForwardingAddressKind2cprgraphᚋdbᚐForwardingKind(ctx context.Context, sel ast.SelectionSet, v db.ForwardingKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNForwardingAddressKind2cprgraphᚋdbᚐForwardingKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ForwardingAddressKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNForwardingAddressKind2cprgraphᚋdbᚐForwardingKind = map[string]db.ForwardingKind{
+		"CONTACT":       db.ForwardingContact,
+		"FOREIGN":       db.ForwardingForeign,
+		"SUPPLEMENTARY": db.ForwardingSupplementary,
+		"FOLKEREGISTER": db.ForwardingFolkeregister,
+	}
+	marshalNForwardingAddressKind2cprgraphᚋdbᚐForwardingKind = map[db.ForwardingKind]string{
+		db.ForwardingContact:       "CONTACT",
+		db.ForwardingForeign:       "FOREIGN",
+		db.ForwardingSupplementary: "SUPPLEMENTARY",
+		db.ForwardingFolkeregister: "FOLKEREGISTER",
+	}
+)
+
+func (ec *executionContext) marshalNGuardianship2ᚖcprgraphᚋdbᚐGuardianship(ctx context.Context, sel ast.SelectionSet, v *db.Guardianship) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Guardianship!")
+		return graphql.Null
+	}
+	return ec._Guardianship(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHistoricalName2ᚖcprgraphᚋdbᚐHistoricalName(ctx context.Context, sel ast.SelectionSet, v *db.HistoricalName) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HistoricalName!")
+		return graphql.Null
+	}
+	return ec._HistoricalName(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHouseholdMember2cprgraphᚋdbᚐHouseholdMember(ctx context.Context, sel ast.SelectionSet, v db.HouseholdMember) graphql.Marshaler {
+	return ec._HouseholdMember(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNHouseholdMember2ᚖcprgraphᚋdbᚐHouseholdMember(ctx context.Context, sel ast.SelectionSet, v *db.HouseholdMember) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "HouseholdMember!")
+		return graphql.Null
+	}
+	return ec._HouseholdMember(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNID2int64(ctx context.Context, v any) (int64, error) {
@@ -12967,6 +21185,14 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNNote2ᚖcprgraphᚋdbᚐNote(ctx context.Context, sel ast.SelectionSet, v *db.Note) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Note!")
+		return graphql.Null
+	}
+	return ec._Note(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNOrganisation2ᚕᚖcprgraphᚋdbᚐOrganisationᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Organisation) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12997,6 +21223,46 @@ func (ec *executionContext) marshalNPageInfo2ᚖcprgraphᚋgraphᚋmodelᚐPageI
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPerson2ᚖcprgraphᚋdbᚐPerson(ctx context.Context, sel ast.SelectionSet, v *db.Person) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Person!")
+		return graphql.Null
+	}
+	return ec._Person(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonConnection2ᚖcprgraphᚋgraphᚋmodelᚐPersonConnection(ctx context.Context, sel ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonConnection!")
+		return graphql.Null
+	}
+	return ec._PersonConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonEdge2ᚕᚖcprgraphᚋgraphᚋmodelᚐPersonEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonEdge2ᚖcprgraphᚋgraphᚋmodelᚐPersonEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPersonEdge2ᚖcprgraphᚋgraphᚋmodelᚐPersonEdge(ctx context.Context, sel ast.SelectionSet, v *model.PersonEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonEdge!")
+		return graphql.Null
+	}
+	return ec._PersonEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNPersonEvent2cprgraphᚋgraphᚋmodelᚐPersonEvent(ctx context.Context, sel ast.SelectionSet, v model.PersonEvent) graphql.Marshaler {
@@ -13091,6 +21357,43 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNPersonItem2ᚕᚖcprgraphᚋgraphᚋmodelᚐPersonItemᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PersonItem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonItem2ᚖcprgraphᚋgraphᚋmodelᚐPersonItem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNPersonItem2ᚖcprgraphᚋgraphᚋmodelᚐPersonItem(ctx context.Context, sel ast.SelectionSet, v *model.PersonItem) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonItem!")
+		return graphql.Null
+	}
+	return ec._PersonItem(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPersonRelation2ᚖcprgraphᚋdbᚐRelation(ctx context.Context, sel ast.SelectionSet, v *db.Relation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonRelation!")
+		return graphql.Null
+	}
+	return ec._PersonRelation(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPersonSearchInput2cprgraphᚋdbᚐPersonSearch(ctx context.Context, v any) (db.PersonSearch, error) {
+	res, err := ec.unmarshalInputPersonSearchInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNProfile2cprgraphᚋgraphᚋmodelᚐProfile(ctx context.Context, v any) (model.Profile, error) {
 	var res model.Profile
 	err := res.UnmarshalGQL(v)
@@ -13100,6 +21403,78 @@ func (ec *executionContext) unmarshalNProfile2cprgraphᚋgraphᚋmodelᚐProfile
 func (ec *executionContext) marshalNProfile2cprgraphᚋgraphᚋmodelᚐProfile(ctx context.Context, sel ast.SelectionSet, v model.Profile) graphql.Marshaler {
 	return v
 }
+
+func (ec *executionContext) marshalNProtection2ᚖcprgraphᚋdbᚐProtection(ctx context.Context, sel ast.SelectionSet, v *db.Protection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Protection!")
+		return graphql.Null
+	}
+	return ec._Protection(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProtectionKind2cprgraphᚋdbᚐProtectionKind(ctx context.Context, v any) (db.ProtectionKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNProtectionKind2cprgraphᚋdbᚐProtectionKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProtectionKind2cprgraphᚋdbᚐProtectionKind(ctx context.Context, sel ast.SelectionSet, v db.ProtectionKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNProtectionKind2cprgraphᚋdbᚐProtectionKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ProtectionKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNProtectionKind2cprgraphᚋdbᚐProtectionKind = map[string]db.ProtectionKind{
+		"NAME_AND_ADDRESS": db.ProtectionNameAddress,
+		"DIRECTORY":        db.ProtectionDirectory,
+		"MARKETING":        db.ProtectionMarketing,
+		"RESEARCH":         db.ProtectionResearch,
+	}
+	marshalNProtectionKind2cprgraphᚋdbᚐProtectionKind = map[db.ProtectionKind]string{
+		db.ProtectionNameAddress: "NAME_AND_ADDRESS",
+		db.ProtectionDirectory:   "DIRECTORY",
+		db.ProtectionMarketing:   "MARKETING",
+		db.ProtectionResearch:    "RESEARCH",
+	}
+)
+
+func (ec *executionContext) unmarshalNRelationCode2cprgraphᚋdbᚐRelationCode(ctx context.Context, v any) (db.RelationCode, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNRelationCode2cprgraphᚋdbᚐRelationCode[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationCode2cprgraphᚋdbᚐRelationCode(ctx context.Context, sel ast.SelectionSet, v db.RelationCode) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNRelationCode2cprgraphᚋdbᚐRelationCode[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "RelationCode!")
+	}
+	return res
+}
+
+var (
+	unmarshalNRelationCode2cprgraphᚋdbᚐRelationCode = map[string]db.RelationCode{
+		"SELF":    db.RelationSelf,
+		"SPOUSE":  db.RelationSpouse,
+		"PARTNER": db.RelationPartner,
+		"MOTHER":  db.RelationMother,
+		"FATHER":  db.RelationFather,
+		"CHILD":   db.RelationChild,
+	}
+	marshalNRelationCode2cprgraphᚋdbᚐRelationCode = map[db.RelationCode]string{
+		db.RelationSelf:    "SELF",
+		db.RelationSpouse:  "SPOUSE",
+		db.RelationPartner: "PARTNER",
+		db.RelationMother:  "MOTHER",
+		db.RelationFather:  "FATHER",
+		db.RelationChild:   "CHILD",
+	}
+)
 
 func (ec *executionContext) marshalNResidentRow2ᚕᚖcprgraphᚋdbᚐResidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Resident) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -13136,6 +21511,46 @@ func (ec *executionContext) marshalNResidentsCriteria2ᚖcprgraphᚋgraphᚋmode
 func (ec *executionContext) unmarshalNResidentsInput2cprgraphᚋgraphᚋmodelᚐResidentsInput(ctx context.Context, v any) (model.ResidentsInput, error) {
 	res, err := ec.unmarshalInputResidentsInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSeparation2ᚖcprgraphᚋdbᚐSeparation(ctx context.Context, sel ast.SelectionSet, v *db.Separation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Separation!")
+		return graphql.Null
+	}
+	return ec._Separation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSharedAddress2ᚖcprgraphᚋgraphᚋmodelᚐSharedAddress(ctx context.Context, sel ast.SelectionSet, v *model.SharedAddress) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SharedAddress!")
+		return graphql.Null
+	}
+	return ec._SharedAddress(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSharedPeriod2ᚕᚖcprgraphᚋgraphᚋmodelᚐSharedPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SharedPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSharedPeriod2ᚖcprgraphᚋgraphᚋmodelᚐSharedPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSharedPeriod2ᚖcprgraphᚋgraphᚋmodelᚐSharedPeriod(ctx context.Context, sel ast.SelectionSet, v *model.SharedPeriod) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SharedPeriod!")
+		return graphql.Null
+	}
+	return ec._SharedPeriod(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -13193,6 +21608,14 @@ func (ec *executionContext) marshalNTime2timeᚐTime(ctx context.Context, sel as
 		graphql.AddInvalidNullFromMarshaler(ctx, "Time!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNTravel2ᚖcprgraphᚋdbᚐTravel(ctx context.Context, sel ast.SelectionSet, v *db.Travel) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Travel!")
+		return graphql.Null
+	}
+	return ec._Travel(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -13337,6 +21760,62 @@ func (ec *executionContext) marshalN__TypeKind2string(ctx context.Context, sel a
 	return res
 }
 
+func (ec *executionContext) marshalOAddress2cprgraphᚋdbᚐAddress(ctx context.Context, sel ast.SelectionSet, v db.Address) graphql.Marshaler {
+	return ec._Address(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalOAddress2ᚕcprgraphᚋdbᚐAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []db.Address) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAddress2cprgraphᚋdbᚐAddress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAddress2ᚕᚖcprgraphᚋdbᚐAddressᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Address) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAddress2ᚖcprgraphᚋdbᚐAddress(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOAddress2ᚖcprgraphᚋdbᚐAddress(ctx context.Context, sel ast.SelectionSet, v *db.Address) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Address(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOAddressHistory2ᚖcprgraphᚋgraphᚋmodelᚐAddressHistory(ctx context.Context, sel ast.SelectionSet, v *model.AddressHistory) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._AddressHistory(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13367,12 +21846,128 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOChurchRelation2ᚕᚖcprgraphᚋdbᚐChurchRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.ChurchRelation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNChurchRelation2ᚖcprgraphᚋdbᚐChurchRelation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOChurchRelation2ᚖcprgraphᚋdbᚐChurchRelation(ctx context.Context, sel ast.SelectionSet, v *db.ChurchRelation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ChurchRelation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCitizenship2ᚕᚖcprgraphᚋdbᚐCitizenshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Citizenship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCitizenship2ᚖcprgraphᚋdbᚐCitizenship(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCitizenship2ᚖcprgraphᚋdbᚐCitizenship(ctx context.Context, sel ast.SelectionSet, v *db.Citizenship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Citizenship(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCivilStatus2ᚕᚖcprgraphᚋdbᚐCivilStatusᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.CivilStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCivilStatus2ᚖcprgraphᚋdbᚐCivilStatus(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCivilStatus2ᚖcprgraphᚋdbᚐCivilStatus(ctx context.Context, sel ast.SelectionSet, v *db.CivilStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CivilStatus(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCprAddressInput2ᚖcprgraphᚋgraphᚋmodelᚐCprAddressInput(ctx context.Context, v any) (*model.CprAddressInput, error) {
 	if v == nil {
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputCprAddressInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCprNumberChange2ᚕᚖcprgraphᚋdbᚐCPRNumberChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.CPRNumberChange) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCprNumberChange2ᚖcprgraphᚋdbᚐCPRNumberChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCustody2ᚕᚖcprgraphᚋdbᚐCustodyᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Custody) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCustody2ᚖcprgraphᚋdbᚐCustody(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, v any) (*scalar.Date, error) {
@@ -13389,6 +21984,133 @@ func (ec *executionContext) marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) unmarshalODate2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalTimeDate(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalTimeDate(*v)
+	return res
+}
+
+func (ec *executionContext) marshalODisappearance2ᚕᚖcprgraphᚋdbᚐDisappearanceᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Disappearance) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDisappearance2ᚖcprgraphᚋdbᚐDisappearance(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOForwardingAddress2ᚖcprgraphᚋdbᚐForwardingAddress(ctx context.Context, sel ast.SelectionSet, v *db.ForwardingAddress) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ForwardingAddress(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOGuardianship2ᚕᚖcprgraphᚋdbᚐGuardianshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Guardianship) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNGuardianship2ᚖcprgraphᚋdbᚐGuardianship(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOHistoricalName2ᚕᚖcprgraphᚋdbᚐHistoricalNameᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.HistoricalName) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHistoricalName2ᚖcprgraphᚋdbᚐHistoricalName(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOHousehold2ᚖcprgraphᚋdbᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *db.Household) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Household(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOHouseholdMember2ᚕcprgraphᚋdbᚐHouseholdMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []db.HouseholdMember) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHouseholdMember2cprgraphᚋdbᚐHouseholdMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOHouseholdMember2ᚕᚖcprgraphᚋdbᚐHouseholdMemberᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.HouseholdMember) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNHouseholdMember2ᚖcprgraphᚋdbᚐHouseholdMember(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
@@ -13421,6 +22143,18 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) unmarshalOInt2int(ctx context.Context, v any) (int, error) {
+	res, err := graphql.UnmarshalInt(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOInt2int(ctx context.Context, sel ast.SelectionSet, v int) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalInt(v)
+	return res
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -13437,6 +22171,55 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOItemError2ᚖcprgraphᚋgraphᚋmodelᚐItemError(ctx context.Context, sel ast.SelectionSet, v *model.ItemError) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ItemError(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalONote2ᚕᚖcprgraphᚋdbᚐNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Note) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNote2ᚖcprgraphᚋdbᚐNote(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOPerson2cprgraphᚋdbᚐPerson(ctx context.Context, sel ast.SelectionSet, v db.Person) graphql.Marshaler {
+	return ec._Person(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalOPerson2ᚕᚖcprgraphᚋdbᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Person) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerson2ᚖcprgraphᚋdbᚐPerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOPerson2ᚖcprgraphᚋdbᚐPerson(ctx context.Context, sel ast.SelectionSet, v *db.Person) graphql.Marshaler {
@@ -13506,11 +22289,106 @@ func (ec *executionContext) marshalOPersonEventRelation2ᚖcprgraphᚋgraphᚋmo
 	return v
 }
 
+func (ec *executionContext) marshalOPersonRelation2ᚕᚖcprgraphᚋdbᚐRelationᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Relation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPersonRelation2ᚖcprgraphᚋdbᚐRelation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOProtection2ᚕᚖcprgraphᚋdbᚐProtectionᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Protection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProtection2ᚖcprgraphᚋdbᚐProtection(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalORelationCode2ᚖcprgraphᚋdbᚐRelationCode(ctx context.Context, v any) (*db.RelationCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORelationCode2ᚖcprgraphᚋdbᚐRelationCode[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelationCode2ᚖcprgraphᚋdbᚐRelationCode(ctx context.Context, sel ast.SelectionSet, v *db.RelationCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORelationCode2ᚖcprgraphᚋdbᚐRelationCode[*v])
+	return res
+}
+
+var (
+	unmarshalORelationCode2ᚖcprgraphᚋdbᚐRelationCode = map[string]db.RelationCode{
+		"SELF":    db.RelationSelf,
+		"SPOUSE":  db.RelationSpouse,
+		"PARTNER": db.RelationPartner,
+		"MOTHER":  db.RelationMother,
+		"FATHER":  db.RelationFather,
+		"CHILD":   db.RelationChild,
+	}
+	marshalORelationCode2ᚖcprgraphᚋdbᚐRelationCode = map[db.RelationCode]string{
+		db.RelationSelf:    "SELF",
+		db.RelationSpouse:  "SPOUSE",
+		db.RelationPartner: "PARTNER",
+		db.RelationMother:  "MOTHER",
+		db.RelationFather:  "FATHER",
+		db.RelationChild:   "CHILD",
+	}
+)
+
 func (ec *executionContext) marshalOResidentsResult2ᚖcprgraphᚋgraphᚋmodelᚐResidentsResult(ctx context.Context, sel ast.SelectionSet, v *model.ResidentsResult) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._ResidentsResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOSeparation2ᚕᚖcprgraphᚋdbᚐSeparationᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Separation) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSeparation2ᚖcprgraphᚋdbᚐSeparation(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
@@ -13594,6 +22472,25 @@ func (ec *executionContext) marshalOTime2ᚖtimeᚐTime(ctx context.Context, sel
 	_ = ctx
 	res := scalar.MarshalTime(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTravel2ᚕᚖcprgraphᚋdbᚐTravelᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Travel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTravel2ᚖcprgraphᚋdbᚐTravel(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -35,6 +35,13 @@ type Options struct {
 	MaxComplexity int
 	// WebsocketInit authenticates a websocket from its init message.
 	WebsocketInit transport.WebsocketInitFunc
+	// LoaderWait is how long the dataloaders gather keys before they query
+	// (0: the library's default).
+	LoaderWait time.Duration
+	// Extensions run before the built-in ones, in order: persisted queries,
+	// metrics, tracing (see server.go). A response interceptor among them
+	// sees the response after the audit write.
+	Extensions []graphql.HandlerExtension
 }
 
 // NewHandler returns the GraphQL endpoint over HTTP for the resolver. The
@@ -44,10 +51,12 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()})
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 10 * time.Second}) // before POST, which would take its requests
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(httpTransport{}) // GET and POST: see http.go
+	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 10 * time.Second})
 	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
+	for _, ext := range opts.Extensions {
+		srv.Use(ext)
+	}
 	if opts.Introspection {
 		srv.Use(extension.Introspection{})
 	}
@@ -60,6 +69,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.AroundOperations(recordPerOperation)
 	srv.AroundFields(newMasker(es.Schema()).aroundFields)
 	srv.AroundResponses(auditResponses(opts.Audit))
+	srv.AroundResponses(withLoaders(r.Store, opts.LoaderWait))
 	srv.SetErrorPresenter(presentError)
 	srv.SetRecoverFunc(func(ctx context.Context, v any) error {
 		slog.ErrorContext(ctx, "panic in resolver", "panic", v, "request_id", access.RecordFrom(ctx).RequestID)

@@ -19,10 +19,12 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 	if err != nil {
 		return nil, err
 	}
-	res, err := r.Store.Residents(ctx, p.OrganisationID, residentsQuery(input), access.Today())
+	today := access.Today()
+	res, err := r.reader().Residents(ctx, p.OrganisationID, residentsQuery(input), today)
 	if err != nil {
 		return nil, err
 	}
+	access.MaskedLast(p, res.Rows, today)
 	return residentsResult(res), nil
 }
 

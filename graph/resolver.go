@@ -13,6 +13,9 @@ import (
 type Resolver struct {
 	Version string
 	Store   *db.Store
+	// ReadStore, when set, is a read replica for read-only queries (see
+	// reader in replica.go).
+	ReadStore *db.Store
 	// Events streams change events to subscriptions; nil: subscriptions
 	// are refused.
 	Events *eventfeed.Feed

@@ -9,11 +9,128 @@ import (
 	"context"
 	"cprgraph/access"
 	"cprgraph/db"
+	"cprgraph/graph/scalar"
 )
 
 // Protected is the resolver for the protected field.
 func (r *personResolver) Protected(ctx context.Context, obj *db.Person) (bool, error) {
 	return access.Protected(obj, access.Today()), nil
+}
+
+// Spouse is the resolver for the spouse field.
+func (r *personResolver) Spouse(ctx context.Context, obj *db.Person) (*db.Person, error) {
+	return r.loaders(ctx).loadPerson(ctx, obj.SpouseCPR())
+}
+
+// Mother is the resolver for the mother field.
+func (r *personResolver) Mother(ctx context.Context, obj *db.Person) (*db.Person, error) {
+	return r.loaders(ctx).loadPerson(ctx, obj.Family.MotherCPR)
+}
+
+// Father is the resolver for the father field.
+func (r *personResolver) Father(ctx context.Context, obj *db.Person) (*db.Person, error) {
+	return r.loaders(ctx).loadPerson(ctx, obj.Family.FatherCPR)
+}
+
+// Children is the resolver for the children field.
+func (r *personResolver) Children(ctx context.Context, obj *db.Person) ([]*db.Person, error) {
+	l := r.loaders(ctx)
+	cprs, err := l.children.Load(ctx, obj.CPR)
+	if err != nil {
+		return nil, err
+	}
+	return l.loadPersons(ctx, cprs)
+}
+
+// Relations is the resolver for the relations field.
+func (r *personResolver) Relations(ctx context.Context, obj *db.Person) ([]*db.Relation, error) {
+	children, err := r.loaders(ctx).children.Load(ctx, obj.CPR)
+	if err != nil {
+		return nil, err
+	}
+	return pointers(obj.Relations(children)), nil
+}
+
+// Custody is the resolver for the custody field.
+func (r *personResolver) Custody(ctx context.Context, obj *db.Person) ([]*db.Custody, error) {
+	return list(ctx, r.loaders(ctx).custody, obj.CPR)
+}
+
+// Guardianships is the resolver for the guardianships field.
+func (r *personResolver) Guardianships(ctx context.Context, obj *db.Person) ([]*db.Guardianship, error) {
+	return list(ctx, r.loaders(ctx).guardianships, obj.CPR)
+}
+
+// ForwardingAddress is the resolver for the forwardingAddress field.
+func (r *personResolver) ForwardingAddress(ctx context.Context, obj *db.Person) (*db.ForwardingAddress, error) {
+	return obj.ForwardingAddress(access.Today()), nil
+}
+
+// Protections is the resolver for the protections field.
+func (r *personResolver) Protections(ctx context.Context, obj *db.Person) ([]*db.Protection, error) {
+	return pointers(obj.Protections(access.Today())), nil
+}
+
+// Household is the resolver for the household field.
+func (r *personResolver) Household(ctx context.Context, obj *db.Person) ([]*db.HouseholdMember, error) {
+	if _, err := access.Authorize(ctx, access.OpHousehold); err != nil {
+		return nil, err
+	}
+	h, err := r.loaders(ctx).household.Load(ctx, obj.CPR)
+	if err != nil {
+		return nil, err
+	}
+	return pointers(h.Members), nil
+}
+
+// NameHistory is the resolver for the nameHistory field.
+func (r *personResolver) NameHistory(ctx context.Context, obj *db.Person) ([]*db.HistoricalName, error) {
+	return list(ctx, r.loaders(ctx).names, obj.CPR)
+}
+
+// AddressHistory is the resolver for the addressHistory field.
+func (r *personResolver) AddressHistory(ctx context.Context, obj *db.Person) ([]*db.Address, error) {
+	return list(ctx, r.loaders(ctx).addresses, obj.CPR)
+}
+
+// CivilStatusHistory is the resolver for the civilStatusHistory field.
+func (r *personResolver) CivilStatusHistory(ctx context.Context, obj *db.Person) ([]*db.CivilStatus, error) {
+	return list(ctx, r.loaders(ctx).civilStatuses, obj.CPR)
+}
+
+// CitizenshipHistory is the resolver for the citizenshipHistory field.
+func (r *personResolver) CitizenshipHistory(ctx context.Context, obj *db.Person) ([]*db.Citizenship, error) {
+	return list(ctx, r.loaders(ctx).citizenships, obj.CPR)
+}
+
+// ChurchHistory is the resolver for the churchHistory field.
+func (r *personResolver) ChurchHistory(ctx context.Context, obj *db.Person) ([]*db.ChurchRelation, error) {
+	return list(ctx, r.loaders(ctx).church, obj.CPR)
+}
+
+// TravelHistory is the resolver for the travelHistory field.
+func (r *personResolver) TravelHistory(ctx context.Context, obj *db.Person) ([]*db.Travel, error) {
+	return list(ctx, r.loaders(ctx).travels, obj.CPR)
+}
+
+// SeparationHistory is the resolver for the separationHistory field.
+func (r *personResolver) SeparationHistory(ctx context.Context, obj *db.Person) ([]*db.Separation, error) {
+	return list(ctx, r.loaders(ctx).separations, obj.CPR)
+}
+
+// DisappearanceHistory is the resolver for the disappearanceHistory field.
+func (r *personResolver) DisappearanceHistory(ctx context.Context, obj *db.Person) ([]*db.Disappearance, error) {
+	return list(ctx, r.loaders(ctx).disappearance, obj.CPR)
+}
+
+// CprNumberHistory is the resolver for the cprNumberHistory field.
+func (r *personResolver) CprNumberHistory(ctx context.Context, obj *db.Person) ([]*db.CPRNumberChange, error) {
+	return list(ctx, r.loaders(ctx).cprNumbers, obj.CPR)
+}
+
+// Notes is the resolver for the notes field.
+func (r *personResolver) Notes(ctx context.Context, obj *db.Person) ([]*db.Note, error) {
+	return list(ctx, r.loaders(ctx).notes, obj.CPR)
 }
 
 // Version is the resolver for the version field.
@@ -22,7 +139,7 @@ func (r *queryResolver) Version(ctx context.Context) (string, error) {
 }
 
 // Person is the resolver for the person field.
-func (r *queryResolver) Person(ctx context.Context, cpr string) (*db.Person, error) {
+func (r *queryResolver) Person(ctx context.Context, cpr string, asOf *scalar.Date) (*db.Person, error) {
 	if _, err := access.Authorize(ctx, access.OpPerson); err != nil {
 		return nil, err
 	}
@@ -30,7 +147,7 @@ func (r *queryResolver) Person(ctx context.Context, cpr string) (*db.Person, err
 	if err != nil {
 		return nil, err
 	}
-	persons, err := r.Store.PersonsByCPR(ctx, []string{number})
+	persons, err := r.readPersons(ctx, []string{number}, asOf)
 	if err != nil {
 		return nil, err
 	}

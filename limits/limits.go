@@ -53,6 +53,9 @@ func tooLarge(w http.ResponseWriter, max int64) {
 // RateLimiter is a token bucket per client: per organisation and client name
 // for an authenticated request, per remote IP address for an anonymous one.
 type RateLimiter struct {
+	// OnReject, when set, is called for every request refused (metrics).
+	OnReject func()
+
 	rps   rate.Limit
 	burst int
 
@@ -82,6 +85,9 @@ func NewRateLimiter(rps float64, burst int) *RateLimiter {
 func (l *RateLimiter) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if wait, ok := l.allow(clientKey(r), time.Now()); !ok {
+			if l.OnReject != nil {
+				l.OnReject()
+			}
 			seconds := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(seconds))
 			apperr.WriteHTTP(w, http.StatusTooManyRequests, apperr.Errorf(apperr.RateLimited,

@@ -13,6 +13,15 @@ import (
 	"time"
 )
 
+// One item of addressHistory: the number as given, and its history or its error.
+type AddressHistoryItem struct {
+	// The CPR number as given.
+	Cpr     string          `json:"cpr"`
+	History *AddressHistory `json:"history,omitempty"`
+	// Why this number has no history (Personen findes ikke).
+	Error *ItemError `json:"error,omitempty"`
+}
+
 // A page of audit rows.
 type AuditEntryConnection struct {
 	Edges    []*AuditEntryEdge `json:"edges"`
@@ -96,6 +105,14 @@ type CprAddressInput struct {
 	Door *string `json:"door,omitempty"`
 }
 
+// The error of one item of a batch answer (PersonStamoplysningerMultiHent_FejlId).
+type ItemError struct {
+	// BAD_USER_INPUT (malformed number) or NOT_FOUND (not in the register).
+	Code string `json:"code"`
+	// CPR-nummer er ikke korrekt: <number>
+	Message string `json:"message"`
+}
+
 // Changes; each operation family adds its own with `extend type Mutation`. Today only the
 // ADMIN profile's management of organisations, clients and owner links.
 type Mutation struct {
@@ -103,10 +120,16 @@ type Mutation struct {
 
 // Where a page of a cursor connection ends.
 type PageInfo struct {
-	// Whether a further page follows; ask for it with `after: endCursor`.
+	// Whether more items follow endCursor.
 	HasNextPage bool `json:"hasNextPage"`
-	// The cursor of the page's last item; null for an empty page.
+	// Opaque cursor of the last item of the page; pass it as `after` for the next page.
 	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+// A person in a connection, with the cursor to continue after it.
+type PersonEdge struct {
+	Cursor string     `json:"cursor"`
+	Node   *db.Person `json:"node"`
 }
 
 // A page of change events.
@@ -133,6 +156,16 @@ type PersonEventFilter struct {
 	Cprs []string `json:"cprs,omitempty"`
 	// The person's municipality code (kommunekode, MyndighedNummer) when the event was registered.
 	MunicipalityCode *int `json:"municipalityCode,omitempty"`
+}
+
+// One item of a batch answer: the number as given, and its result or its error.
+type PersonItem struct {
+	// The CPR number as given.
+	Cpr string `json:"cpr"`
+	// The person; null when error is set.
+	Person *db.Person `json:"person,omitempty"`
+	// Why this number has no person.
+	Error *ItemError `json:"error,omitempty"`
 }
 
 type Query struct {
@@ -179,6 +212,18 @@ type ResidentsResult struct {
 	Criteria *ResidentsCriteria `json:"criteria"`
 	// The residents (beboere), by dwelling, move-in and move-out (current residents last).
 	Rows []*db.Resident `json:"rows"`
+}
+
+// The answer of sharedAddress.
+type SharedAddress struct {
+	// The first person, masked by their own protection.
+	PersonA *db.Person `json:"personA"`
+	// The second person, masked by their own protection.
+	PersonB *db.Person `json:"personB"`
+	// Whether the two shared a dwelling at any time (within the period asked).
+	Shared bool `json:"shared"`
+	// The periods they shared a dwelling, newest first.
+	Periods []*SharedPeriod `json:"periods"`
 }
 
 // Live streams, over graphql-ws (websocket) or server-sent events; each operation family adds its

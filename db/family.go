@@ -1,0 +1,256 @@
+package db
+
+import (
+	"context"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"cprgraph/cpr"
+)
+
+// RelationCode is a person's family relation to another person
+// (PersonTilknytningKode): what the relative is to the person.
+type RelationCode string
+
+// The relation codes.
+const (
+	RelationSelf    RelationCode = "SELF"
+	RelationSpouse  RelationCode = "SPOUSE"  // ægtefælle (civil status G)
+	RelationPartner RelationCode = "PARTNER" // registreret partner (civil status P)
+	RelationMother  RelationCode = "MOTHER"
+	RelationFather  RelationCode = "FATHER"
+	RelationChild   RelationCode = "CHILD"
+)
+
+// Relation is one relative of a person: the relative's CPR number or, for a
+// relative without one, the name and birth date the register holds.
+type Relation struct {
+	Code      RelationCode
+	CPR       *string
+	Name      *string
+	BirthDate *time.Time
+	// Since is when the relation was registered: the civil status start for
+	// a spouse, the mother and father dates (mor/far dato) for parents.
+	Since *time.Time
+}
+
+// Relations returns the person's current spouse or partner, mother, father
+// and the given children (from Children), in that order.
+func (p Person) Relations(children []string) []Relation {
+	f := p.Family
+	var out []Relation
+	if spouse := p.SpouseCPR(); spouse != nil {
+		code := RelationSpouse
+		if cpr.CivilStatus(*f.CivilStatus) == cpr.CivilRegisteredPartnership {
+			code = RelationPartner
+		}
+		out = append(out, Relation{Code: code, CPR: spouse, Since: f.CivilStatusStart})
+	}
+	if f.MotherCPR != nil || f.MotherName != nil {
+		out = append(out, Relation{Code: RelationMother, CPR: f.MotherCPR, Name: f.MotherName, BirthDate: f.MotherBirthDate, Since: f.MotherDate})
+	}
+	if f.FatherCPR != nil || f.FatherName != nil {
+		out = append(out, Relation{Code: RelationFather, CPR: f.FatherCPR, Name: f.FatherName, BirthDate: f.FatherBirthDate, Since: f.FatherDate})
+	}
+	for _, c := range children {
+		out = append(out, Relation{Code: RelationChild, CPR: &c})
+	}
+	return out
+}
+
+// childRelation is one barnrelation row.
+type childRelation struct {
+	ParentCPR string `db:"cpr"`
+	ChildCPR  string `db:"barn_cpr"`
+}
+
+// Children returns the CPR numbers of the children (barnrelation) of each
+// of the persons, by the parent's CPR number.
+func (s *Store) Children(ctx context.Context, cprs []string) (map[string][]string, error) {
+	const query = `SELECT cpr, barn_cpr FROM barnrelation WHERE cpr = ANY($1) ORDER BY cpr, barn_cpr`
+	rows, err := selectByCPR(ctx, s.q, query, cprs, func(r childRelation) string { return r.ParentCPR })
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]string, len(rows))
+	for parent, rs := range rows {
+		for _, r := range rs {
+			out[parent] = append(out[parent], r.ChildCPR)
+		}
+	}
+	return out, nil
+}
+
+// Custody is one holder of parental custody (forældremyndighed) over a
+// child (foraeldremyndighedrelation). HolderCPR is the relation CPR number
+// for another holder (0005, 0006) and the child's mother or father (from
+// personfamilie) for 0003 and 0004.
+type Custody struct {
+	ChildCPR          string     `db:"cpr"`
+	TypeCode          string     `db:"type_kode"`
+	TypeText          string     `db:"type_tekst"`
+	HolderCPR         *string    `db:"holder_cpr"`
+	StartDate         *time.Time `db:"foraeldre_myndighed_start_dato"`
+	DeleteDate        *time.Time `db:"foraeldre_myndighed_slette_dato"`
+	RelationStartDate *time.Time `db:"relation_cpr_start_dato"`
+}
+
+// CustodyOf returns the custody holders of each of the children, by the
+// child's CPR number.
+func (s *Store) CustodyOf(ctx context.Context, cprs []string) (map[string][]Custody, error) {
+	const query = `SELECT r.cpr, r.type_kode, r.type_tekst,
+		COALESCE(r.relation_cpr, CASE r.type_kode WHEN '0003' THEN f.mor_cpr WHEN '0004' THEN f.far_cpr END) AS holder_cpr,
+		r.foraeldre_myndighed_start_dato, r.foraeldre_myndighed_slette_dato, r.relation_cpr_start_dato
+		FROM foraeldremyndighedrelation r LEFT JOIN personfamilie f ON f.cpr = r.cpr
+		WHERE r.cpr = ANY($1)
+		ORDER BY r.cpr, r.type_kode, r.id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r Custody) string { return r.ChildCPR })
+}
+
+// Guardianship is a deprivation of legal capacity (umyndiggørelse) and the
+// guardian (værge) appointed (umyndiggoerelsevaergerelation). A guardian in
+// CPR has GuardianCPR; one outside CPR has a name and address lines.
+type Guardianship struct {
+	CPR               string     `db:"cpr"`
+	TypeCode          string     `db:"type_kode"`
+	TypeText          string     `db:"type_tekst"`
+	IncapacityStart   *time.Time `db:"umyndig_start_dato"`
+	IncapacityEnd     *time.Time `db:"umyndig_slette_dato"`
+	GuardianCPR       *string    `db:"relation_cpr"`
+	GuardianSince     *time.Time `db:"relation_cpr_start_dato"`
+	GuardianName      *string    `db:"vaerges_navn"`
+	GuardianNameSince *time.Time `db:"vaerges_navn_start_dato"`
+	Line1             *string    `db:"relations_tekst1"`
+	Line2             *string    `db:"relations_tekst2"`
+	Line3             *string    `db:"relations_tekst3"`
+	Line4             *string    `db:"relations_tekst4"`
+	Line5             *string    `db:"relations_tekst5"`
+}
+
+// GuardianAddressLines returns the non-empty lines of the guardian's
+// address (relationstekst) for a guardian outside CPR.
+func (g Guardianship) GuardianAddressLines() []string {
+	return nonEmpty(g.Line1, g.Line2, g.Line3, g.Line4, g.Line5)
+}
+
+// Guardianships returns the guardianships of each of the persons, newest
+// first, by CPR number.
+func (s *Store) Guardianships(ctx context.Context, cprs []string) (map[string][]Guardianship, error) {
+	const query = `SELECT cpr, type_kode, type_tekst, umyndig_start_dato, umyndig_slette_dato, relation_cpr,
+		relation_cpr_start_dato, vaerges_navn, vaerges_navn_start_dato,
+		relations_tekst1, relations_tekst2, relations_tekst3, relations_tekst4, relations_tekst5
+		FROM umyndiggoerelsevaergerelation
+		WHERE cpr = ANY($1)
+		ORDER BY cpr, umyndig_start_dato DESC NULLS LAST, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r Guardianship) string { return r.CPR })
+}
+
+// Household is everyone registered at a person's folkeregisteradresse
+// (PersonBopælsamlingHent), the person included. It belongs to the person
+// asked for: its Subject is that person.
+type Household struct {
+	Owner   Person
+	Members []HouseholdMember
+}
+
+// SubjectCPR returns the CPR number of the person asked for.
+func (h Household) SubjectCPR() string { return h.Owner.CPR }
+
+// NameAddressProtection returns the protection of the person asked for.
+func (h Household) NameAddressProtection() (start, deleteDate *time.Time) {
+	return h.Owner.NameAddressProtection()
+}
+
+// Address returns the folkeregisteradresse.
+func (h Household) Address() *Address { return h.Owner.Address() }
+
+// HouseholdMember is one person at the address with the relation to the
+// person asked for (nil for no family relation, e.g. a lodger).
+type HouseholdMember struct {
+	Member   Person
+	Relation *RelationCode
+}
+
+// SubjectCPR returns the member's CPR number.
+func (m HouseholdMember) SubjectCPR() string { return m.Member.CPR }
+
+// NameAddressProtection returns the member's protection.
+func (m HouseholdMember) NameAddressProtection() (start, deleteDate *time.Time) {
+	return m.Member.NameAddressProtection()
+}
+
+// resident is one row of the household query: a person at the address of
+// the owner, and whether barnrelation makes the person the owner's child.
+type resident struct {
+	OwnerCPR string `db:"owner_cpr"`
+	IsChild  bool   `db:"is_child"`
+	Person
+}
+
+// Households returns the household of each of the persons at their current
+// folkeregisteradresse, by CPR number; persons not in the register are
+// absent. Residents are persons at the same municipality, street code,
+// house number, floor and door whose status is not an inactive one (20-90);
+// a person without a fixed address (no street code or house number) forms a
+// household of one.
+func (s *Store) Households(ctx context.Context, cprs []string) (map[string]Household, error) {
+	const query = `SELECT o.cpr AS owner_cpr,
+		EXISTS (SELECT 1 FROM barnrelation b WHERE b.cpr = o.cpr AND b.barn_cpr = p.cpr) AS is_child,
+		` + personColumns + personFrom + `
+		JOIN person o ON o.cpr = p.cpr OR (
+			p.kommune_kode = o.kommune_kode AND p.vej_kode = o.vej_kode AND p.husnummer = o.husnummer
+			AND p.etage IS NOT DISTINCT FROM o.etage AND p.side_doer_nummer IS NOT DISTINCT FROM o.side_doer_nummer
+			AND (p.status IS NULL OR p.status IN ('01', '03', '05', '07')))
+		WHERE o.cpr = ANY($1)
+		ORDER BY o.cpr, p.foedselsdato NULLS LAST, p.cpr`
+	var rows []resident
+	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(cprs)); err != nil {
+		return nil, err
+	}
+	owners := map[string]Person{}
+	for _, r := range rows {
+		if r.CPR == r.OwnerCPR {
+			owners[r.OwnerCPR] = r.Person
+		}
+	}
+	out := make(map[string]Household, len(owners))
+	for _, r := range rows {
+		h := out[r.OwnerCPR]
+		h.Owner = owners[r.OwnerCPR]
+		h.Members = append(h.Members, HouseholdMember{Member: r.Person, Relation: relationTo(h.Owner, r.Person, r.IsChild)})
+		out[r.OwnerCPR] = h
+	}
+	return out, nil
+}
+
+// relationTo returns what member is to owner, or nil for no family relation.
+func relationTo(owner, member Person, isChild bool) *RelationCode {
+	var code RelationCode
+	is := func(c *string) bool { return c != nil && *c == member.CPR }
+	switch {
+	case member.CPR == owner.CPR:
+		code = RelationSelf
+	case is(owner.SpouseCPR()):
+		code = RelationSpouse
+		if cpr.CivilStatus(*owner.Family.CivilStatus) == cpr.CivilRegisteredPartnership {
+			code = RelationPartner
+		}
+	case is(owner.Family.MotherCPR):
+		code = RelationMother
+	case is(owner.Family.FatherCPR):
+		code = RelationFather
+	case isChild || deref(member.Family.MotherCPR) == owner.CPR || deref(member.Family.FatherCPR) == owner.CPR:
+		code = RelationChild
+	default:
+		return nil
+	}
+	return &code
+}
+
+// CPR returns the CPR number of the person asked for.
+func (h Household) CPR() string { return h.Owner.CPR }
+
+// CPR returns the member's CPR number.
+func (m HouseholdMember) CPR() string { return m.Member.CPR }

@@ -1,0 +1,461 @@
+package db
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+
+	"cprgraph/cpr"
+)
+
+// The historic datatypes of seed 004 (historiske*, notat), one type and one
+// batch query each. Every query takes the owners' CPR numbers, leaves out
+// records marked annulled (ret/fortryd A: they never had effect) and orders
+// each person's records newest first. A record marked K (superseded by a
+// correction) is kept and carries its marker in Correction.
+
+// HistoricalName is a former name (historiskenavneoplysninger).
+type HistoricalName struct {
+	CPR            string     `db:"cpr"`
+	FirstName      *string    `db:"fornavn"`
+	FirstNameMark  *string    `db:"fornavn_markering"`
+	MiddleName     *string    `db:"mellemnavn"`
+	MiddleNameMark *string    `db:"mellemnavn_markering"`
+	LastName       *string    `db:"efternavn"`
+	LastNameMark   *string    `db:"efternavn_markering"`
+	ValidFrom      *time.Time `db:"start_dato"`
+	ValidTo        *time.Time `db:"slut_dato"`
+	Correction     *string    `db:"ret_fortryd_aendring"`
+}
+
+// NameHistory returns the former names of the persons, by CPR number.
+func (s *Store) NameHistory(ctx context.Context, cprs []string) (map[string][]HistoricalName, error) {
+	const query = `SELECT cpr, fornavn, fornavn_markering, mellemnavn, mellemnavn_markering, efternavn,
+		efternavn_markering, start_dato, slut_dato, ret_fortryd_aendring
+		FROM historiskenavneoplysninger
+		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
+		ORDER BY cpr, start_dato DESC NULLS LAST, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r HistoricalName) string { return r.CPR })
+}
+
+// AddressRecord is a former folkeregisteradresse (historiskeadresser). The
+// seed's record holds codes only; street name and postal code are looked up
+// in DAR (dar_adresse) or, failing that, from a current resident of the same
+// house number.
+type AddressRecord struct {
+	CPR string `db:"cpr"`
+	Address
+	Correction *string `db:"ret_fortryd_aendring"`
+}
+
+// addressRecords returns the former addresses of the persons, by CPR number.
+func (s *Store) addressRecords(ctx context.Context, cprs []string) (map[string][]AddressRecord, error) {
+	const query = `SELECT h.cpr, h.kommune_kode, h.vej_kode, n.vejnavn, h.husnummer, h.etage, h.side_doer_nummer,
+		h.bygningsnummer, h.co_navn, n.postnummer, n.postdistrikt, h.tilflytnings_dato, h.fraflytnings_dato,
+		h.ret_fortryd_aendring
+		FROM historiskeadresser h
+		LEFT JOIN LATERAL (
+			SELECT a.vejnavn, a.postnummer, a.postdistrikt FROM dar_adresse a
+			WHERE a.kommune_kode = h.kommune_kode AND a.vej_kode = h.vej_kode AND a.husnummer = h.husnummer
+			UNION ALL
+			SELECT r.vejnavn, r.postnummer, r.postdistrikt FROM person r
+			WHERE r.kommune_kode = h.kommune_kode AND r.vej_kode = h.vej_kode AND r.husnummer = h.husnummer
+			  AND r.vejnavn IS NOT NULL
+			LIMIT 1) n ON true
+		WHERE h.cpr = ANY($1) AND h.ret_fortryd_aendring IS DISTINCT FROM 'A'
+		ORDER BY h.cpr, h.tilflytnings_dato DESC NULLS LAST, h.id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r AddressRecord) string { return r.CPR })
+}
+
+// AddressHistory returns the folkeregisteradresser of each of the persons,
+// newest first: the current one, then the former ones. A move that was
+// annulled (A) never appears; a version superseded by a correction (K)
+// appears only when no other version of that move (same move-in date or
+// same dwelling) is kept, so a corrected move shows once. Persons not in the
+// register are absent from the map.
+func (s *Store) AddressHistory(ctx context.Context, persons map[string]Person) (map[string][]Address, error) {
+	cprs := make([]string, 0, len(persons))
+	for c := range persons {
+		cprs = append(cprs, c)
+	}
+	records, err := s.addressRecords(ctx, cprs)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]Address, len(persons))
+	for c, p := range persons {
+		out[c] = addressHistory(p.Address(), records[c])
+	}
+	return out, nil
+}
+
+func addressHistory(current *Address, records []AddressRecord) []Address {
+	var kept []Address
+	if current != nil {
+		kept = append(kept, *current)
+	}
+	var superseded []Address
+	for _, r := range records {
+		switch {
+		case r.Correction != nil && cpr.RetFortryd(*r.Correction) == cpr.RetFortrydCorrected:
+			superseded = append(superseded, r.Address)
+		case !slices.ContainsFunc(kept, func(a Address) bool { return sameMove(a, r.Address) && sameDwelling(a, r.Address) }):
+			kept = append(kept, r.Address)
+		}
+	}
+	for _, s := range superseded {
+		if !slices.ContainsFunc(kept, func(a Address) bool { return sameMove(a, s) || sameDwelling(a, s) }) {
+			kept = append(kept, s)
+		}
+	}
+	// The current address leads; the former ones follow newest first.
+	former := kept
+	if current != nil {
+		former = kept[1:]
+	}
+	slices.SortStableFunc(former, func(a, b Address) int { return -compareDates(a.ValidFrom, b.ValidFrom) })
+	return kept
+}
+
+func sameMove(a, b Address) bool { return sameDate(a.ValidFrom, b.ValidFrom) }
+
+func sameDwelling(a, b Address) bool {
+	ka, okA := a.key()
+	kb, okB := b.key()
+	return okA && okB && ka == kb
+}
+
+// compareDates orders dates with nil (unknown) first.
+func compareDates(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return a.Compare(*b)
+}
+
+func sameDate(a, b *time.Time) bool {
+	return a != nil && b != nil && a.Equal(*b)
+}
+
+// SharedPeriod is a period in which two persons were registered at the
+// same dwelling. To is the first day they no longer were (nil: still are,
+// or the end of the asked period when that came first).
+type SharedPeriod struct {
+	From    *time.Time
+	To      *time.Time
+	Address Address
+}
+
+// SharedPeriods returns the periods in which the address histories a and b
+// overlap at the same dwelling (municipality, street code, house number,
+// floor and door), cut to the period [from, to) where given. A move-in date
+// that is not known counts as open-ended.
+func SharedPeriods(a, b []Address, from, to *time.Time) []SharedPeriod {
+	var out []SharedPeriod
+	for _, x := range a {
+		for _, y := range b {
+			if !sameDwelling(x, y) {
+				continue
+			}
+			start := laterOf(laterOf(x.ValidFrom, y.ValidFrom), from)
+			end := earlierOf(earlierOf(x.ValidTo, y.ValidTo), to)
+			if start != nil && end != nil && !start.Before(*end) {
+				continue
+			}
+			out = append(out, SharedPeriod{From: start, To: end, Address: x})
+		}
+	}
+	slices.SortFunc(out, func(p, q SharedPeriod) int { return -compareDates(p.From, q.From) })
+	return out
+}
+
+// laterOf returns the later of two start dates, nil meaning open (earliest).
+func laterOf(a, b *time.Time) *time.Time {
+	if a == nil || (b != nil && b.After(*a)) {
+		return b
+	}
+	return a
+}
+
+// earlierOf returns the earlier of two end dates, nil meaning open (latest).
+func earlierOf(a, b *time.Time) *time.Time {
+	if a == nil || (b != nil && b.Before(*a)) {
+		return b
+	}
+	return a
+}
+
+// CivilStatusHistory returns the former civil statuses of the persons
+// (historiskecivilstande), by CPR number.
+func (s *Store) CivilStatusHistory(ctx context.Context, cprs []string) (map[string][]CivilStatus, error) {
+	const query = `SELECT cpr, civilstand, start_dato, slut_dato, aegtefaelle_cpr,
+		CASE WHEN aegtefaelle_cpr IS NULL THEN aegtefaelle_navn END AS aegtefaelle_navn,
+		CASE WHEN aegtefaelle_cpr IS NULL THEN aegtefaelle_foedsels_dato END AS aegtefaelle_foedsels_dato,
+		ret_fortryd_aendring
+		FROM historiskecivilstande
+		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A' AND civilstand IS NOT NULL
+		ORDER BY cpr, start_dato DESC NULLS LAST, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r CivilStatus) string { return r.CPR })
+}
+
+// Citizenship is a citizenship (statsborgerskab): current in personkontakt
+// or one period of historiskestatsborgerskaber.
+type Citizenship struct {
+	CPR         string     `db:"cpr"`
+	CountryCode *int       `db:"landekode"`
+	ValidFrom   *time.Time `db:"start_dato"`
+	ValidTo     *time.Time `db:"slut_dato"`
+	Correction  *string    `db:"ret_fortryd_aendring"`
+}
+
+// CitizenshipHistory returns the former citizenships of the persons, by CPR
+// number.
+func (s *Store) CitizenshipHistory(ctx context.Context, cprs []string) (map[string][]Citizenship, error) {
+	const query = `SELECT cpr, landekode, start_dato, slut_dato, ret_fortryd_aendring
+		FROM historiskestatsborgerskaber
+		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
+		ORDER BY cpr, start_dato DESC NULLS LAST, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r Citizenship) string { return r.CPR })
+}
+
+// ChurchRelation is a relation to the Church of Denmark (folkekirkeforhold):
+// current in personudvidet or one period of historiskefolkekirkeoplysninger.
+type ChurchRelation struct {
+	CPR       string     `db:"cpr"`
+	Code      string     `db:"folkekirkeforhold"`
+	ValidFrom *time.Time `db:"start_dato"`
+	ValidTo   *time.Time `db:"slut_dato"`
+}
+
+// Text is the Danish text of the church relation code.
+func (c ChurchRelation) Text() string { return cpr.ChurchRelation(c.Code).Text() }
+
+// ChurchHistory returns the former church relations of the persons, by CPR
+// number (this datatype has no ret/fortryd marker).
+func (s *Store) ChurchHistory(ctx context.Context, cprs []string) (map[string][]ChurchRelation, error) {
+	const query = `SELECT cpr, folkekirkeforhold, start_dato, slut_dato
+		FROM historiskefolkekirkeoplysninger
+		WHERE cpr = ANY($1) AND folkekirkeforhold IS NOT NULL
+		ORDER BY cpr, start_dato DESC NULLS LAST, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r ChurchRelation) string { return r.CPR })
+}
+
+// Travel is one stay abroad (historiskerejseoplysninger): exit, entry and
+// the foreign address.
+type Travel struct {
+	CPR              string     `db:"cpr"`
+	ExitDate         *time.Time `db:"udrejse_dato"`
+	ExitCountryCode  *int       `db:"udrejse_landekode"`
+	EntryDate        *time.Time `db:"indrejse_dato"`
+	EntryCountryCode *int       `db:"indrejse_landekode"`
+	Line1            *string    `db:"udlands_adr1"`
+	Line2            *string    `db:"udlands_adr2"`
+	Line3            *string    `db:"udlands_adr3"`
+	Line4            *string    `db:"udlands_adr4"`
+	Line5            *string    `db:"udlands_adr5"`
+	Correction       *string    `db:"ret_fortryd_aendring"`
+}
+
+// ForeignAddressLines returns the non-empty lines of the foreign address.
+func (t Travel) ForeignAddressLines() []string {
+	return nonEmpty(t.Line1, t.Line2, t.Line3, t.Line4, t.Line5)
+}
+
+// TravelHistory returns the stays abroad of the persons, by CPR number.
+func (s *Store) TravelHistory(ctx context.Context, cprs []string) (map[string][]Travel, error) {
+	const query = `SELECT cpr, udrejse_dato, udrejse_landekode, indrejse_dato, indrejse_landekode,
+		udlands_adr1, udlands_adr2, udlands_adr3, udlands_adr4, udlands_adr5, ret_fortryd_aendring
+		FROM historiskerejseoplysninger
+		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
+		ORDER BY cpr, COALESCE(udrejse_dato, indrejse_dato) DESC NULLS LAST, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r Travel) string { return r.CPR })
+}
+
+// Separation is a separation period (historiskeseparationer).
+type Separation struct {
+	CPR                  string     `db:"cpr"`
+	ValidFrom            *time.Time `db:"start_dato"`
+	ValidTo              *time.Time `db:"slut_dato"`
+	CivilStatusReference *time.Time `db:"civilstand_henvisning"`
+	Correction           *string    `db:"ret_fortryd_aendring"`
+}
+
+// SeparationHistory returns the separations of the persons, by CPR number.
+func (s *Store) SeparationHistory(ctx context.Context, cprs []string) (map[string][]Separation, error) {
+	const query = `SELECT cpr, start_dato, slut_dato, civilstand_henvisning, ret_fortryd_aendring
+		FROM historiskeseparationer
+		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
+		ORDER BY cpr, start_dato DESC NULLS LAST, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r Separation) string { return r.CPR })
+}
+
+// Disappearance is a period in which the person was registered as missing
+// (historiskeforsvindgenfindoplysninger).
+type Disappearance struct {
+	CPR           string     `db:"cpr"`
+	DisappearedOn *time.Time `db:"forsvindings_dato"`
+	FoundOn       *time.Time `db:"genfindings_dato"`
+	Correction    *string    `db:"ret_fortryd_aendring"`
+}
+
+// DisappearanceHistory returns the disappearances of the persons, by CPR
+// number.
+func (s *Store) DisappearanceHistory(ctx context.Context, cprs []string) (map[string][]Disappearance, error) {
+	const query = `SELECT cpr, forsvindings_dato, genfindings_dato, ret_fortryd_aendring
+		FROM historiskeforsvindgenfindoplysninger
+		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
+		ORDER BY cpr, forsvindings_dato DESC NULLS LAST, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r Disappearance) string { return r.CPR })
+}
+
+// CPRNumberChange is a former CPR number of the person (historiskepersonnumre).
+type CPRNumberChange struct {
+	CPR         string     `db:"cpr"`
+	PreviousCPR string     `db:"historisk_cpr"`
+	ValidFrom   *time.Time `db:"start_dato"`
+	ValidTo     *time.Time `db:"slut_dato"`
+}
+
+// CPRNumberHistory returns the former CPR numbers of the persons, by their
+// current CPR number (this datatype has no ret/fortryd marker).
+func (s *Store) CPRNumberHistory(ctx context.Context, cprs []string) (map[string][]CPRNumberChange, error) {
+	const query = `SELECT cpr, historisk_cpr, start_dato, slut_dato
+		FROM historiskepersonnumre
+		WHERE cpr = ANY($1)
+		ORDER BY cpr, slut_dato DESC NULLS FIRST, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r CPRNumberChange) string { return r.CPR })
+}
+
+// Note is a folkeregister note (notat).
+type Note struct {
+	CPR        string     `db:"cpr"`
+	Number     int        `db:"notat_nummer"`
+	Line       *string    `db:"notat_linje"`
+	StartDate  *time.Time `db:"start_dato"`
+	DeleteDate *time.Time `db:"slet_dato"`
+}
+
+// Notes returns the folkeregister notes of the persons, by CPR number, in
+// note-number order.
+func (s *Store) Notes(ctx context.Context, cprs []string) (map[string][]Note, error) {
+	const query = `SELECT cpr, notat_nummer, notat_linje, start_dato, slet_dato
+		FROM notat WHERE cpr = ANY($1) ORDER BY cpr, notat_nummer, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r Note) string { return r.CPR })
+}
+
+// selectByCPR runs query with the CPR numbers as $1 and groups the rows by
+// the owner's CPR number, keeping their order.
+func selectByCPR[T any](ctx context.Context, q sqlx.ExtContext, query string, cprs []string, owner func(T) string) (map[string][]T, error) {
+	var rows []T
+	if err := sqlx.SelectContext(ctx, q, &rows, query, pq.Array(cprs)); err != nil {
+		return nil, err
+	}
+	out := make(map[string][]T, len(cprs))
+	for _, r := range rows {
+		out[owner(r)] = append(out[owner(r)], r)
+	}
+	return out, nil
+}
+
+// PersonsAsOf is PersonsByCPR answering as the register stood on the
+// validity date day: names, folkeregisteradresse, civil status (with the
+// spouse) and status are taken from the historic records where the current
+// ones started after day. Where no record covers day the fields are nil
+// (not known). Everything else — relations, protections, contact
+// information, the history lists — is as it stands today.
+func (s *Store) PersonsAsOf(ctx context.Context, cprs []string, day time.Time) (map[string]Person, error) {
+	persons, err := s.PersonsByCPR(ctx, cprs)
+	if err != nil || len(persons) == 0 {
+		return persons, err
+	}
+	names, err := s.NameHistory(ctx, cprs)
+	if err != nil {
+		return nil, err
+	}
+	addresses, err := s.addressRecords(ctx, cprs)
+	if err != nil {
+		return nil, err
+	}
+	civil, err := s.CivilStatusHistory(ctx, cprs)
+	if err != nil {
+		return nil, err
+	}
+	for c, p := range persons {
+		p.applyAsOf(day, names[c], addresses[c], civil[c])
+		persons[c] = p
+	}
+	return persons, nil
+}
+
+func (p *Person) applyAsOf(day time.Time, names []HistoricalName, addresses []AddressRecord, civil []CivilStatus) {
+	p.AsOf = &day
+	if startsAfter(p.NameStartDate, day) {
+		n, _ := covering(names, day, func(n HistoricalName) (from, to *time.Time, correction *string) {
+			return n.ValidFrom, n.ValidTo, n.Correction
+		})
+		p.FirstName, p.FirstNameMark = n.FirstName, n.FirstNameMark
+		p.MiddleName, p.MiddleNameMark = n.MiddleName, n.MiddleNameMark
+		p.LastName, p.LastNameMark = n.LastName, n.LastNameMark
+		p.NameStartDate, p.NameStartDateMark, p.AddressingName = n.ValidFrom, nil, nil
+	}
+	if startsAfter(p.Contact.MoveInDate, day) {
+		a, _ := covering(addresses, day, func(a AddressRecord) (from, to *time.Time, correction *string) {
+			return a.ValidFrom, a.ValidTo, a.Correction
+		})
+		p.MunicipalityCode, p.StreetCode, p.StreetName = a.MunicipalityCode, a.StreetCode, a.StreetName
+		p.HouseNumber, p.Floor, p.Door, p.BuildingNumber = a.HouseNumber, a.Floor, a.Door, a.BuildingNumber
+		p.CoName, p.PostalCode, p.PostalDistrict = a.CoName, a.PostalCode, a.PostalDistrict
+		p.CityName, p.Locality, p.StandardAddress = nil, nil, nil
+		p.Contact.MoveInDate = a.ValidFrom
+	}
+	if startsAfter(p.Family.CivilStatusStart, day) {
+		c, ok := covering(civil, day, func(c CivilStatus) (from, to *time.Time, correction *string) {
+			return c.ValidFrom, c.ValidTo, c.Correction
+		})
+		f := &p.Family
+		f.CivilStatus, f.CivilStatusStart, f.SeparationStart = nil, c.ValidFrom, nil
+		if ok {
+			f.CivilStatus = &c.Code
+		}
+		f.SpouseCPR, f.SpouseName, f.SpouseBirthDate = c.SpouseCPR, c.SpouseName, c.SpouseBirthDate
+	}
+	if startsAfter(p.StatusDate, day) {
+		p.Status, p.StatusDate, p.StatusDateMark = nil, nil, nil
+	}
+}
+
+// startsAfter reports whether a current value with this start date began
+// after day (and so did not hold on day). An unknown start holds.
+func startsAfter(start *time.Time, day time.Time) bool {
+	return start != nil && start.After(day)
+}
+
+// covering returns the record whose period [from, to) holds day,
+// preferring one that was not superseded by a correction; the zero value
+// and false when none does.
+func covering[T any](records []T, day time.Time, period func(T) (from, to *time.Time, correction *string)) (T, bool) {
+	var found T
+	ok := false
+	for _, r := range records {
+		from, to, correction := period(r)
+		if (from != nil && from.After(day)) || (to != nil && !day.Before(*to)) {
+			continue
+		}
+		superseded := correction != nil && cpr.RetFortryd(*correction) == cpr.RetFortrydCorrected
+		if !superseded {
+			return r, true
+		}
+		if !ok {
+			found, ok = r, true
+		}
+	}
+	return found, ok
+}

@@ -1,0 +1,699 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"cprgraph/access"
+	"cprgraph/cpr"
+	"cprgraph/db"
+)
+
+// The family fixture: Hans (F) and Mette (M) are married and live at
+// Testvej 12, 2. th with their daughter Clara (C), the protected lodger (L)
+// and Hans's dead mother Grete (G). Hans's father Xander (X) is protected and
+// lives elsewhere; Nomad (N) has no fixed address; 0101701112 is Hans's old
+// number.
+const (
+	cprF   = "0101701111"
+	cprM   = "0202721122"
+	cprC   = "0303104133"
+	cprL   = "0404804144"
+	cprG   = "0505404155"
+	cprX   = "0606404166"
+	cprN   = "0707904177"
+	cprOld = "0101701112"
+)
+
+func seedFamily(t *testing.T, env *testEnv) {
+	t.Helper()
+	for _, stmt := range []string{
+		`INSERT INTO person (cpr, fornavn, efternavn, adresserings_navn, foedselsdato, koen, status, status_dato, navn_start_dato,
+			kommune_kode, vej_kode, vejnavn, husnummer, etage, side_doer_nummer, postnummer, postdistrikt, standard_adresse) VALUES
+		('0101701111', 'Hans', 'Testesen', 'Testesen,Hans', '1970-01-01', 'M', '01', '1970-01-01', '2012-06-01', 101, 1234, 'Testvej', '12', '2', 'th', 2100, 'København Ø', 'Testvej 12, 2. th'),
+		('0202721122', 'Mette', 'Testesen', 'Testesen,Mette', '1972-02-02', 'K', '01', '1972-02-02', NULL, 101, 1234, 'Testvej', '12', '2', 'th', 2100, 'København Ø', 'Testvej 12, 2. th'),
+		('0303104133', 'Clara', 'Testesen', 'Testesen,Clara', '2010-03-03', 'K', '01', '2010-03-03', NULL, 101, 1234, 'Testvej', '12', '2', 'th', 2100, 'København Ø', 'Testvej 12, 2. th'),
+		('0404804144', 'Skjult', 'Lejer', 'Lejer,Skjult', '1980-04-04', 'M', '01', '1980-04-04', NULL, 101, 1234, 'Testvej', '12', '2', 'th', 2100, 'København Ø', 'Testvej 12, 2. th'),
+		('0505404155', 'Grete', 'Hansen', 'Hansen,Grete', '1940-05-05', 'K', '90', '2015-01-01', NULL, 101, 1234, 'Testvej', '12', '2', 'th', 2100, 'København Ø', 'Testvej 12, 2. th'),
+		('0606404166', 'Xander', 'Hansen', 'Hansen,Xander', '1940-06-06', 'M', '01', '1940-06-06', NULL, 101, 4321, 'Andenvej', '5', NULL, NULL, 2200, 'København N', 'Andenvej 5')`,
+		`INSERT INTO person (cpr, fornavn, efternavn, foedselsdato, koen, status, kommune_kode) VALUES
+		('0707904177', 'Nomad', 'Udenfast', '1990-07-07', 'M', '01', 101)`,
+		`INSERT INTO person (cpr, fornavn, efternavn, foedselsdato, koen, status, status_dato, gaeldende_cpr) VALUES
+		('0101701112', 'Hans', 'Testesen', '1970-01-01', 'M', '60', '1971-01-01', '0101701111')`,
+		`INSERT INTO personkontakt (cpr, tilflytnings_dato, supplerende_adr1, supplerende_adr2, statsborgerskab_landekode,
+			statsborgerskab_start_dato, markedsfoeringsbeskyttelse_start_dato) VALUES
+		('0101701111', '2010-05-01', 'Postboks 12', '2100 København Ø', 5100, '1970-01-01', '2015-01-01')`,
+		`INSERT INTO personkontakt (cpr, tilflytnings_dato, kontakt_adr1, kontakt_adr2, kontakt_adr3, start_dato_kontakt_adr) VALUES
+		('0202721122', '2010-05-01', 'c/o Advokat Jensen', 'Strøget 1', '1000 København K', current_date - 30)`,
+		`INSERT INTO personkontakt (cpr, tilflytnings_dato, navne_adressebeskyttelse_start_dato) VALUES
+		('0404804144', '2020-01-01', current_date - 10)`,
+		`INSERT INTO personkontakt (cpr, navne_adressebeskyttelse_start_dato, navne_adressebeskyttelse_slette_dato) VALUES
+		('0606404166', current_date - 100, current_date + 100)`,
+		`INSERT INTO personfamilie (cpr, civilstand, civilstand_start_dato, aegtefaelle_cpr, mor_cpr, far_cpr) VALUES
+		('0101701111', 'G', '2009-06-01', '0202721122', '0505404155', '0606404166'),
+		('0303104133', 'U', NULL, NULL, '0202721122', '0101701111')`,
+		`INSERT INTO personfamilie (cpr, civilstand, civilstand_start_dato, aegtefaelle_cpr, mor_navn, mor_foedselsdato) VALUES
+		('0202721122', 'G', '2009-06-01', '0101701111', 'Ukendt Mor', '1950-01-01')`,
+		`INSERT INTO barnrelation (id, cpr, barn_cpr) VALUES ('1', '0101701111', '0303104133'),
+		('2', '0202721122', '0303104133'), ('3', '0505404155', '0101701111')`,
+		`INSERT INTO foraeldremyndighedrelation (id, cpr, type_kode, type_tekst, foraeldre_myndighed_start_dato) VALUES
+		('1', '0303104133', '0003', 'Mor', '2010-03-03'), ('2', '0303104133', '0004', 'Far', '2010-03-03')`,
+		`INSERT INTO umyndiggoerelsevaergerelation (id, cpr, type_kode, type_tekst, vaerges_navn, relations_tekst1,
+			relations_tekst2, umyndig_start_dato) VALUES
+		('1', '0101701111', '0000', 'Værge findes ikke i CPR', 'Advokat Værgesen', 'Værgevej 1', '8000 Aarhus C', '2020-01-01')`,
+		`INSERT INTO personudvidet (cpr, folkekirke_forhold, folkekirke_start_dato) VALUES ('0101701111', 'F', '1970-02-01')`,
+		`INSERT INTO deltbopael (cpr, start_dato) VALUES ('0303104133', '2018-01-01')`,
+		`INSERT INTO personkommunikation (cpr, email, mobil_telefon) VALUES ('0101701111', 'hans@example.dk', '12345678')`,
+		`INSERT INTO dar_adresse (id, husnummer_id, kommune_kode, vej_kode, vejnavn, husnummer, postnummer, postdistrikt) VALUES
+		(gen_random_uuid(), gen_random_uuid(), 101, 555, 'Gammelvej', '3', 2200, 'København N'),
+		(gen_random_uuid(), gen_random_uuid(), 101, 777, 'Midtvej', '7B', 2300, 'København S')`,
+		`INSERT INTO historiskeadresser (id, cpr, kommune_kode, vej_kode, husnummer, etage, side_doer_nummer,
+			tilflytnings_dato, fraflytnings_dato, ret_fortryd_aendring) VALUES
+		('F1', '0101701111', 101, 555, '3', NULL, NULL, '2000-01-01', '2005-01-01', NULL),
+		('F2', '0101701111', 101, 777, '7B', '1', 'tv', '2005-01-01', '2010-05-01', NULL),
+		('F3', '0101701111', 101, 999, '1', NULL, NULL, '2007-01-01', '2008-01-01', 'A'),
+		('F4', '0101701111', 101, 777, '7B', '1', 'th', '2005-01-01', '2010-05-01', 'K'),
+		('M1', '0202721122', 101, 777, '7B', '1', 'tv', '2006-01-01', '2010-05-01', NULL),
+		('L1', '0404804144', 101, 555, '3', NULL, NULL, '2001-01-01', '2003-01-01', NULL)`,
+		`INSERT INTO historiskenavneoplysninger (id, cpr, fornavn, efternavn, start_dato, slut_dato, ret_fortryd_aendring) VALUES
+		('N1', '0101701111', 'Hans', 'Hansen', '1970-01-01', '2012-06-01', NULL),
+		('N2', '0101701111', 'Hanz', 'Hansen', '1970-01-01', '2012-06-01', 'A')`,
+		`INSERT INTO historiskecivilstande (id, cpr, civilstand, start_dato, slut_dato) VALUES
+		('C1', '0101701111', 'U', '1970-01-01', '2009-06-01')`,
+		`INSERT INTO historiskestatsborgerskaber (id, cpr, landekode, start_dato, slut_dato) VALUES
+		('S1', '0101701111', 5180, '1970-01-01', '1990-01-01')`,
+		`INSERT INTO historiskefolkekirkeoplysninger (id, cpr, folkekirkeforhold, start_dato, slut_dato) VALUES
+		('K1', '0101701111', 'U', '1970-01-01', '1970-02-01')`,
+		`INSERT INTO historiskerejseoplysninger (id, cpr, udrejse_dato, udrejse_landekode, indrejse_dato, udlands_adr1, udlands_adr2) VALUES
+		('R1', '0101701111', '1995-01-01', 5390, '1996-01-01', 'Rue de Test 1', 'Paris')`,
+		`INSERT INTO historiskeseparationer (id, cpr, start_dato, slut_dato) VALUES ('P1', '0101701111', '2008-01-01', '2008-06-01')`,
+		`INSERT INTO historiskeforsvindgenfindoplysninger (id, cpr, forsvindings_dato, genfindings_dato) VALUES
+		('D1', '0101701111', '1999-01-01', '1999-02-01')`,
+		`INSERT INTO historiskepersonnumre (id, cpr, historisk_cpr, start_dato, slut_dato) VALUES
+		('H1', '0101701111', '0101701112', '1970-01-01', '1971-01-01')`,
+		`INSERT INTO notat (id, cpr, notat_nummer, notat_linje) VALUES ('1', '0101701111', 1, 'Testnotat')`,
+	} {
+		env.exec(t, stmt)
+	}
+}
+
+// at walks a JSON document by a dotted path of keys and list indexes.
+func at(t *testing.T, raw json.RawMessage, path string) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("data is not JSON: %s", raw)
+	}
+	for _, key := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[key]
+		case []any:
+			i, err := strconv.Atoi(key)
+			if err != nil || i >= len(x) {
+				t.Fatalf("%s: no element %s in %s", path, key, raw)
+			}
+			v = x[i]
+		default:
+			t.Fatalf("%s: cannot take %s of %v in %s", path, key, v, raw)
+		}
+	}
+	return v
+}
+
+// ok fails the test when the response has errors.
+func ok(t *testing.T, r gqlResponse) gqlResponse {
+	t.Helper()
+	if len(r.Errors) > 0 || r.Status != 200 {
+		t.Fatalf("unexpected errors: %s", r.Raw)
+	}
+	return r
+}
+
+func wantEqual(t *testing.T, r gqlResponse, path string, want any) {
+	t.Helper()
+	got := at(t, r.Data, path)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("%s = %v, want %v", path, got, want)
+	}
+}
+
+func TestPersonMasterData(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	r := ok(t, env.query(t, access.Authority, examples[0].Query, map[string]any{"cpr": cprF}))
+	for path, want := range map[string]any{
+		"person.firstName":                            "Hans",
+		"person.addressingName":                       "Testesen,Hans",
+		"person.birthDate":                            "1970-01-01",
+		"person.sex":                                  "M",
+		"person.statusText":                           "Aktiv, bopæl i dansk folkeregister",
+		"person.deathDate":                            nil,
+		"person.civilStatus.code":                     "G",
+		"person.civilStatus.spouse.cpr":               cprM,
+		"person.relations.0.code":                     "SPOUSE",
+		"person.relations.1.code":                     "MOTHER",
+		"person.relations.1.person.protected":         false,
+		"person.relations.2.code":                     "FATHER",
+		"person.relations.2.person.protected":         true,
+		"person.relations.3.code":                     "CHILD",
+		"person.relations.3.cpr":                      cprC,
+		"person.guardianships.0.guardianName":         "Advokat Værgesen",
+		"person.guardianships.0.guardianAddressLines": []any{"Værgevej 1", "8000 Aarhus C"},
+		"person.address.lines":                        []any{"Testvej 12, 2. th", "2100 København Ø"},
+		"person.address.municipalityName":             "København",
+		"person.address.validFrom":                    "2010-05-01",
+		"person.forwardingAddress.kind":               "SUPPLEMENTARY",
+		"person.email":                                "hans@example.dk",
+		"person.mobilePhone":                          "12345678",
+		"person.protections.0.kind":                   "MARKETING",
+		"person.protections.0.active":                 true,
+		"person.nameHistory":                          []any{map[string]any{"firstName": "Hans", "lastName": "Hansen", "validFrom": "1970-01-01", "validTo": "2012-06-01"}},
+		"person.cprNumberHistory.0.previousCpr":       cprOld,
+	} {
+		wantEqual(t, r, path, want)
+	}
+
+	// The remaining datatypes, the dead mother, the other forwarding kinds,
+	// custody and the old number.
+	const q = `query($cpr: String!) { person(cpr: $cpr) {
+		citizenship { countryCode } church { code text } civilStatusHistory { code validTo }
+		citizenshipHistory { countryCode } churchHistory { code } travelHistory { exitCountryCode foreignAddressLines }
+		separationHistory { validFrom } disappearanceHistory { foundOn } notes { number line }
+		mother { firstName status deathDate } children { firstName sharedResidenceSince
+			custody { typeCode holderCpr holder { firstName } } forwardingAddress { kind lines } }
+		spouse { forwardingAddress { kind lines } relations { code name birthDate } } } }`
+	r = ok(t, env.query(t, access.Authority, q, map[string]any{"cpr": cprF}))
+	for path, want := range map[string]any{
+		"person.citizenship.countryCode":               5100,
+		"person.church.text":                           "Medlem af folkekirken",
+		"person.civilStatusHistory.0.code":             "U",
+		"person.citizenshipHistory.0.countryCode":      5180,
+		"person.churchHistory.0.code":                  "U",
+		"person.travelHistory.0.foreignAddressLines":   []any{"Rue de Test 1", "Paris"},
+		"person.separationHistory.0.validFrom":         "2008-01-01",
+		"person.disappearanceHistory.0.foundOn":        "1999-02-01",
+		"person.notes.0.line":                          "Testnotat",
+		"person.mother.deathDate":                      "2015-01-01",
+		"person.children.0.sharedResidenceSince":       "2018-01-01",
+		"person.children.0.custody.0.holderCpr":        cprM,
+		"person.children.0.custody.1.holder.firstName": "Hans",
+		"person.children.0.forwardingAddress.kind":     "FOLKEREGISTER",
+		"person.spouse.forwardingAddress.kind":         "CONTACT",
+		"person.spouse.forwardingAddress.lines":        []any{"c/o Advokat Jensen", "Strøget 1", "1000 København K"},
+		"person.spouse.relations.1.name":               "Ukendt Mor",
+	} {
+		wantEqual(t, r, path, want)
+	}
+
+	r = ok(t, env.query(t, access.Private, `{ person(cpr: "0101701112") { cpr newCpr status } }`, nil))
+	wantEqual(t, r, "person.newCpr", cprF)
+}
+
+func TestPersonMasking(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	const q = `query($cpr: String!) { person(cpr: $cpr) {
+		father { cpr protected birthDate firstName lastName address { lines } addressHistory { streetName } nameHistory { firstName } }
+		household { cpr protected relation person { firstName } } } }`
+	priv := ok(t, env.query(t, access.Private, q, map[string]any{"cpr": cprF}))
+	wantEqual(t, priv, "person.father.protected", true)
+	wantEqual(t, priv, "person.father.birthDate", "1940-06-06")
+	for _, path := range []string{"person.father.firstName", "person.father.address", "person.father.addressHistory", "person.father.nameHistory"} {
+		wantEqual(t, priv, path, nil)
+	}
+	if strings.Contains(priv.Raw, "Xander") || strings.Contains(priv.Raw, "Skjult") || strings.Contains(priv.Raw, "Andenvej") {
+		t.Errorf("PRIVATE sees a protected name or address: %s", priv.Raw)
+	}
+	auth := ok(t, env.query(t, access.Authority, q, map[string]any{"cpr": cprF}))
+	if !strings.Contains(auth.Raw, "Xander") || !strings.Contains(auth.Raw, "Skjult") {
+		t.Errorf("AUTHORITY: %s", auth.Raw)
+	}
+
+	// A protected person's own relations and history are masked too.
+	const own = `{ person(cpr: "0404804144") { cpr protected addressHistory { streetName } household { cpr } relations { code } protections { kind } } }`
+	priv = ok(t, env.query(t, access.Private, own, nil))
+	for _, path := range []string{"person.addressHistory", "person.household", "person.relations", "person.protections"} {
+		wantEqual(t, priv, path, nil)
+	}
+}
+
+func TestPersonsBatch(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	const q = `query($cprs: [String!]!) { persons(cprs: $cprs) { cpr error { code message } person { cpr firstName } } }`
+	r := ok(t, env.query(t, access.Private, q, map[string]any{"cprs": []string{cprF, "12345", "0101011234", "010170-1111", cprL}}))
+	wantEqual(t, r, "persons.0.person.firstName", "Hans")
+	wantEqual(t, r, "persons.1.error", map[string]any{"code": "BAD_USER_INPUT", "message": "CPR-nummer er ikke korrekt: 12345"})
+	wantEqual(t, r, "persons.1.person", nil)
+	wantEqual(t, r, "persons.2.error", map[string]any{"code": "NOT_FOUND", "message": "CPR-nummer er ikke korrekt: 0101011234"})
+	wantEqual(t, r, "persons.3.cpr", "010170-1111")
+	wantEqual(t, r, "persons.3.person.cpr", cprF)
+	wantEqual(t, r, "persons.4.person", map[string]any{"cpr": cprL, "firstName": nil})
+
+	many := make([]string, 101)
+	for i := range many {
+		many[i] = cprF
+	}
+	if r := env.query(t, access.Authority, q, map[string]any{"cprs": many}); r.code() != "BAD_USER_INPUT" {
+		t.Errorf("101 numbers: %s", r.Raw)
+	}
+	if r := env.query(t, access.Authority, q, map[string]any{"cprs": many[:100]}); len(r.Errors) > 0 || len(at(t, r.Data, "persons").([]any)) != 100 {
+		t.Errorf("100 numbers: %.300s", r.Raw)
+	}
+	if r := env.query(t, access.Authority, q, map[string]any{"cprs": []string{}}); r.code() != "BAD_USER_INPUT" {
+		t.Errorf("no numbers: %s", r.Raw)
+	}
+	for _, c := range []string{"12345", "0101011234"} {
+		r := env.query(t, access.Authority, `query($c: String!) { person(cpr: $c) { cpr } }`, map[string]any{"c": c})
+		if !strings.Contains(r.Raw, "CPR-nummer er ikke korrekt: "+c) {
+			t.Errorf("person(%s): %s", c, r.Raw)
+		}
+	}
+}
+
+func TestPersonAsOf(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	const q = `query($cprs: [String!]!, $asOf: Date) { persons(cprs: $cprs, asOf: $asOf) { person {
+		asOf firstName lastName status address { streetName houseNumber door validFrom } civilStatus { code spouse { cpr } } } } }`
+	r := ok(t, env.query(t, access.Authority, q, map[string]any{"cprs": []string{cprF}, "asOf": "2008-01-01"}))
+	wantEqual(t, r, "persons.0.person.asOf", "2008-01-01")
+	wantEqual(t, r, "persons.0.person.lastName", "Hansen")
+	wantEqual(t, r, "persons.0.person.address", map[string]any{"streetName": "Midtvej", "houseNumber": "7B", "door": "tv", "validFrom": "2005-01-01"})
+	wantEqual(t, r, "persons.0.person.civilStatus", map[string]any{"code": "U", "spouse": nil})
+	wantEqual(t, r, "persons.0.person.status", "01")
+
+	r = ok(t, env.query(t, access.Authority, q, map[string]any{"cprs": []string{cprF}, "asOf": "2011-01-01"}))
+	wantEqual(t, r, "persons.0.person.lastName", "Hansen")
+	wantEqual(t, r, "persons.0.person.address.streetName", "Testvej")
+	wantEqual(t, r, "persons.0.person.civilStatus.spouse.cpr", cprM)
+
+	r = ok(t, env.query(t, access.Authority, q, map[string]any{"cprs": []string{cprF}, "asOf": "1960-01-01"}))
+	wantEqual(t, r, "persons.0.person.firstName", nil)
+	wantEqual(t, r, "persons.0.person.address", nil)
+	wantEqual(t, r, "persons.0.person.status", nil)
+
+	r = ok(t, env.query(t, access.Authority, `{ person(cpr: "0101701111", asOf: "2008-01-01") { lastName } }`, nil))
+	wantEqual(t, r, "person.lastName", "Hansen")
+}
+
+func TestSearchPersons(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	const q = `query($c: PersonSearchInput!, $first: Int, $after: String) { searchPersons(criteria: $c, first: $first, after: $after) {
+		totalCount pageInfo { hasNextPage endCursor } edges { cursor node { cpr protected firstName } } } }`
+	search := func(profile access.Profile, c map[string]any, first int, after any) gqlResponse {
+		return env.query(t, profile, q, map[string]any{"c": c, "first": first, "after": after})
+	}
+	base := map[string]any{"postalCode": 2100, "name": "tEsTeSeN", "streetName": "testv", "houseNumber": "12"}
+
+	r := ok(t, search(access.Private, base, 2, nil))
+	wantEqual(t, r, "searchPersons.totalCount", 3)
+	wantEqual(t, r, "searchPersons.pageInfo.hasNextPage", true)
+	wantEqual(t, r, "searchPersons.edges.0.node.cpr", cprF)
+	wantEqual(t, r, "searchPersons.edges.1.node.cpr", cprM)
+	r = ok(t, search(access.Private, base, 2, at(t, r.Data, "searchPersons.pageInfo.endCursor")))
+	wantEqual(t, r, "searchPersons.edges.0.node.cpr", cprC)
+	wantEqual(t, r, "searchPersons.pageInfo.hasNextPage", false)
+
+	// Other criteria exact; house letter only; first name anywhere in the name.
+	for _, c := range []struct {
+		extra map[string]any
+		want  int
+	}{
+		{map[string]any{"sex": "K"}, 2},
+		{map[string]any{"birthDate": "2010-03-03"}, 1},
+		{map[string]any{"floor": "2", "door": "TH", "postalDistrict": "københavn ø", "municipalityCode": 101}, 3},
+		{map[string]any{"door": "tv"}, 0},
+		{map[string]any{"name": "clara tes"}, 1},
+		{map[string]any{"houseNumber": "012"}, 3},
+		{map[string]any{"houseNumber": "1"}, 0},
+		{map[string]any{"streetName": "estvej"}, 0},
+	} {
+		crit := map[string]any{}
+		for k, v := range base {
+			crit[k] = v
+		}
+		for k, v := range c.extra {
+			crit[k] = v
+		}
+		r := ok(t, search(access.Authority, crit, 10, nil))
+		if n := len(at(t, r.Data, "searchPersons.edges").([]any)); n != c.want {
+			t.Errorf("%v: %d hits, want %d: %s", c.extra, n, c.want, r.Raw)
+		}
+	}
+	env.exec(t, `UPDATE person SET husnummer = '7B' WHERE cpr = $1`, cprM)
+	r = ok(t, search(access.Authority, map[string]any{"postalCode": 2100, "name": "mette", "streetName": "Tes", "houseLetter": "b"}, 10, nil))
+	wantEqual(t, r, "searchPersons.edges.0.node.cpr", cprM)
+
+	// The protected lodger is found only by AUTHORITY.
+	lodger := map[string]any{"postalCode": 2100, "name": "Skjult", "streetName": "Testvej", "houseNumber": "12"}
+	r = ok(t, search(access.Private, lodger, 10, nil))
+	wantEqual(t, r, "searchPersons.totalCount", 0)
+	r = ok(t, search(access.Authority, lodger, 10, nil))
+	wantEqual(t, r, "searchPersons.edges.0.node", map[string]any{"cpr": cprL, "protected": true, "firstName": "Skjult"})
+
+	for name, c := range map[string]map[string]any{
+		"short name":    {"postalCode": 2100, "name": "Te", "streetName": "Testvej", "houseNumber": "12"},
+		"short street":  {"postalCode": 2100, "name": "Testesen", "streetName": "T  ", "houseNumber": "12"},
+		"no house":      {"postalCode": 2100, "name": "Testesen", "streetName": "Testvej"},
+		"bad house":     {"postalCode": 2100, "name": "Testesen", "streetName": "Testvej", "houseNumber": "12a"},
+		"bad sex":       {"postalCode": 2100, "name": "Testesen", "streetName": "Testvej", "houseNumber": "12", "sex": "X"},
+		"no postalCode": {"name": "Testesen", "streetName": "Testvej", "houseNumber": "12"},
+	} {
+		if r := search(access.Authority, c, 10, nil); r.code() != "BAD_USER_INPUT" {
+			t.Errorf("%s: %s", name, r.Raw)
+		}
+	}
+	if r := search(access.Authority, base, 201, nil); r.code() != "BAD_USER_INPUT" {
+		t.Errorf("first 201: %s", r.Raw)
+	}
+	if r := search(access.Authority, base, 10, "bm90IGEgY3Vyc29y"); r.code() != "BAD_USER_INPUT" {
+		t.Errorf("bad cursor: %s", r.Raw)
+	}
+	if r := search(access.Landlord, base, 10, nil); r.code() != "FORBIDDEN" {
+		t.Errorf("LANDLORD: %s", r.Raw)
+	}
+}
+
+func TestPersonsByBirthDate(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	env.exec(t, `INSERT INTO person (cpr, foedselsdato, kommune_kode, fornavn) SELECT lpad(d::text, 2, '0') || '0180' || lpad(s::text, 4, '0'),
+		make_date(1980, 1, d), CASE WHEN s % 2 = 0 THEN 101 ELSE 751 END, 'Jan' FROM generate_series(1, 31) d, generate_series(1, 5) s`)
+	const q = `query($from: Date!, $to: Date, $m: Int, $first: Int, $after: String) {
+		personsByBirthDate(from: $from, to: $to, municipalityCode: $m, first: $first, after: $after) {
+		totalCount pageInfo { hasNextPage endCursor } edges { node { cpr birthDate protected firstName } } } }`
+
+	var all []string
+	vars := map[string]any{"from": "1980-01-01", "to": "1980-04-09", "first": 40}
+	for page := 0; ; page++ {
+		r := ok(t, env.query(t, access.Private, q, vars))
+		for _, e := range at(t, r.Data, "personsByBirthDate.edges").([]any) {
+			all = append(all, e.(map[string]any)["node"].(map[string]any)["cpr"].(string))
+		}
+		if at(t, r.Data, "personsByBirthDate.pageInfo.hasNextPage") == false {
+			wantEqual(t, r, "personsByBirthDate.totalCount", 156)
+			break
+		}
+		vars["after"] = at(t, r.Data, "personsByBirthDate.pageInfo.endCursor")
+	}
+	if len(all) != 156 || all[0] != "0101800001" || all[155] != cprL {
+		t.Fatalf("got %d persons, first %v", len(all), all[:3])
+	}
+	seen := map[string]bool{}
+	for _, c := range all {
+		if seen[c] {
+			t.Fatalf("%s twice", c)
+		}
+		seen[c] = true
+	}
+
+	r := ok(t, env.query(t, access.Private, q, map[string]any{"from": "1980-04-04"}))
+	wantEqual(t, r, "personsByBirthDate.edges.0.node", map[string]any{"cpr": cprL, "birthDate": "1980-04-04", "protected": true, "firstName": nil})
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"from": "1980-01-01", "to": "1980-01-31", "m": 101}))
+	wantEqual(t, r, "personsByBirthDate.totalCount", 62)
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"from": "1980-01-01", "to": "1980-04-03", "first": 1}))
+	wantEqual(t, r, "personsByBirthDate.totalCount", 155)
+
+	for name, v := range map[string]map[string]any{
+		"101 days":     {"from": "1980-01-01", "to": "1980-04-10"},
+		"bad date":     {"from": "1980-01-01", "to": "1980-04-10T00:00"},
+		"reversed":     {"from": "1980-02-01", "to": "1980-01-31"},
+		"municipality": {"from": "1980-01-01", "m": 1234},
+		"first 0":      {"from": "1980-01-01", "first": 0},
+		"first 201":    {"from": "1980-01-01", "first": 201},
+	} {
+		if r := env.query(t, access.Private, q, v); r.code() != "BAD_USER_INPUT" {
+			t.Errorf("%s: %s", name, r.Raw)
+		}
+	}
+	// A search cursor is not a birth-date cursor.
+	r = ok(t, env.query(t, access.Authority, `{ searchPersons(criteria: {postalCode: 2100, name: "Testesen", streetName: "Testvej", houseNumber: "12"}, first: 1) { pageInfo { endCursor } } }`, nil))
+	if r := env.query(t, access.Authority, q, map[string]any{"from": "1980-01-01", "after": at(t, r.Data, "searchPersons.pageInfo.endCursor")}); r.code() != "BAD_USER_INPUT" {
+		t.Errorf("foreign cursor: %s", r.Raw)
+	}
+}
+
+func TestAddressHistory(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	// Nomad has 12 former addresses; only the 10 latest are shown.
+	env.exec(t, `INSERT INTO historiskeadresser (id, cpr, kommune_kode, vej_kode, husnummer, tilflytnings_dato, fraflytnings_dato)
+		SELECT 'N' || i, '0707904177', 101, 2000 + i, '1', make_date(2000 + i, 1, 1), make_date(2001 + i, 1, 1) FROM generate_series(1, 12) i`)
+	const q = `query($cprs: [String!]!) { addressHistory(cprs: $cprs) { cpr error { code message }
+		history { cpr protected addresses { streetName streetCode houseNumber door postalCode validFrom validTo } } } }`
+	r := ok(t, env.query(t, access.Private, q, map[string]any{"cprs": []string{cprF, cprN, "0101011234", "x", cprL}}))
+	wantEqual(t, r, "addressHistory.0.history.addresses", []any{
+		map[string]any{"streetName": "Testvej", "streetCode": 1234, "houseNumber": "12", "door": "th", "postalCode": 2100, "validFrom": "2010-05-01", "validTo": nil},
+		map[string]any{"streetName": "Midtvej", "streetCode": 777, "houseNumber": "7B", "door": "tv", "postalCode": 2300, "validFrom": "2005-01-01", "validTo": "2010-05-01"},
+		map[string]any{"streetName": "Gammelvej", "streetCode": 555, "houseNumber": "3", "door": nil, "postalCode": 2200, "validFrom": "2000-01-01", "validTo": "2005-01-01"},
+	})
+	nomad := at(t, r.Data, "addressHistory.1.history.addresses").([]any)
+	if len(nomad) != 10 || nomad[1].(map[string]any)["streetCode"] != float64(2012) || nomad[9].(map[string]any)["streetCode"] != float64(2004) {
+		t.Errorf("nomad: %v", nomad)
+	}
+	wantEqual(t, r, "addressHistory.2.error.code", "NOT_FOUND")
+	wantEqual(t, r, "addressHistory.3.error", map[string]any{"code": "BAD_USER_INPUT", "message": "CPR-nummer er ikke korrekt: x"})
+	wantEqual(t, r, "addressHistory.4.history", map[string]any{"cpr": cprL, "protected": true, "addresses": nil})
+
+	// A superseded version (K) is shown when it is the only one of its move.
+	env.exec(t, `DELETE FROM historiskeadresser WHERE id = 'F2'`)
+	r = ok(t, env.query(t, access.Authority, q, map[string]any{"cprs": []string{cprF}}))
+	wantEqual(t, r, "addressHistory.0.history.addresses.1.door", "th")
+	if r := env.query(t, access.Landlord, q, map[string]any{"cprs": []string{cprF}}); r.code() != "FORBIDDEN" {
+		t.Errorf("LANDLORD: %s", r.Raw)
+	}
+}
+
+func TestSharedAddress(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	const q = `query($a: String!, $b: String!, $from: Date, $to: Date) { sharedAddress(cprA: $a, cprB: $b, from: $from, to: $to) {
+		shared personA { cpr firstName } personB { cpr protected firstName } periods { from to address { streetName } } } }`
+	r := ok(t, env.query(t, access.Private, q, map[string]any{"a": cprF, "b": cprM}))
+	wantEqual(t, r, "sharedAddress.shared", true)
+	wantEqual(t, r, "sharedAddress.periods", []any{
+		map[string]any{"from": "2010-05-01", "to": nil, "address": map[string]any{"streetName": "Testvej"}},
+		map[string]any{"from": "2006-01-01", "to": "2010-05-01", "address": map[string]any{"streetName": "Midtvej"}},
+	})
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"a": cprF, "b": cprM, "from": "2007-01-01", "to": "2008-01-01"}))
+	wantEqual(t, r, "sharedAddress.periods", []any{map[string]any{"from": "2007-01-01", "to": "2008-01-01", "address": map[string]any{"streetName": "Midtvej"}}})
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"a": cprF, "b": cprM, "to": "2005-01-01"}))
+	wantEqual(t, r, "sharedAddress.shared", false)
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"a": cprF, "b": cprX}))
+	wantEqual(t, r, "sharedAddress.shared", false)
+
+	// With the protected lodger, PRIVATE learns when but not where.
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"a": cprF, "b": cprL}))
+	wantEqual(t, r, "sharedAddress.shared", true)
+	wantEqual(t, r, "sharedAddress.personB", map[string]any{"cpr": cprL, "protected": true, "firstName": nil})
+	wantEqual(t, r, "sharedAddress.periods", []any{
+		map[string]any{"from": "2020-01-01", "to": nil, "address": nil},
+		map[string]any{"from": "2001-01-01", "to": "2003-01-01", "address": nil},
+	})
+	r = ok(t, env.query(t, access.Authority, q, map[string]any{"a": cprL, "b": cprF}))
+	wantEqual(t, r, "sharedAddress.periods.1.address.streetName", "Gammelvej")
+
+	for name, v := range map[string]map[string]any{
+		"malformed": {"a": "1", "b": cprM},
+		"reversed":  {"a": cprF, "b": cprM, "from": "2010-01-01", "to": "2009-01-01"},
+	} {
+		if r := env.query(t, access.Authority, q, v); r.code() != "BAD_USER_INPUT" {
+			t.Errorf("%s: %s", name, r.Raw)
+		}
+	}
+	if r := env.query(t, access.Authority, q, map[string]any{"a": cprF, "b": "0101011234"}); r.code() != "NOT_FOUND" {
+		t.Errorf("unknown: %s", r.Raw)
+	}
+}
+
+func TestHousehold(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	const q = `query($cpr: String!) { household(cpr: $cpr) { cpr protected address { streetName floor door }
+		members { cpr relation protected person { firstName } } } }`
+	r := ok(t, env.query(t, access.Private, q, map[string]any{"cpr": cprC}))
+	wantEqual(t, r, "household.address", map[string]any{"streetName": "Testvej", "floor": "2", "door": "th"})
+	wantEqual(t, r, "household.members", []any{
+		map[string]any{"cpr": cprF, "relation": "FATHER", "protected": false, "person": map[string]any{"firstName": "Hans"}},
+		map[string]any{"cpr": cprM, "relation": "MOTHER", "protected": false, "person": map[string]any{"firstName": "Mette"}},
+		map[string]any{"cpr": cprL, "relation": nil, "protected": true, "person": nil},
+		map[string]any{"cpr": cprC, "relation": "SELF", "protected": false, "person": map[string]any{"firstName": "Clara"}},
+	})
+	r = ok(t, env.query(t, access.Authority, q, map[string]any{"cpr": cprF}))
+	wantEqual(t, r, "household.members.0.relation", "SELF")
+	wantEqual(t, r, "household.members.1.relation", "SPOUSE")
+	wantEqual(t, r, "household.members.2.person.firstName", "Skjult")
+	wantEqual(t, r, "household.members.3.relation", "CHILD")
+
+	// The protected lodger's own household: nothing but the marker.
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"cpr": cprL}))
+	wantEqual(t, r, "household", map[string]any{"cpr": cprL, "protected": true, "address": nil, "members": nil})
+	// No fixed address: a household of one. The dead mother is not a member of her own old address either.
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"cpr": cprN}))
+	wantEqual(t, r, "household.members", []any{map[string]any{"cpr": cprN, "relation": "SELF", "protected": false, "person": map[string]any{"firstName": "Nomad"}}})
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"cpr": cprG}))
+	if n := len(at(t, r.Data, "household.members").([]any)); n != 5 {
+		t.Errorf("dead person's household: %s", r.Raw)
+	}
+
+	if r := env.query(t, access.Private, q, map[string]any{"cpr": "0101011234"}); r.code() != "NOT_FOUND" {
+		t.Errorf("unknown: %s", r.Raw)
+	}
+	if r := env.query(t, access.Private, q, map[string]any{"cpr": "abc"}); r.code() != "BAD_USER_INPUT" {
+		t.Errorf("malformed: %s", r.Raw)
+	}
+	if r := env.query(t, access.Admin, q, map[string]any{"cpr": cprF}); r.code() != "FORBIDDEN" {
+		t.Errorf("ADMIN: %s", r.Raw)
+	}
+}
+
+// TestExamples runs every example of the README and GraphiQL tabs against
+// the family fixture, for both profiles that may use them; the others are
+// refused.
+func TestExamples(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range examples {
+		if !strings.Contains(string(readme), e.Query) || !strings.Contains(string(readme), e.Variables) {
+			t.Errorf("README.md lacks the example %q", e.Operation)
+		}
+		var vars map[string]any
+		if err := json.Unmarshal([]byte(e.Variables), &vars); err != nil {
+			t.Fatalf("%s: %v", e.Operation, err)
+		}
+		for _, p := range []access.Profile{access.Authority, access.Private} {
+			if r := env.query(t, p, e.Query, vars); len(r.Errors) > 0 || r.Status != 200 {
+				t.Errorf("%s as %s: %s", e.Operation, p, r.Raw)
+			}
+		}
+		for p, want := range map[access.Profile]string{"": "UNAUTHENTICATED", access.Landlord: "FORBIDDEN", access.Admin: "FORBIDDEN"} {
+			if r := env.query(t, p, e.Query, vars); r.code() != want || strings.Contains(r.Raw, "Testesen") {
+				t.Errorf("%s as %q: want %s, got %s", e.Operation, p, want, r.Raw)
+			}
+		}
+	}
+}
+
+// countingDB counts the statements sent to the database.
+type countingDB struct {
+	*sqlx.DB
+	n atomic.Int64
+}
+
+func (c *countingDB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	c.n.Add(1)
+	return c.DB.QueryContext(ctx, query, args...)
+}
+
+func (c *countingDB) QueryxContext(ctx context.Context, query string, args ...any) (*sqlx.Rows, error) {
+	c.n.Add(1)
+	return c.DB.QueryxContext(ctx, query, args...)
+}
+
+func (c *countingDB) QueryRowxContext(ctx context.Context, query string, args ...any) *sqlx.Row {
+	c.n.Add(1)
+	return c.DB.QueryRowxContext(ctx, query, args...)
+}
+
+func (c *countingDB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	c.n.Add(1)
+	return c.DB.ExecContext(ctx, query, args...)
+}
+
+// seedFamilies inserts n families: person i with spouse, mother, father and
+// two children, all at one dwelling, and two former addresses. It returns
+// the CPR numbers of the n persons.
+func seedFamilies(t *testing.T, env *testEnv, n int) []string {
+	t.Helper()
+	number := func(year, i int, sex cpr.Sex) string {
+		c, err := cpr.New(time.Date(year, time.Month(1+i%12), 1+i%28, 0, 0, 0, 0, time.UTC), i, sex)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.String()
+	}
+	var persons []string
+	for i := range n {
+		p, s, m, f := number(1960, i, cpr.Male), number(1961, i, cpr.Female), number(1930, i, cpr.Female), number(1931, i, cpr.Male)
+		c1, c2 := number(1990, i, cpr.Male), number(1992, i, cpr.Female)
+		persons = append(persons, p)
+		for _, c := range []string{p, s, m, f, c1, c2} {
+			env.exec(t, `INSERT INTO person (cpr, fornavn, status, kommune_kode, vej_kode, husnummer, vejnavn, postnummer)
+				VALUES ($1, 'Fam', '01', 101, $2, '1', 'Familievej', 2100)`, c, i)
+		}
+		env.exec(t, `INSERT INTO personfamilie (cpr, civilstand, aegtefaelle_cpr, mor_cpr, far_cpr) VALUES ($1, 'G', $2, $3, $4)`, p, s, m, f)
+		env.exec(t, `INSERT INTO barnrelation (id, cpr, barn_cpr) VALUES ($1 || 'a', $1, $2), ($1 || 'b', $1, $3)`, p, c1, c2)
+		env.exec(t, `INSERT INTO historiskeadresser (id, cpr, kommune_kode, vej_kode, husnummer, tilflytnings_dato, fraflytnings_dato)
+			VALUES ($1 || 'a', $1, 101, 9000, '1', '2000-01-01', '2005-01-01'), ($1 || 'b', $1, 101, 9001, '1', '2005-01-01', '2010-01-01')`, p)
+	}
+	return persons
+}
+
+// TestPersonStatementCount checks that nested relations are batched: the
+// number of SQL statements for a batch with spouse, parents, children,
+// address history and household does not grow with the batch.
+func TestPersonStatementCount(t *testing.T) {
+	env := newTestEnv(t)
+	persons := seedFamilies(t, env, 100)
+	cfg, err := loadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A generous batch window, so a busy test machine cannot split a batch.
+	cfg.LoaderWait = 200 * time.Millisecond
+	counter := &countingDB{DB: env.Conn}
+	srv := httptest.NewServer(newRouter(cfg, env.Conn, db.NewStore(counter)))
+	t.Cleanup(srv.Close)
+	counted := *env
+	counted.URL = srv.URL
+
+	const q = `query($cprs: [String!]!) { persons(cprs: $cprs) { person {
+		cpr firstName spouse { cpr firstName } mother { cpr firstName } father { cpr firstName }
+		children { cpr firstName mother { cpr } } relations { code person { cpr } }
+		addressHistory { streetCode validFrom } household { cpr relation person { firstName } } } } }`
+	count := func(n int) int64 {
+		counter.n.Store(0)
+		r := ok(t, counted.query(t, access.Authority, q, map[string]any{"cprs": persons[:n]}))
+		if got := len(at(t, r.Data, "persons").([]any)); got != n {
+			t.Fatalf("%d persons, want %d", got, n)
+		}
+		wantEqual(t, r, fmt.Sprintf("persons.%d.person.household.5.relation", n-1), "CHILD")
+		return counter.n.Load()
+	}
+	ten, hundred := count(10), count(100)
+	t.Logf("SQL statements: %d for 10 persons, %d for 100 persons", ten, hundred)
+	// Authentication 1, persons 1, person loader 2 rounds, children 1,
+	// address history 1, household 1, audit 3.
+	const most = 12
+	if hundred > most || hundred != ten {
+		t.Errorf("statements: %d for 10 persons, %d for 100; want at most %d and independent of the batch size", ten, hundred, most)
+	}
+}

@@ -1,0 +1,151 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vikstrous/dataloadgen"
+
+	"cprgraph/db"
+)
+
+// loaders batch the reads of nested person fields: every Load made while a
+// response is being resolved within one short window becomes one query,
+// and each result is handed back by its key. They live for one response
+// (one query, or one event of a subscription), so nothing is cached longer.
+type loaders struct {
+	person        *dataloadgen.Loader[string, db.Person]
+	household     *dataloadgen.Loader[string, db.Household]
+	addresses     *dataloadgen.Loader[string, []db.Address]
+	children      *dataloadgen.Loader[string, []string]
+	custody       *dataloadgen.Loader[string, []db.Custody]
+	guardianships *dataloadgen.Loader[string, []db.Guardianship]
+	names         *dataloadgen.Loader[string, []db.HistoricalName]
+	civilStatuses *dataloadgen.Loader[string, []db.CivilStatus]
+	citizenships  *dataloadgen.Loader[string, []db.Citizenship]
+	church        *dataloadgen.Loader[string, []db.ChurchRelation]
+	travels       *dataloadgen.Loader[string, []db.Travel]
+	separations   *dataloadgen.Loader[string, []db.Separation]
+	disappearance *dataloadgen.Loader[string, []db.Disappearance]
+	cprNumbers    *dataloadgen.Loader[string, []db.CPRNumberChange]
+	notes         *dataloadgen.Loader[string, []db.Note]
+}
+
+// newLoaders returns the loaders of one response; wait is how long each
+// gathers keys before it queries (0: the library's default).
+func newLoaders(store *db.Store, wait time.Duration) *loaders {
+	var opts []dataloadgen.Option
+	if wait > 0 {
+		opts = append(opts, dataloadgen.WithWait(wait))
+	}
+	l := &loaders{
+		person:        dataloadgen.NewMappedLoader(store.PersonsByCPR, opts...),
+		household:     dataloadgen.NewMappedLoader(store.Households, opts...),
+		children:      groupLoader(store.Children, opts...),
+		custody:       groupLoader(store.CustodyOf, opts...),
+		guardianships: groupLoader(store.Guardianships, opts...),
+		names:         groupLoader(store.NameHistory, opts...),
+		civilStatuses: groupLoader(store.CivilStatusHistory, opts...),
+		citizenships:  groupLoader(store.CitizenshipHistory, opts...),
+		church:        groupLoader(store.ChurchHistory, opts...),
+		travels:       groupLoader(store.TravelHistory, opts...),
+		separations:   groupLoader(store.SeparationHistory, opts...),
+		disappearance: groupLoader(store.DisappearanceHistory, opts...),
+		cprNumbers:    groupLoader(store.CPRNumberHistory, opts...),
+		notes:         groupLoader(store.Notes, opts...),
+	}
+	// The address history starts with the current address, so it reads the
+	// persons through the person loader (usually already primed).
+	l.addresses = groupLoader(func(ctx context.Context, cprs []string) (map[string][]db.Address, error) {
+		persons, err := l.loadPersons(ctx, cprs)
+		if err != nil {
+			return nil, err
+		}
+		byCPR := make(map[string]db.Person, len(persons))
+		for _, p := range persons {
+			byCPR[p.CPR] = *p
+		}
+		return store.AddressHistory(ctx, byCPR)
+	}, opts...)
+	return l
+}
+
+// groupLoader returns a loader of per-person lists from a store method
+// returning them by CPR number; a person without any gets an empty list.
+func groupLoader[T any](fetch func(context.Context, []string) (map[string][]T, error), opts ...dataloadgen.Option) *dataloadgen.Loader[string, []T] {
+	return dataloadgen.NewLoader(func(ctx context.Context, cprs []string) ([][]T, []error) {
+		byCPR, err := fetch(ctx, cprs)
+		values, errs := make([][]T, len(cprs)), make([]error, len(cprs))
+		for i, c := range cprs {
+			values[i], errs[i] = byCPR[c], err
+		}
+		return values, errs
+	}, opts...)
+}
+
+// loadPerson returns the person with the CPR number, or nil when the number is
+// nil or not in the register.
+func (l *loaders) loadPerson(ctx context.Context, cpr *string) (*db.Person, error) {
+	if cpr == nil {
+		return nil, nil
+	}
+	p, err := l.person.Load(ctx, *cpr)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// loadPersons returns the persons with the CPR numbers that are in the
+// register, in the order given.
+func (l *loaders) loadPersons(ctx context.Context, cprs []string) ([]*db.Person, error) {
+	thunks := make([]func() (db.Person, error), len(cprs))
+	for i, c := range cprs {
+		thunks[i] = l.person.LoadThunk(ctx, c)
+	}
+	out := make([]*db.Person, 0, len(cprs))
+	for _, thunk := range thunks {
+		p, err := thunk()
+		if errors.Is(err, dataloadgen.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &p)
+	}
+	return out, nil
+}
+
+type loadersKey struct{}
+
+// withLoaders is the response middleware that gives each response its own
+// loaders.
+func withLoaders(store *db.Store, wait time.Duration) graphql.ResponseMiddleware {
+	return func(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+		return next(context.WithValue(ctx, loadersKey{}, newLoaders(store, wait)))
+	}
+}
+
+// loaders returns the response's loaders; outside a response (no
+// middleware) it returns fresh ones, correct but not shared.
+func (r *Resolver) loaders(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return newLoaders(r.Store, 0)
+}
+
+// list loads the owner's list from a group loader as pointers.
+func list[T any](ctx context.Context, l *dataloadgen.Loader[string, []T], cpr string) ([]*T, error) {
+	rows, err := l.Load(ctx, cpr)
+	if err != nil {
+		return nil, err
+	}
+	return pointers(rows), nil
+}

@@ -1,0 +1,60 @@
+package model
+
+import (
+	"context"
+	"time"
+
+	"cprgraph/access"
+	"cprgraph/db"
+)
+
+// AddressHistory is one person's latest folkeregisteradresser; it is masked
+// by the person's protection.
+type AddressHistory struct {
+	Person    db.Person
+	Addresses []db.Address
+}
+
+// CPR returns the person's CPR number.
+func (h AddressHistory) CPR() string { return h.Person.CPR }
+
+// SubjectCPR returns the person's CPR number.
+func (h AddressHistory) SubjectCPR() string { return h.Person.CPR }
+
+// NameAddressProtection returns the person's protection.
+func (h AddressHistory) NameAddressProtection() (start, deleteDate *time.Time) {
+	return h.Person.NameAddressProtection()
+}
+
+// SharedPeriod is a period two persons shared a dwelling. Its subject is
+// the one of the two who is protected today, so the address is masked when
+// either is.
+type SharedPeriod struct {
+	db.SharedPeriod
+	subject access.Subject
+}
+
+// NewSharedPeriod returns the period with a, or b when only b is protected
+// on day, as its subject.
+func NewSharedPeriod(p db.SharedPeriod, a, b access.Subject, day time.Time) *SharedPeriod {
+	subject := a
+	if !access.Protected(a, day) && access.Protected(b, day) {
+		subject = b
+	}
+	return &SharedPeriod{SharedPeriod: p, subject: subject}
+}
+
+// SubjectCPR returns the CPR number of the period's subject.
+func (p SharedPeriod) SubjectCPR() string { return p.subject.SubjectCPR() }
+
+// NameAddressProtection returns the protection of the period's subject.
+func (p SharedPeriod) NameAddressProtection() (start, deleteDate *time.Time) {
+	return p.subject.NameAddressProtection()
+}
+
+// PersonConnection is a page of persons; Count counts every match.
+type PersonConnection struct {
+	Edges    []*PersonEdge
+	PageInfo *PageInfo
+	Count    func(context.Context) (int, error)
+}

@@ -1,0 +1,176 @@
+package graph
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"time"
+
+	"cprgraph/apperr"
+	"cprgraph/db"
+	"cprgraph/graph/model"
+	"cprgraph/graph/scalar"
+)
+
+// maxBatch is the most CPR numbers one batch request takes (CSR-P: "Der kan
+// maksimalt fremsøges 100 personer").
+const maxBatch = 100
+
+// batchItem is one position of a batch request: the number as given and,
+// when well-formed, the parsed number.
+type batchItem struct {
+	input, number string
+}
+
+// parseBatch parses the numbers of a batch request and returns its items
+// and the distinct well-formed numbers. BAD_USER_INPUT for an empty list or
+// more than maxBatch numbers.
+func parseBatch(inputs []string) ([]batchItem, []string, error) {
+	if len(inputs) == 0 || len(inputs) > maxBatch {
+		return nil, nil, apperr.Errorf(apperr.BadUserInput, "give 1 to %d CPR numbers, got %d", maxBatch, len(inputs))
+	}
+	items := make([]batchItem, len(inputs))
+	var numbers []string
+	seen := map[string]bool{}
+	for i, in := range inputs {
+		items[i].input = in
+		if n, err := parseCPR(in); err == nil {
+			items[i].number = n
+			if !seen[n] {
+				seen[n] = true
+				numbers = append(numbers, n)
+			}
+		}
+	}
+	return items, numbers, nil
+}
+
+// itemError is the error of a batch item whose number is malformed or, when
+// well-formed, not in the register.
+func (it batchItem) itemError() *model.ItemError {
+	code := apperr.NotFound
+	if it.number == "" {
+		code = apperr.BadUserInput
+	}
+	return &model.ItemError{Code: string(code), Message: "CPR-nummer er ikke korrekt: " + it.input}
+}
+
+// onePerson parses cpr and returns it with the person; BAD_USER_INPUT or
+// NOT_FOUND as person(cpr) does.
+func onePerson(ctx context.Context, l *loaders, cpr string) (db.Person, error) {
+	number, err := parseCPR(cpr)
+	if err != nil {
+		return db.Person{}, err
+	}
+	p, err := l.loadPerson(ctx, &number)
+	if err != nil {
+		return db.Person{}, err
+	}
+	if p == nil {
+		return db.Person{}, errUnknownCPR(cpr)
+	}
+	return *p, nil
+}
+
+// dateOf converts an optional Date argument.
+func dateOf(d *scalar.Date) *time.Time {
+	if d == nil {
+		return nil
+	}
+	t := time.Time(*d)
+	return &t
+}
+
+// Page sizes of the person connections. Asking for more than maxPageSize is
+// BAD_USER_INPUT rather than silently fewer.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 200
+)
+
+// cursor is the keyset position after a person: CPR number and, in the
+// birth-date circle, the birth date. Clients see it as opaque base64.
+type cursor struct {
+	BirthDate string `json:"b,omitempty"`
+	CPR       string `json:"c"`
+}
+
+// pageOf turns first and after into a db.Page whose Limit is one more than
+// the page size, so the extra row tells whether a next page exists. A
+// birth-date list's cursors carry the birth date; others don't.
+func pageOf(first *int, after *string, byBirthDate bool) (db.Page, error) {
+	size := defaultPageSize
+	if first != nil {
+		size = *first
+	}
+	if size < 1 || size > maxPageSize {
+		return db.Page{}, apperr.Errorf(apperr.BadUserInput, "first must be 1 to %d", maxPageSize)
+	}
+	page := db.Page{Limit: size + 1}
+	if after == nil {
+		return page, nil
+	}
+	var c cursor
+	raw, err := base64.RawURLEncoding.DecodeString(*after)
+	if err == nil {
+		err = json.Unmarshal(raw, &c)
+	}
+	if err != nil || c.CPR == "" || (c.BirthDate != "") != byBirthDate {
+		return db.Page{}, apperr.Errorf(apperr.BadUserInput, "after is not a cursor of this list")
+	}
+	page.AfterCPR = c.CPR
+	if c.BirthDate != "" {
+		d, err := time.Parse(time.DateOnly, c.BirthDate)
+		if err != nil {
+			return db.Page{}, apperr.Errorf(apperr.BadUserInput, "after is not a cursor of this list")
+		}
+		page.AfterBirthDate = &d
+	}
+	return page, nil
+}
+
+func encodePersonCursor(p db.Person, byBirthDate bool) string {
+	c := cursor{CPR: p.CPR}
+	if byBirthDate && p.BirthDate != nil {
+		c.BirthDate = p.BirthDate.Format(time.DateOnly)
+	}
+	raw, _ := json.Marshal(c)
+	return base64.RawURLEncoding.EncodeToString(raw)
+}
+
+// personConnection makes the page of rows, fetched with page.Limit (one
+// more than the page size).
+func personConnection(rows []db.Person, page db.Page, byBirthDate bool, count func(context.Context) (int, error)) *model.PersonConnection {
+	hasNext := len(rows) == page.Limit
+	if hasNext {
+		rows = rows[:page.Limit-1]
+	}
+	conn := &model.PersonConnection{PageInfo: &model.PageInfo{HasNextPage: hasNext}, Count: count, Edges: []*model.PersonEdge{}}
+	for i := range rows {
+		c := encodePersonCursor(rows[i], byBirthDate)
+		conn.Edges = append(conn.Edges, &model.PersonEdge{Cursor: c, Node: &rows[i]})
+		conn.PageInfo.EndCursor = &c
+	}
+	return conn
+}
+
+// readPersons reads the persons as they stand, priming the person loader
+// with them, or as of a validity date.
+func (r *Resolver) readPersons(ctx context.Context, numbers []string, asOf *scalar.Date) (map[string]db.Person, error) {
+	if asOf != nil {
+		return r.Store.PersonsAsOf(ctx, numbers, time.Time(*asOf))
+	}
+	persons, err := r.Store.PersonsByCPR(ctx, numbers)
+	if err != nil {
+		return nil, err
+	}
+	l := r.loaders(ctx)
+	for c, p := range persons {
+		l.person.Prime(c, p)
+	}
+	return persons, nil
+}
+
+// maxAddressHistory is how many addresses addressHistory gives per person
+// (CSR-P: "maksimalt de 10 seneste adresser pr. person").
+const maxAddressHistory = 10
