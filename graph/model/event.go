@@ -17,7 +17,7 @@ import (
 // person's protection.
 type PersonEvent interface {
 	access.Subject
-	event() db.Event
+	event() db.Event // seals the interface to the kinds' types below
 }
 
 // NewPersonEvent returns e as the object type of its kind; an unknown kind
