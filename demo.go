@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"cprgraph/access"
 	"cprgraph/apperr"
 	"cprgraph/db"
+	"cprgraph/gen"
 )
 
 // demoClient is one demo organisation with its client, one per profile.
@@ -25,15 +27,34 @@ var demoClients = []demoClient{
 	{"Demo Administration", access.Admin},
 }
 
-// setupDemo creates (or re-keys) the demo clients and prints their keys.
-func setupDemo(ctx context.Context, conn *sqlx.DB) error {
-	keys, err := createDemoClients(ctx, db.NewStore(conn))
+// setupDemo loads a synthetic population of the given size when the
+// register is empty, creates (or re-keys) the demo clients, links the demo
+// landlord to the generator's demo owner, and prints the keys and an address
+// to try the landlord lookup on.
+func setupDemo(ctx context.Context, conn *sqlx.DB, persons int) error {
+	store := db.NewStore(conn)
+	empty, err := store.RegisterEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if empty {
+		stats, err := gen.Load(ctx, conn, gen.Options{Persons: persons, Seed: 1})
+		if err != nil {
+			return fmt.Errorf("load demo population: %w", err)
+		}
+		fmt.Fprintf(os.Stdout, "Loaded a synthetic population of %d persons in %s.\n", persons, stats.Elapsed.Round(time.Millisecond))
+	}
+	keys, err := createDemoClients(ctx, store)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(os.Stdout, "Demo API keys (send as `Authorization: Bearer <key>`; new keys on every start):")
 	for i, d := range demoClients {
 		fmt.Fprintf(os.Stdout, "  %-10s %-22s %s\n", d.profile, d.organisation, keys[i])
+	}
+	if b, err := gen.DemoBuilding(ctx, conn); err == nil {
+		fmt.Fprintf(os.Stdout, "Landlord lookup to try: owner %s, darHouseNumberId %s (%s %s, %d %s: %d dwellings)\n",
+			gen.DemoOwnerCVR, b.HusnummerID, b.Vejnavn, b.Husnummer, b.Postnummer, b.Postdistrikt, b.Dwellings)
 	}
 	return nil
 }
@@ -47,6 +68,11 @@ func createDemoClients(ctx context.Context, store *db.Store) ([]string, error) {
 			org, err := tx.UpsertOrganisation(ctx, d.organisation, nil)
 			if err != nil {
 				return err
+			}
+			if d.profile == access.Landlord {
+				if err := tx.AddOwnerLink(ctx, org.ID, gen.DemoOwnerCVR); err != nil {
+					return err
+				}
 			}
 			c, err := tx.ClientByName(ctx, org.ID, "demo")
 			switch {

@@ -3,6 +3,7 @@
 //	cprgraph [serve] [-demo]   run the server (the default command)
 //	cprgraph migrate           apply pending migrations and exit
 //	cprgraph import FILE...    import seed-004 datatype files (JSON Lines or CSV)
+//	cprgraph seed -persons N   load a synthetic population into an empty register
 //	cprgraph admin <command>   manage organisations, clients and owner links
 //	cprgraph audit-verify      check the audit log's hash chain
 //	cprgraph persisted-queries register FILE_OR_DIR...   register documents for the allow-list
@@ -29,6 +30,7 @@ import (
 	"cprgraph/db"
 	"cprgraph/eventfeed"
 	"cprgraph/export"
+	"cprgraph/gen"
 	"cprgraph/graph"
 	"cprgraph/ingest"
 	"cprgraph/limits"
@@ -130,6 +132,8 @@ func run(ctx context.Context, args []string) error {
 		return conn.Close()
 	case "import":
 		return importFiles(ctx, cfg, args)
+	case "seed":
+		return seed(ctx, cfg, args)
 	case "admin":
 		conn, err := openDB(ctx, cfg)
 		if err != nil {
@@ -152,7 +156,7 @@ func run(ctx context.Context, args []string) error {
 		defer conn.Close()
 		return persistedQueriesCommand(ctx, db.NewStore(conn), args, os.Stdout)
 	default:
-		return fmt.Errorf("unknown command %q (want serve, migrate, import, admin, audit-verify or persisted-queries)", cmd)
+		return fmt.Errorf("unknown command %q (want serve, migrate, import, seed, admin, audit-verify or persisted-queries)", cmd)
 	}
 }
 
@@ -184,6 +188,27 @@ func openDB(ctx context.Context, cfg config) (*sqlx.DB, error) {
 	return conn, nil
 }
 
+// seed loads a synthetic population into an empty register.
+func seed(ctx context.Context, cfg config, args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	persons := fs.Int("persons", 100000, "number of persons")
+	seedValue := fs.Int64("seed", 1, "the same seed gives the same population")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	conn, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	stats, err := gen.Load(ctx, conn, gen.Options{Persons: *persons, Seed: *seedValue})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(os.Stdout, stats)
+	return nil
+}
+
 // importFiles imports seed-004 datatype files, each all-or-nothing.
 func importFiles(ctx context.Context, cfg config, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
@@ -201,7 +226,8 @@ func importFiles(ctx context.Context, cfg config, args []string) error {
 
 func serve(ctx context.Context, cfg config, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	demo := fs.Bool("demo", false, "load a demo population and create demo clients on start")
+	demo := fs.Bool("demo", false, "on start, load a demo population into an empty register and create demo clients")
+	demoPersons := fs.Int("demo-persons", 5000, "size of the demo population")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -237,7 +263,7 @@ func serve(ctx context.Context, cfg config, args []string) error {
 		return err
 	}
 	if *demo {
-		if err := setupDemo(ctx, conn); err != nil {
+		if err := setupDemo(ctx, conn, *demoPersons); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
