@@ -9594,10 +9594,10 @@ func (ec *executionContext) _HouseholdMember_cpr(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_HouseholdMember_cpr(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18498,7 +18498,7 @@ func (ec *executionContext) _HouseholdMember(ctx context.Context, sel ast.Select
 			out.Values[i] = graphql.MarshalString("HouseholdMember")
 		case "cpr":
 			out.Values[i] = ec._HouseholdMember_cpr(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "protected":

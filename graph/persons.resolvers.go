@@ -200,7 +200,8 @@ func (r *queryResolver) SharedAddress(ctx context.Context, cprA string, cprB str
 
 // Household is the resolver for the household field.
 func (r *queryResolver) Household(ctx context.Context, cpr string) (*db.Household, error) {
-	if _, err := access.Authorize(ctx, access.OpHousehold); err != nil {
+	p, err := access.Authorize(ctx, access.OpHousehold)
+	if err != nil {
 		return nil, err
 	}
 	number, err := parseCPR(cpr)
@@ -214,6 +215,7 @@ func (r *queryResolver) Household(ctx context.Context, cpr string) (*db.Househol
 	if err != nil {
 		return nil, err
 	}
+	access.MaskedLast(p, h.Members, access.Today())
 	return &h, nil
 }
 

@@ -73,13 +73,15 @@ func (r *personResolver) Protections(ctx context.Context, obj *db.Person) ([]*db
 
 // Household is the resolver for the household field.
 func (r *personResolver) Household(ctx context.Context, obj *db.Person) ([]*db.HouseholdMember, error) {
-	if _, err := access.Authorize(ctx, access.OpHousehold); err != nil {
+	p, err := access.Authorize(ctx, access.OpHousehold)
+	if err != nil {
 		return nil, err
 	}
 	h, err := r.loaders(ctx).household.Load(ctx, obj.CPR)
 	if err != nil {
 		return nil, err
 	}
+	access.MaskedLast(p, h.Members, access.Today())
 	return pointers(h.Members), nil
 }
 
