@@ -505,7 +505,7 @@ func (c *wsClient) receive(t *testing.T) wsMessage {
 			t.Fatal("websocket closed")
 		}
 		return m
-	case <-time.After(10 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("no message from the server")
 	}
 	return wsMessage{}
@@ -732,7 +732,7 @@ func receiveEvents(t *testing.T, ch <-chan event, n int) []event {
 				t.Fatalf("stream ended after %d events", len(out))
 			}
 			out = append(out, e)
-		case <-time.After(10 * time.Second):
+		case <-time.After(30 * time.Second):
 			t.Fatalf("got %d events, want %d", len(out), n)
 		}
 	}

@@ -159,6 +159,9 @@ func (f *Feed) Stream(ctx context.Context, filter db.EventFilter, send func(db.E
 	}
 	for {
 		if err := f.drain(ctx, &filter, send); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err() // the driver reports a cancelled query as its own error
+			}
 			return err
 		}
 		select {
