@@ -125,36 +125,23 @@ func run(ctx context.Context, args []string) error {
 	case "serve":
 		return serve(ctx, cfg, args)
 	case "migrate":
-		conn, err := openDB(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		return conn.Close()
+		return withDB(ctx, cfg, func(*sqlx.DB) error { return nil })
 	case "import":
 		return importFiles(ctx, cfg, args)
 	case "seed":
 		return seed(ctx, cfg, args)
 	case "admin":
-		conn, err := openDB(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		return adminCommand(ctx, db.NewStore(conn), args, os.Stdout)
+		return withDB(ctx, cfg, func(conn *sqlx.DB) error {
+			return adminCommand(ctx, db.NewStore(conn), args, os.Stdout)
+		})
 	case "audit-verify":
-		conn, err := openDB(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		return auditVerify(ctx, db.NewStore(conn), os.Stdout)
+		return withDB(ctx, cfg, func(conn *sqlx.DB) error {
+			return auditVerify(ctx, db.NewStore(conn), os.Stdout)
+		})
 	case "persisted-queries":
-		conn, err := openDB(ctx, cfg)
-		if err != nil {
-			return err
-		}
-		defer conn.Close()
-		return persistedQueriesCommand(ctx, db.NewStore(conn), args, os.Stdout)
+		return withDB(ctx, cfg, func(conn *sqlx.DB) error {
+			return persistedQueriesCommand(ctx, db.NewStore(conn), args, os.Stdout)
+		})
 	default:
 		return fmt.Errorf("unknown command %q (want serve, migrate, import, seed, admin, audit-verify or persisted-queries)", cmd)
 	}
@@ -196,17 +183,14 @@ func seed(ctx context.Context, cfg config, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	conn, err := openDB(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	stats, err := gen.Load(ctx, conn, gen.Options{Persons: *persons, Seed: *seedValue})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(os.Stdout, stats)
-	return nil
+	return withDB(ctx, cfg, func(conn *sqlx.DB) error {
+		stats, err := gen.Load(ctx, conn, gen.Options{Persons: *persons, Seed: *seedValue})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(os.Stdout, stats)
+		return nil
+	})
 }
 
 // importFiles imports seed-004 datatype files, each all-or-nothing.
@@ -216,12 +200,19 @@ func importFiles(ctx context.Context, cfg config, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	return withDB(ctx, cfg, func(conn *sqlx.DB) error {
+		return ingest.Run(ctx, conn, fs.Args(), ingest.Options{Datatype: *datatype}, os.Stdout)
+	})
+}
+
+// withDB runs fn on the migrated database and closes it afterwards.
+func withDB(ctx context.Context, cfg config, fn func(conn *sqlx.DB) error) error {
 	conn, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	return ingest.Run(ctx, conn, fs.Args(), ingest.Options{Datatype: *datatype}, os.Stdout)
+	return fn(conn)
 }
 
 func serve(ctx context.Context, cfg config, args []string) error {
