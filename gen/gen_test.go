@@ -11,6 +11,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"cprgraph/cpr"
+	"cprgraph/db"
 	"cprgraph/db/dbtest"
 	"cprgraph/gen"
 )
@@ -251,6 +252,31 @@ func TestTiny(t *testing.T) {
 		conn, _ := load(t, n, 3)
 		if got := count(t, conn, "SELECT count(*) FROM person"); got != n {
 			t.Errorf("%d persons, want %d", got, n)
+		}
+	}
+}
+
+// TestSeededPersonReadBack reads generated persons back by CPR number
+// through the store the server uses.
+func TestSeededPersonReadBack(t *testing.T) {
+	t.Parallel()
+	conn, _ := load(t, 300, 7)
+	var numbers []string
+	if err := conn.Select(&numbers, `SELECT cpr FROM person ORDER BY cpr LIMIT 5`); err != nil {
+		t.Fatal(err)
+	}
+	persons, err := db.NewStore(conn).PersonsByCPR(context.Background(), numbers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range numbers {
+		p, ok := persons[n]
+		if !ok {
+			t.Fatalf("person %s not read back", n)
+		}
+		parsed, err := cpr.Parse(n)
+		if err != nil || p.BirthDate == nil || !p.BirthDate.Equal(parsed.BirthDate()) || p.Sex == nil || *p.Sex != string(parsed.Sex()) {
+			t.Errorf("person %s: birth date %v, sex %v do not match the number", n, p.BirthDate, p.Sex)
 		}
 	}
 }
