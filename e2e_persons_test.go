@@ -429,6 +429,11 @@ func TestPersonsByBirthDate(t *testing.T) {
 
 	r := ok(t, env.query(t, access.Private, q, map[string]any{"from": "1980-04-04"}))
 	wantEqual(t, r, "personsByBirthDate.edges.0.node", map[string]any{"cpr": cprL, "birthDate": "1980-04-04", "protected": true, "firstName": nil})
+	// With a municipality, a protected hit would tell where the person lives.
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"from": "1980-04-04", "m": 101}))
+	wantEqual(t, r, "personsByBirthDate.totalCount", 0)
+	r = ok(t, env.query(t, access.Authority, q, map[string]any{"from": "1980-04-04", "m": 101}))
+	wantEqual(t, r, "personsByBirthDate.edges.0.node", map[string]any{"cpr": cprL, "birthDate": "1980-04-04", "protected": true, "firstName": "Skjult"})
 	r = ok(t, env.query(t, access.Private, q, map[string]any{"from": "1980-01-01", "to": "1980-01-31", "m": 101}))
 	wantEqual(t, r, "personsByBirthDate.totalCount", 62)
 	r = ok(t, env.query(t, access.Private, q, map[string]any{"from": "1980-01-01", "to": "1980-04-03", "first": 1}))

@@ -134,10 +134,14 @@ func (s *Store) CountPersonSearch(ctx context.Context, f PersonSearch) (int, err
 // BirthDateCircle holds the criteria of PersonkredsSøg: persons born from
 // From to To (inclusive, at most MaxBirthDateDays days), optionally only
 // those registered in one municipality. Dead, emigrated and protected
-// persons are included.
+// persons are included, except as ExcludeProtectedOn says.
 type BirthDateCircle struct {
 	From, To         time.Time
 	MunicipalityCode *int
+	// ExcludeProtectedOn, when set, leaves out every person with a
+	// name-and-address protection active on that day: for a caller who must
+	// not see it, a hit in a municipality would give part of the address away.
+	ExcludeProtectedOn *time.Time
 }
 
 // MaxBirthDateDays is the longest birth-date interval, counting both ends.
@@ -159,24 +163,27 @@ func (c BirthDateCircle) Validate() error {
 }
 
 // birthDateWhere is the WHERE clause of PersonkredsSøg over person p.
-const birthDateWhere = ` WHERE p.foedselsdato BETWEEN $1 AND $2 AND ($3::int IS NULL OR p.kommune_kode = $3)`
+const birthDateWhere = ` WHERE p.foedselsdato BETWEEN $1 AND $2 AND ($3::int IS NULL OR p.kommune_kode = $3)
+	AND ($4::date IS NULL OR NOT COALESCE(` + protectionStart + ` <= $4
+		AND (` + protectionEnd + ` IS NULL OR ` + protectionEnd + ` > $4), false))`
 
 // PersonsByBirthDate returns the persons of the circle in (birth date, CPR
 // number) order, after the page's key. Call Validate first.
 func (s *Store) PersonsByBirthDate(ctx context.Context, c BirthDateCircle, page Page) ([]Person, error) {
 	const query = personSelect + birthDateWhere + `
-		AND ($4::date IS NULL OR (p.foedselsdato, p.cpr) > ($4, $5))
-		ORDER BY p.foedselsdato, p.cpr LIMIT $6`
+		AND ($5::date IS NULL OR (p.foedselsdato, p.cpr) > ($5, $6))
+		ORDER BY p.foedselsdato, p.cpr LIMIT $7`
 	var rows []Person
-	err := sqlx.SelectContext(ctx, s.q, &rows, query, c.From, c.To, c.MunicipalityCode, page.AfterBirthDate, page.AfterCPR, page.Limit)
+	err := sqlx.SelectContext(ctx, s.q, &rows, query, c.From, c.To, c.MunicipalityCode, c.ExcludeProtectedOn,
+		page.AfterBirthDate, page.AfterCPR, page.Limit)
 	return rows, err
 }
 
 // CountPersonsByBirthDate returns how many persons the circle holds.
 func (s *Store) CountPersonsByBirthDate(ctx context.Context, c BirthDateCircle) (int, error) {
-	const query = `SELECT count(*) FROM person p` + birthDateWhere
+	const query = `SELECT count(*) FROM person p LEFT JOIN personkontakt k ON k.cpr = p.cpr` + birthDateWhere
 	var n int
-	err := sqlx.GetContext(ctx, s.q, &n, query, c.From, c.To, c.MunicipalityCode)
+	err := sqlx.GetContext(ctx, s.q, &n, query, c.From, c.To, c.MunicipalityCode, c.ExcludeProtectedOn)
 	return n, err
 }
 

@@ -111,7 +111,8 @@ func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSea
 
 // PersonsByBirthDate is the resolver for the personsByBirthDate field.
 func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) (*model.PersonConnection, error) {
-	if _, err := access.Authorize(ctx, access.OpSearch); err != nil {
+	p, err := access.Authorize(ctx, access.OpSearch)
+	if err != nil {
 		return nil, err
 	}
 	page, err := pageOf(first, after, true)
@@ -121,6 +122,10 @@ func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date
 	circle := db.BirthDateCircle{From: time.Time(from), To: time.Time(from), MunicipalityCode: municipalityCode}
 	if to != nil {
 		circle.To = time.Time(*to)
+	}
+	if municipalityCode != nil && !access.SeesProtected(p) {
+		today := access.Today()
+		circle.ExcludeProtectedOn = &today
 	}
 	if err := circle.Validate(); err != nil {
 		return nil, err
