@@ -217,3 +217,30 @@ func TestCohabitationInputAccessAndAudit(t *testing.T) {
 		t.Errorf("audit row: %v %v", rows[0].Operations, rows[0].CPRs)
 	}
 }
+
+// TestCohabitationProtectedPerson: when a person of a pair is protected, a
+// PRIVATE caller gets the answer and the rule but neither the explanation
+// nor the dates (beside the other person's visible address history, the
+// start of a common residence would tell the protected person's address).
+func TestCohabitationProtectedPerson(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	owner, newOwner := cohabitationPerson(t, env, 9001), cohabitationPerson(t, env, 9002)
+	liveAt(t, env, owner, 900, "tv", "2015-01-01")
+	liveAt(t, env, newOwner, 900, "tv", "2015-01-01")
+	env.exec(t, `UPDATE personkontakt SET navne_adressebeskyttelse_start_dato = current_date - 30 WHERE cpr = $1`, newOwner)
+
+	const q = `query($primary: [String!]!, $newOwner: [String!]!) {
+		cohabitation(primary: $primary, newOwner: $newOwner) {
+			feeDue rule explanation dates { commonAddressFrom } pairs { rule explanation dates { commonAddressFrom } } } }`
+	vars := map[string]any{"primary": []string{owner}, "newOwner": []string{newOwner}}
+	priv := env.query(t, access.Private, q, vars)
+	if len(priv.Errors) > 0 || strings.Contains(priv.Raw, "2015") ||
+		!strings.Contains(priv.Raw, `"feeDue":false`) || !strings.Contains(priv.Raw, `"explanation":null`) {
+		t.Errorf("PRIVATE: %s", priv.Raw)
+	}
+	auth := env.query(t, access.Authority, q, vars)
+	if len(auth.Errors) > 0 || !strings.Contains(auth.Raw, `"commonAddressFrom":"2015-01-01"`) {
+		t.Errorf("AUTHORITY: %s", auth.Raw)
+	}
+}

@@ -72,3 +72,13 @@ func MaskedLast[T Subject](p *Principal, rows []T, day time.Time) {
 		}
 	})
 }
+
+// Stricter returns the one of a and b that is protected on day, or a when
+// neither or both are: the subject of a value that shows data of both
+// persons, so that it is masked when either is protected.
+func Stricter(a, b Subject, day time.Time) Subject {
+	if !Protected(a, day) && Protected(b, day) {
+		return b
+	}
+	return a
+}

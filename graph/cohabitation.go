@@ -7,6 +7,7 @@ import (
 	"cprgraph/access"
 	"cprgraph/apperr"
 	"cprgraph/cohabitation"
+	"cprgraph/db"
 	"cprgraph/graph/model"
 	"cprgraph/graph/scalar"
 )
@@ -47,25 +48,40 @@ func cohabitationDay(date *scalar.Date) (time.Time, error) {
 	return day, nil
 }
 
-func cohabitationResult(res cohabitation.Result, day time.Time) *model.CohabitationResult {
+// cohabitationResult translates the check's result; persons holds the
+// persons of the check, whose protection masks each pair.
+func cohabitationResult(res cohabitation.Result, day time.Time, persons map[string]db.Person) *model.CohabitationResult {
 	out := &model.CohabitationResult{
 		FeeDue:      res.FeeDue,
 		Rule:        res.Decision.Rule,
-		Explanation: res.Decision.Explanation,
+		Explanation: &res.Decision.Explanation,
 		Dates:       cohabitationDates(res.Decision.Dates),
 		NewOwner:    res.Decision.NewOwner,
 		Date:        scalar.Date(day),
 		Pairs:       []*model.CohabitationPair{},
+		Subject:     pairSubject(res.Decision, persons, day),
 	}
 	if res.Decision.Primary != "" {
 		out.Primary = &res.Decision.Primary
 	}
 	for _, p := range res.Pairs {
 		out.Pairs = append(out.Pairs, &model.CohabitationPair{
-			Primary: p.Primary, NewOwner: p.NewOwner, Rule: p.Rule, Explanation: p.Explanation, Dates: cohabitationDates(p.Dates),
+			Primary: p.Primary, NewOwner: p.NewOwner, Rule: p.Rule, Explanation: &p.Explanation,
+			Dates: cohabitationDates(p.Dates), Subject: pairSubject(p, persons, day),
 		})
 	}
 	return out
+}
+
+// pairSubject is the stricter of a pair's two persons (the new owner alone
+// when it has no primary person).
+func pairSubject(d cohabitation.Decision, persons map[string]db.Person, day time.Time) access.Subject {
+	newOwner := persons[d.NewOwner]
+	primary, ok := persons[d.Primary]
+	if !ok {
+		return newOwner
+	}
+	return access.Stricter(primary, newOwner, day)
 }
 
 func cohabitationDates(d cohabitation.Dates) *model.CohabitationDates {

@@ -41,7 +41,11 @@ func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newO
 		if !facts.Known[c] {
 			return nil, errUnknownCPR(c)
 		}
-		rec.AddCPR(c)
+		rec.AddCPR(c) // every person checked, whichever subject masks a pair
 	}
-	return cohabitationResult(cohabitation.Check(facts, primaries, newOwners, day), day), nil
+	protection, err := r.reader().PersonsByCPR(ctx, persons)
+	if err != nil {
+		return nil, err
+	}
+	return cohabitationResult(cohabitation.Check(facts, primaries, newOwners, day), day, protection), nil
 }

@@ -7437,11 +7437,11 @@ func (ec *executionContext) _CohabitationPair_explanation(ctx context.Context, f
 			return obj.Explanation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CohabitationPair_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7461,10 +7461,10 @@ func (ec *executionContext) _CohabitationPair_dates(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CohabitationDates) graphql.Marshaler {
-			return ec.marshalNCohabitationDates2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationDates(ctx, selections, v)
+			return ec.marshalOCohabitationDates2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationDates(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CohabitationPair_dates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7538,11 +7538,11 @@ func (ec *executionContext) _CohabitationResult_explanation(ctx context.Context,
 			return obj.Explanation, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CohabitationResult_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7562,10 +7562,10 @@ func (ec *executionContext) _CohabitationResult_dates(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CohabitationDates) graphql.Marshaler {
-			return ec.marshalNCohabitationDates2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationDates(ctx, selections, v)
+			return ec.marshalOCohabitationDates2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationDates(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CohabitationResult_dates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17648,12 +17648,12 @@ func (ec *executionContext) _CohabitationPair(ctx context.Context, sel ast.Selec
 			}
 		case "explanation":
 			out.Values[i] = ec._CohabitationPair_explanation(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "dates":
 			out.Values[i] = ec._CohabitationPair_dates(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -17696,12 +17696,12 @@ func (ec *executionContext) _CohabitationResult(ctx context.Context, sel ast.Sel
 			}
 		case "explanation":
 			out.Values[i] = ec._CohabitationResult_explanation(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "dates":
 			out.Values[i] = ec._CohabitationResult_dates(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "primary":
@@ -20934,14 +20934,6 @@ func (ec *executionContext) marshalNClientWithKey2ᚖcprgraphᚋgraphᚋmodelᚐ
 	return ec._ClientWithKey(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCohabitationDates2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationDates(ctx context.Context, sel ast.SelectionSet, v *model.CohabitationDates) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CohabitationDates!")
-		return graphql.Null
-	}
-	return ec._CohabitationDates(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNCohabitationPair2ᚕᚖcprgraphᚋgraphᚋmodelᚐCohabitationPairᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CohabitationPair) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21922,6 +21914,13 @@ func (ec *executionContext) marshalOCivilStatus2ᚖcprgraphᚋdbᚐCivilStatus(c
 		return graphql.Null
 	}
 	return ec._CivilStatus(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCohabitationDates2ᚖcprgraphᚋgraphᚋmodelᚐCohabitationDates(ctx context.Context, sel ast.SelectionSet, v *model.CohabitationDates) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CohabitationDates(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCprAddressInput2ᚖcprgraphᚋgraphᚋmodelᚐCprAddressInput(ctx context.Context, v any) (*model.CprAddressInput, error) {

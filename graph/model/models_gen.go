@@ -4,7 +4,6 @@ package model
 
 import (
 	"bytes"
-	"cprgraph/cohabitation"
 	"cprgraph/db"
 	"cprgraph/graph/scalar"
 	"fmt"
@@ -55,37 +54,6 @@ type CohabitationDates struct {
 	CommonAddressFrom *scalar.Date `json:"commonAddressFrom,omitempty"`
 	// End of the common residence (rule 5).
 	CommonAddressTo *scalar.Date `json:"commonAddressTo,omitempty"`
-}
-
-// The check of one pair: a primary person (registered owner) and a new owner.
-type CohabitationPair struct {
-	Primary  string            `json:"primary"`
-	NewOwner string            `json:"newOwner"`
-	Rule     cohabitation.Rule `json:"rule"`
-	// Why, in Danish.
-	Explanation string             `json:"explanation"`
-	Dates       *CohabitationDates `json:"dates"`
-}
-
-// The answer of a cohabitation check (SamboendeOpslag_O).
-type CohabitationResult struct {
-	// Whether the fee for the change of owner is due (Gebyrpligtig: Ja/Nej, EjerskifteBetaling).
-	FeeDue bool `json:"feeDue"`
-	// The deciding pair's rule: when the fee is due, NONE for the first new owner without an
-	// exemption; else the first new owner's exemption.
-	Rule cohabitation.Rule `json:"rule"`
-	// Why, in Danish, with the dates used.
-	Explanation string `json:"explanation"`
-	// The dates the deciding pair's rule used.
-	Dates *CohabitationDates `json:"dates"`
-	// The deciding pair's primary person (registered owner); null for a new owner who is the only registered owner.
-	Primary *string `json:"primary,omitempty"`
-	// The deciding pair's new owner.
-	NewOwner string `json:"newOwner"`
-	// The day judged: the day of the change of owner.
-	Date scalar.Date `json:"date"`
-	// Every pair considered: each new owner with each primary person other than itself.
-	Pairs []*CohabitationPair `json:"pairs"`
 }
 
 // An address as the CPR register writes it (CPR adresse). Floor and door narrow the search; without

@@ -34,14 +34,10 @@ type SharedPeriod struct {
 	subject access.Subject
 }
 
-// NewSharedPeriod returns the period with a, or b when only b is protected
-// on day, as its subject.
+// NewSharedPeriod returns the period with the stricter of a and b as its
+// subject.
 func NewSharedPeriod(p db.SharedPeriod, a, b access.Subject, day time.Time) *SharedPeriod {
-	subject := a
-	if !access.Protected(a, day) && access.Protected(b, day) {
-		subject = b
-	}
-	return &SharedPeriod{SharedPeriod: p, subject: subject}
+	return &SharedPeriod{SharedPeriod: p, subject: access.Stricter(a, b, day)}
 }
 
 // SubjectCPR returns the CPR number of the period's subject.
