@@ -651,7 +651,7 @@ func TestPersonEventsSubscriptionFromNow(t *testing.T) {
 			return
 		case <-time.After(200 * time.Millisecond):
 		}
-		if i == 20 {
+		if i == 100 {
 			t.Fatal("no event")
 		}
 	}
@@ -774,6 +774,9 @@ func TestPersonEventsTwoInstances(t *testing.T) {
 	second := httptest.NewServer(newRouterWith(cfg, env.Conn, env.Store, ops{events: newTestFeed(t, env.DBURL, env.Store)}))
 	t.Cleanup(second.Close)
 
+	// A cursor to start from, so that no subscription can miss the event by
+	// starting after it (a subscription without a cursor starts "now").
+	importDelta(t, env, "person", map[string]any{"cpr": evBo, "koen": "M", "status": "01"})
 	start := env.lastCursor(t)
 	ws := dialEvents(t, env.URL, env.Keys[access.Authority])
 	ws.subscribe(t, "1", map[string]any{"after": start})
