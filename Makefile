@@ -4,7 +4,7 @@
 
 export PATH := $(PATH):/usr/local/go/bin
 
-.PHONY: run test generate check-generate lint http-audit
+.PHONY: run test generate check-generate lint http-audit bench
 
 run:
 	go run . serve -demo
@@ -30,3 +30,11 @@ lint:
 http-audit:
 	npm ci --prefix tools/graphql-http-audit --no-audit --no-fund
 	CPRGRAPH_REQUIRE_HTTP_AUDIT=1 go test -count=1 -run TestGraphQLOverHTTPAudit -v .
+
+# bench runs the benchmark harness (bench/; results and commands in
+# docs/performance.md): a fresh 1M-person database, cprgraph against
+# PostGraphile v5 and pgbench, about 13 minutes. BENCH_PERSONS,
+# BENCH_DURATION, ... override its defaults (go run ./bench -h). Not part of
+# test or CI.
+bench:
+	go run ./bench

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"time"
 
@@ -122,6 +123,38 @@ func serveMetrics(ctx context.Context, cfg config, metrics *observe.Metrics) err
 		slog.Info("serving metrics", "addr", cfg.MetricsAddr, "path", "/metrics")
 		if err := srv.Serve(l); err != nil && err != http.ErrServerClosed {
 			slog.Error("metrics listener failed", "err", err)
+		}
+	}()
+	return nil
+}
+
+// servePprof serves Go's profiles (/debug/pprof/) on PPROF_ADDR, when set,
+// until ctx ends: for profiling under load (see docs/performance.md). Keep
+// it on a private address; it is off by default. It fails when it cannot
+// listen there.
+func servePprof(ctx context.Context, cfg config) error {
+	if cfg.PprofAddr == "" {
+		return nil
+	}
+	l, err := net.Listen("tcp", cfg.PprofAddr)
+	if err != nil {
+		return fmt.Errorf("PPROF_ADDR: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	go func() {
+		slog.Info("serving profiles", "addr", cfg.PprofAddr, "path", "/debug/pprof/")
+		if err := srv.Serve(l); err != nil && err != http.ErrServerClosed {
+			slog.Error("pprof listener failed", "err", err)
 		}
 	}()
 	return nil

@@ -253,6 +253,9 @@ func serve(ctx context.Context, cfg config, args []string) error {
 	if err := serveMetrics(ctx, cfg, o.metrics); err != nil {
 		return err
 	}
+	if err := servePprof(ctx, cfg); err != nil {
+		return err
+	}
 	if *demo {
 		if err := setupDemo(ctx, conn, *demoPersons); err != nil {
 			return fmt.Errorf("demo: %w", err)
