@@ -237,6 +237,8 @@ func (b *bencher) measurePostGraphile(ctx context.Context, pop *population, out 
 		return err
 	}
 	defer srv.stop()
+	out.Notes = append(out.Notes, "PostGraphile serves the tables as they are, as a read-only role: no authentication, "+
+		"no masking of protected persons, no audit log, no rate limit; cprgraph does all four on every request.")
 	endpoint := srv.url + "/graphql"
 	pgl := func() *target { return &target{url: endpoint} }
 	if pop.in.pglCursors, err = pickCursors(ctx, pgl(), pglCursorQuery, "allPersonEvents", 20); err != nil {
