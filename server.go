@@ -52,7 +52,7 @@ type config struct {
 	Introspection    bool          // INTROSPECTION, default true
 	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT, default 15s
 	accessConfig                   // authentication and limits: see access_config.go
-	LoaderWait       time.Duration // LOADER_WAIT, default 16ms: how long nested reads gather into one query
+	LoaderWait       time.Duration // LOADER_WAIT, default 2ms: how long nested reads gather into one query (docs/performance.md)
 	opsConfig                      // replica, metrics, persisted queries: see ops_config.go
 }
 
@@ -64,7 +64,7 @@ func loadConfig() (config, error) {
 		StatementTimeout: 5 * time.Second,
 		Introspection:    true,
 		ShutdownTimeout:  15 * time.Second,
-		LoaderWait:       16 * time.Millisecond,
+		LoaderWait:       2 * time.Millisecond,
 	}
 	var err error
 	if v := os.Getenv("STATEMENT_TIMEOUT"); v != "" {

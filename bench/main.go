@@ -25,6 +25,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -43,6 +44,7 @@ type config struct {
 	Keep         bool          // keep the databases, and reuse them when they hold the population
 	Pprof        string        // folder for CPU profiles of the server, one per shape (empty: none)
 	Out          string        // also write the report to this file
+	Shapes       []string      // the shapes to measure (empty: all)
 	DBPrefix     string        // database names: DBPrefix + persons
 	Root         string        // the module's root folder
 }
@@ -89,8 +91,12 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&cfg.Pprof, "pprof", os.Getenv("BENCH_PPROF"), "write a CPU profile of the server per shape into this folder (BENCH_PPROF)")
 	fs.StringVar(&cfg.Out, "out", os.Getenv("BENCH_OUT"), "also write the report to this file (BENCH_OUT)")
 	fs.StringVar(&cfg.DBPrefix, "db-prefix", "cprgraph_bench_", "prefix of the databases' names")
+	shapes := fs.String("shapes", os.Getenv("BENCH_SHAPES"), "comma-separated shapes to measure, default all: point,batch100,landlord,household,search,events (BENCH_SHAPES)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if *shapes != "" {
+		cfg.Shapes = strings.Split(*shapes, ",")
 	}
 	if cfg.Persons < 1000 || cfg.Workers < 1 || cfg.Duration <= 0 || cfg.RateShare <= 0 || cfg.MaxRequests < 1 {
 		return cfg, errors.New("bench: -persons must be at least 1000, -workers, -duration, -rate-share and -max-requests positive")

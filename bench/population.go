@@ -278,8 +278,8 @@ func (p *population) createPgbenchTables(ctx context.Context) error {
 	}{
 		{`CREATE SCHEMA IF NOT EXISTS bench`, nil},
 		{`DROP TABLE IF EXISTS bench.cpr, bench.stairwell`, nil},
-		{`CREATE TABLE bench.cpr (i integer PRIMARY KEY, cprs char(10)[] NOT NULL)`, nil},
-		{`INSERT INTO bench.cpr SELECT n, ARRAY[c] FROM unnest($1::text[]) WITH ORDINALITY AS t (c, n)`, []any{pq.Array(p.in.cprs)}},
+		{`CREATE TABLE bench.cpr (i integer PRIMARY KEY, cpr char(10) NOT NULL)`, nil},
+		{`INSERT INTO bench.cpr SELECT n, c FROM unnest($1::text[]) WITH ORDINALITY AS t (c, n)`, []any{pq.Array(p.in.cprs)}},
 		{`CREATE TABLE bench.stairwell (i integer PRIMARY KEY, org bigint, owner text, bfe bigint, hid uuid,
 			ids text, from_date date, to_date date, today date)`, nil},
 		{`INSERT INTO bench.stairwell

@@ -46,28 +46,72 @@ func (e AuditEntry) contentHash() []byte {
 	return h.Sum(nil)
 }
 
-// auditLockKey serialises appends so the hash chain has one order.
-const auditLockKey = 7202611
-
 // AppendAudit appends e to the audit log, chained to the last row; the
 // caller fails the request on error.
 func (s *Store) AppendAudit(ctx context.Context, e AuditEntry) error {
-	e.At = e.At.UTC().Truncate(time.Microsecond) // PostgreSQL keeps microseconds
+	return s.AppendAudits(ctx, []AuditEntry{e})
+}
+
+// AppendAudits appends the entries to the audit log in their order, each
+// chained to the one before and the first to the last row, in one
+// transaction: all are written or none. The caller fails every request
+// whose entry is among them on error.
+func (s *Store) AppendAudits(ctx context.Context, entries []AuditEntry) error {
+	if len(entries) == 0 {
+		return nil
+	}
+	n := len(entries)
+	var (
+		at, requestIDs, clientNames = make([]string, n), make([]string, n), make([]string, n)
+		clientIDs, organisations    = make([]int64, n), make([]int64, n)
+		operations, cprs, purposes  = make([]string, n), make([]string, n), make([]string, n)
+		prevHashes, hashes          = make([][]byte, n), make([][]byte, n)
+	)
 	return s.InTx(ctx, func(tx *Store) error {
-		if _, err := tx.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, auditLockKey); err != nil {
+		// The lock is taken before the last hash is read, in a statement of
+		// its own: a statement's snapshot predates its locks, so only a
+		// later statement sees the row of the previous holder.
+		if _, err := tx.q.ExecContext(ctx, auditLock); err != nil {
 			return err
 		}
+		var prev []byte
 		const last = `SELECT COALESCE((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), ''::bytea)`
-		if err := sqlx.GetContext(ctx, tx.q, &e.PrevHash, last); err != nil {
+		if err := sqlx.GetContext(ctx, tx.q, &prev, last); err != nil {
 			return err
 		}
-		e.Hash = e.contentHash()
+		for i, e := range entries {
+			e.At = e.At.UTC().Truncate(time.Microsecond) // PostgreSQL keeps microseconds
+			e.PrevHash = prev
+			e.Hash = e.contentHash()
+			prev = e.Hash
+			at[i], requestIDs[i], clientIDs[i], clientNames[i] = e.At.Format(time.RFC3339Nano), e.RequestID, e.ClientID, e.ClientName
+			organisations[i], operations[i], purposes[i], cprs[i] = e.OrganisationID, arrayLiteral(e.Operations), e.Purpose, arrayLiteral(e.CPRs)
+			prevHashes[i], hashes[i] = e.PrevHash, e.Hash
+		}
+		// One row per array position, inserted in that order so the ids
+		// follow the chain; operations and cprs come as array literals.
 		const insert = `INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
-		_, err := tx.q.ExecContext(ctx, insert, e.At, e.RequestID, e.ClientID, e.ClientName, e.OrganisationID,
-			e.Operations, e.Purpose, e.CPRs, e.PrevHash, e.Hash)
+			SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash
+			FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
+				WITH ORDINALITY AS e (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, n)
+			ORDER BY n`
+		_, err := tx.q.ExecContext(ctx, insert, pq.Array(at), pq.Array(requestIDs), pq.Array(clientIDs), pq.Array(clientNames),
+			pq.Array(organisations), pq.Array(operations), pq.Array(purposes), pq.Array(cprs), pq.Array(prevHashes), pq.Array(hashes))
 		return err
 	})
+}
+
+// auditLock serialises appends (on every instance) so the hash chain has
+// one order; 7202611 is the audit log's advisory lock key.
+const auditLock = `SELECT pg_advisory_xact_lock(7202611)`
+
+// arrayLiteral returns a text array literal, {} for none.
+func arrayLiteral(a pq.StringArray) string {
+	if len(a) == 0 {
+		return "{}"
+	}
+	v, _ := a.Value()
+	return v.(string)
 }
 
 // VerifyAudit walks the whole audit log in order and returns the id of the

@@ -25,7 +25,9 @@ func Open(ctx context.Context, dsn string, statementTimeout time.Duration) (*sql
 }
 
 // OpenDriver is Open through another name of lib/pq's driver, e.g. one
-// wrapped for tracing (sqlx must know its bind type).
+// wrapped for tracing (sqlx must know its bind type). Each connection
+// prepares the statements with parameters it runs once and reuses them
+// (see preparingConnector).
 func OpenDriver(ctx context.Context, driver, dsn string, statementTimeout time.Duration) (*sqlx.DB, error) {
 	if statementTimeout > 0 {
 		var err error
@@ -33,10 +35,17 @@ func OpenDriver(ctx context.Context, driver, dsn string, statementTimeout time.D
 			return nil, err
 		}
 	}
-	conn, err := sqlx.Open(driver, dsn)
+	registered, err := sql.Open(driver, "") // only for the driver
 	if err != nil {
 		return nil, err
 	}
+	d := registered.Driver()
+	registered.Close()
+	connector, err := newPreparingConnector(d, dsn)
+	if err != nil {
+		return nil, err
+	}
+	conn := sqlx.NewDb(sql.OpenDB(connector), driver)
 	conn.SetMaxOpenConns(32)
 	conn.SetMaxIdleConns(32)
 	conn.SetConnMaxIdleTime(5 * time.Minute)

@@ -196,17 +196,26 @@ type resident struct {
 // a person without a fixed address (no street code or house number) forms a
 // household of one.
 func (s *Store) Households(ctx context.Context, cprs []string) (map[string]Household, error) {
-	const query = `SELECT o.cpr AS owner_cpr,
+	const (
+		query = `SELECT o.cpr AS owner_cpr,
 		EXISTS (SELECT 1 FROM barnrelation b WHERE b.cpr = o.cpr AND b.barn_cpr = p.cpr) AS is_child,
 		` + personColumns + personFrom + `
 		JOIN person o ON o.cpr = p.cpr OR (
 			p.kommune_kode = o.kommune_kode AND p.vej_kode = o.vej_kode AND p.husnummer = o.husnummer
 			AND p.etage IS NOT DISTINCT FROM o.etage AND p.side_doer_nummer IS NOT DISTINCT FROM o.side_doer_nummer
-			AND (p.status IS NULL OR p.status IN ('01', '03', '05', '07')))
-		WHERE o.cpr = ANY($1)
-		ORDER BY o.cpr, p.foedselsdato NULLS LAST, p.cpr`
+			AND (p.status IS NULL OR p.status IN ('01', '03', '05', '07')))`
+		order     = ` ORDER BY o.cpr, p.foedselsdato NULLS LAST, p.cpr`
+		byNumbers = query + ` WHERE o.cpr = ANY($1)` + order
+		byNumber  = query + ` WHERE o.cpr = $1` + order // one number: a generic plan, as in PersonsByCPR
+	)
 	var rows []resident
-	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(cprs)); err != nil {
+	var err error
+	if len(cprs) == 1 {
+		err = sqlx.SelectContext(ctx, s.q, &rows, byNumber, cprs[0])
+	} else {
+		err = sqlx.SelectContext(ctx, s.q, &rows, byNumbers, pq.Array(cprs))
+	}
+	if err != nil {
 		return nil, err
 	}
 	owners := map[string]Person{}

@@ -205,9 +205,23 @@ const personFrom = `
 // PersonsByCPR returns the persons with the given CPR numbers, keyed by CPR
 // number; numbers not in the register are absent from the map.
 func (s *Store) PersonsByCPR(ctx context.Context, cprs []string) (map[string]Person, error) {
-	const query = personSelect + ` WHERE p.cpr = ANY($1)`
+	const (
+		byNumbers = personSelect + ` WHERE p.cpr = ANY($1)`
+		// PostgreSQL plans ANY($1) anew on every run (its generic plan
+		// assumes an array of several numbers, so a custom plan always
+		// looks cheaper), while for one number it keeps the prepared
+		// statement's generic plan: the common single lookup saves the
+		// planning of the joins.
+		byNumber = personSelect + ` WHERE p.cpr = $1`
+	)
 	var rows []Person
-	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(cprs)); err != nil {
+	var err error
+	if len(cprs) == 1 {
+		err = sqlx.SelectContext(ctx, s.q, &rows, byNumber, cprs[0])
+	} else {
+		err = sqlx.SelectContext(ctx, s.q, &rows, byNumbers, pq.Array(cprs))
+	}
+	if err != nil {
 		return nil, err
 	}
 	out := make(map[string]Person, len(rows))

@@ -14,7 +14,11 @@ import (
 )
 
 // StoreAuditor returns an Auditor appending to the audit log in store.
+// Requests that audit at the same time share one transaction (group
+// commit, see auditBatcher): each waits until the transaction holding its
+// row has committed, and a failed write fails every request of the batch.
 func StoreAuditor(store *db.Store) Auditor {
+	b := &auditBatcher{store: store}
 	return func(ctx context.Context, p *access.Principal, rec *access.Record, cprs []string) error {
 		e := db.AuditEntry{At: time.Now(), RequestID: rec.RequestID, CPRs: cprs}
 		for _, op := range rec.Operations() {
@@ -23,7 +27,7 @@ func StoreAuditor(store *db.Store) Auditor {
 		if p != nil {
 			e.ClientID, e.ClientName, e.OrganisationID, e.Purpose = p.ClientID, p.ClientName, p.OrganisationID, p.Purpose
 		}
-		return store.AppendAudit(ctx, e)
+		return b.append(ctx, e)
 	}
 }
 

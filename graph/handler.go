@@ -10,7 +10,9 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"cprgraph/access"
@@ -44,12 +46,18 @@ type Options struct {
 	Extensions []graphql.HandlerExtension
 }
 
+// queryCacheSize is how many parsed documents the endpoint keeps.
+const queryCacheSize = 1000
+
 // NewHandler returns the GraphQL endpoint over HTTP for the resolver. The
 // caller's authentication middleware must have put the principal and an
 // access.Record into the request context.
 func NewHandler(r *Resolver, opts Options) http.Handler {
 	es := NewExecutableSchema(Config{Resolvers: r, Complexity: complexity()})
 	srv := handler.New(es)
+	// Parsed and validated documents by their text, so a repeated document
+	// is neither parsed nor validated again.
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](queryCacheSize))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{}) // GET and POST: see http.go
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 10 * time.Second})
