@@ -45,6 +45,7 @@ type config struct {
 	Pprof        string        // folder for CPU profiles of the server, one per shape (empty: none)
 	Out          string        // also write the report to this file
 	Shapes       []string      // the shapes to measure (empty: all)
+	Server       string        // a cprgraph binary to measure instead of building the module's
 	DBPrefix     string        // database names: DBPrefix + persons
 	Root         string        // the module's root folder
 }
@@ -91,6 +92,7 @@ func parseConfig(args []string) (config, error) {
 	fs.StringVar(&cfg.Pprof, "pprof", os.Getenv("BENCH_PPROF"), "write a CPU profile of the server per shape into this folder (BENCH_PPROF)")
 	fs.StringVar(&cfg.Out, "out", os.Getenv("BENCH_OUT"), "also write the report to this file (BENCH_OUT)")
 	fs.StringVar(&cfg.DBPrefix, "db-prefix", "cprgraph_bench_", "prefix of the databases' names")
+	fs.StringVar(&cfg.Server, "server", os.Getenv("BENCH_SERVER"), "measure this cprgraph binary instead of building the module's (BENCH_SERVER)")
 	shapes := fs.String("shapes", os.Getenv("BENCH_SHAPES"), "comma-separated shapes to measure, default all: point,batch100,landlord,household,search,events (BENCH_SHAPES)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err

@@ -92,8 +92,9 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "- Go %s, PostgreSQL %s, %s, Node %s, PostGraphile %s\n", s.Go, s.PostgreSQL, s.Pgbench, s.Node, s.PostGraphile)
 	fmt.Fprintf(&b, "- Each run %s after a %s warm-up; closed loop: %d workers (pgbench: %d clients); constant rate: %.0f%% of the closed-loop throughput, latency from the intended send time\n",
 		cfg.Duration, cfg.Warmup, cfg.Workers, cfg.Workers, cfg.RateShare*100)
-	fmt.Fprintf(&b, "- cprgraph: RATE_LIMIT_RPS=0, LOADER_WAIT %s, LOG_LEVEL %s; the whole run took %s\n\n",
+	fmt.Fprintf(&b, "- cprgraph: RATE_LIMIT_RPS=0, LOADER_WAIT %s, LOG_LEVEL %s; the whole run took %s\n",
 		s.LoaderWait, s.ServerLogLvl, r.Total.Round(time.Second))
+	b.WriteString("- others' CPU: the share of the machine's CPU that processes other than the harness, the server and the database used during the run (a shared machine: rows with much of it are disturbed)\n\n")
 	if r.Main != nil {
 		r.Main.measurements(&b)
 		r.Main.ratios(&b)
@@ -110,6 +111,14 @@ func (r *report) markdown() string {
 	return b.String()
 }
 
+// share formats the share of the machine's CPU other processes used.
+func share(others float64) string {
+	if others < 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.0f%%", 100*others)
+}
+
 func ms(d time.Duration) string {
 	return fmt.Sprintf("%.2f", float64(d)/float64(time.Millisecond))
 }
@@ -120,15 +129,15 @@ func (p *popResults) measurements(b *strings.Builder) {
 		load = "loaded in " + p.LoadTime.Round(time.Second).String()
 	}
 	fmt.Fprintf(b, "## Measurements at %d persons (%s)\n\n", p.Persons, load)
-	b.WriteString("| shape | system | load | requests | errors | req/s | p50 ms | p99 ms |\n")
-	b.WriteString("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("| shape | system | load | requests | errors | req/s | p50 ms | p99 ms | others' CPU |\n")
+	b.WriteString("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, m := range p.Runs {
 		mode := "closed loop"
 		if m.Mode == modeRate {
 			mode = fmt.Sprintf("constant %.0f/s", m.Res.Rate)
 		}
-		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %.0f | %s | %s |\n", m.Shape, m.System, mode,
-			m.Res.Requests, m.Res.Errors, m.Res.Throughput(), ms(m.Res.Quantile(0.5)), ms(m.Res.Quantile(0.99)))
+		fmt.Fprintf(b, "| %s | %s | %s | %d | %d | %.0f | %s | %s | %s |\n", m.Shape, m.System, mode,
+			m.Res.Requests, m.Res.Errors, m.Res.Throughput(), ms(m.Res.Quantile(0.5)), ms(m.Res.Quantile(0.99)), share(m.Others))
 	}
 	b.WriteString("\n")
 }

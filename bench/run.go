@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"cprgraph/pgcluster"
 )
 
@@ -36,6 +38,7 @@ type measurement struct {
 	System string // cprgraph, PostGraphile or pgbench
 	Mode   string // closed or constant
 	Res    result
+	Others float64 // share of the machine's CPU other processes used meanwhile (-1: unknown)
 }
 
 // Systems and modes of a measurement.
@@ -90,12 +93,14 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(work)
-	slog.Info("building the server")
-	bin, err := buildServer(ctx, cfg.Root, work)
-	if err != nil {
-		return nil, err
+	bin := cfg.Server
+	if bin == "" {
+		slog.Info("building the server")
+		if bin, err = buildServer(ctx, cfg.Root, work); err != nil {
+			return nil, err
+		}
 	}
-	b := &bencher{cfg: cfg, bin: bin, work: work}
+	b := &bencher{cfg: cfg, bin: bin, work: work, postmaster: findPostmaster(ctx, adminURL)}
 	rep := &report{cfg: cfg, Setup: describeSetup(ctx, cfg, adminURL)}
 
 	main, err := openPopulation(ctx, adminURL, fmt.Sprintf("%s%d", cfg.DBPrefix, cfg.Persons), cfg.Persons, cfg.Keep)
@@ -128,9 +133,41 @@ func run(ctx context.Context, cfg config) (*report, error) {
 
 // bencher runs the load against the servers.
 type bencher struct {
-	cfg  config
-	bin  string // the cprgraph binary
-	work string // folder for logs
+	cfg        config
+	bin        string // the cprgraph binary
+	work       string // folder for logs
+	postmaster int    // the local database server's process id; 0: not local
+}
+
+// findPostmaster returns the process id of the database server of dbURL
+// when it runs on this machine, else 0.
+func findPostmaster(ctx context.Context, dbURL string) int {
+	conn, err := sqlx.Open("postgres", dbURL)
+	if err != nil {
+		return 0
+	}
+	defer conn.Close()
+	var backend int
+	if err := conn.GetContext(ctx, &backend, `SELECT pg_backend_pid()`); err != nil {
+		return 0
+	}
+	return postmasterOf(backend)
+}
+
+// metered runs measure and returns its result with the share of the
+// machine's CPU other processes used meanwhile (-1 when the database does
+// not run here).
+func (b *bencher) metered(server *process, measure func() result) (result, float64) {
+	if b.postmaster == 0 {
+		return measure(), -1
+	}
+	m := &cpuMeter{roots: []int{b.postmaster}}
+	if server != nil {
+		m.roots = append(m.roots, server.cmd.Process.Pid)
+	}
+	before := m.sample()
+	r := measure()
+	return r, others(before, m.sample())
 }
 
 // measureAll measures every shape against cprgraph, PostGraphile and
@@ -199,7 +236,8 @@ func (b *bencher) measureOurs(ctx context.Context, pop *population, out *popResu
 	if rateOf == nil {
 		tn := &target{url: endpoint, bodies: [][]byte{[]byte(`{"query":"{ __typename }"}`)}}
 		b.warmup(ctx, tn)
-		out.add(measurement{shapeTypeOf, sysOurs, modeClosed, b.closed(ctx, tn)})
+		r, o := b.metered(srv, func() result { return b.closed(ctx, tn) })
+		out.add(measurement{shapeTypeOf, sysOurs, modeClosed, r, o})
 	}
 	for _, s := range shapes(&pop.in) {
 		rate, measure := 0.0, b.wants(s.name)
@@ -219,12 +257,16 @@ func (b *bencher) measureOurs(ctx context.Context, pop *population, out *popResu
 		}
 		b.warmup(ctx, t)
 		var closed result
-		b.profiled(ctx, pprofAddr, fmt.Sprintf("%s-%d", s.name, pop.persons), func() { closed = b.closed(ctx, t) })
-		out.add(measurement{s.name, sysOurs, modeClosed, closed})
+		var o float64
+		b.profiled(ctx, pprofAddr, fmt.Sprintf("%s-%d", s.name, pop.persons), func() {
+			closed, o = b.metered(srv, func() result { return b.closed(ctx, t) })
+		})
+		out.add(measurement{s.name, sysOurs, modeClosed, closed, o})
 		if rate == 0 {
 			rate = closed.Throughput() * b.cfg.RateShare
 		}
-		out.add(measurement{s.name, sysOurs, modeRate, b.constant(ctx, t, rate)})
+		r, o := b.metered(srv, func() result { return b.constant(ctx, t, rate) })
+		out.add(measurement{s.name, sysOurs, modeRate, r, o})
 	}
 	return nil
 }
@@ -247,7 +289,8 @@ func (b *bencher) measurePostGraphile(ctx context.Context, pop *population, out 
 	tn := pgl()
 	tn.bodies = [][]byte{[]byte(`{"query":"{ __typename }"}`)}
 	b.warmup(ctx, tn)
-	out.add(measurement{shapeTypeOf, sysPGL, modeClosed, b.closed(ctx, tn)})
+	r, o := b.metered(srv, func() result { return b.closed(ctx, tn) })
+	out.add(measurement{shapeTypeOf, sysPGL, modeClosed, r, o})
 	for _, s := range shapes(&pop.in) {
 		if !b.wants(s.name) {
 			continue
@@ -261,7 +304,8 @@ func (b *bencher) measurePostGraphile(ctx context.Context, pop *population, out 
 			return fmt.Errorf("%s: %w", s.name, err)
 		}
 		b.warmup(ctx, t)
-		out.add(measurement{s.name, sysPGL, modeClosed, b.closed(ctx, t)})
+		r, o := b.metered(srv, func() result { return b.closed(ctx, t) })
+		out.add(measurement{s.name, sysPGL, modeClosed, r, o})
 	}
 	return nil
 }
@@ -283,11 +327,15 @@ func (b *bencher) measurePgbench(ctx context.Context, pop *population, out *popR
 		if _, err := runPgbench(ctx, bin, script, pop.url, b.work, b.cfg.Workers, b.cfg.Warmup, s.n); err != nil {
 			return err
 		}
-		res, err := runPgbench(ctx, bin, script, pop.url, b.work, b.cfg.Workers, b.cfg.Duration, s.n)
+		var res result
+		res, o := b.metered(nil, func() result {
+			res, err = runPgbench(ctx, bin, script, pop.url, b.work, b.cfg.Workers, b.cfg.Duration, s.n)
+			return res
+		})
 		if err != nil {
 			return err
 		}
-		out.add(measurement{s.shape, sysPgbench, modeClosed, res})
+		out.add(measurement{s.shape, sysPgbench, modeClosed, res, o})
 	}
 	return nil
 }
