@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -49,17 +50,62 @@ func (e AuditEntry) contentHash() []byte {
 // AppendAudit appends e to the audit log, chained to the last row; the
 // caller fails the request on error.
 func (s *Store) AppendAudit(ctx context.Context, e AuditEntry) error {
-	return s.AppendAudits(ctx, []AuditEntry{e})
+	_, err := s.AppendAudits(ctx, nil, []AuditEntry{e})
+	return err
 }
 
 // AppendAudits appends the entries to the audit log in their order, each
-// chained to the one before and the first to the last row, in one
-// transaction: all are written or none. The caller fails every request
-// whose entry is among them on error.
-func (s *Store) AppendAudits(ctx context.Context, entries []AuditEntry) error {
+// chained to the one before and the first to last, the hash the caller
+// holds as the log's last (nil: unknown), and returns the hash of the last
+// row written, for the next call: all are written or none. With last, that
+// is one statement. When last is no longer the log's last hash (another
+// writer appended), the unique index on prev_hash refuses the rows instead
+// of forking the chain, and they are appended again as without last: under
+// the audit lock, after reading the last hash. The caller fails every
+// request whose entry is among them on error.
+func (s *Store) AppendAudits(ctx context.Context, last []byte, entries []AuditEntry) ([]byte, error) {
 	if len(entries) == 0 {
-		return nil
+		return last, nil
 	}
+	if last != nil {
+		tail, err := s.insertAudits(ctx, last, entries)
+		if !linkTaken(err) || s.inTx() { // a refusal ends the transaction
+			return tail, err
+		}
+	}
+	var tail []byte
+	err := s.InTx(ctx, func(tx *Store) error {
+		// The lock is taken before the last hash is read, in a statement of
+		// its own: a statement's snapshot predates its locks, so only a
+		// later statement sees the row of the previous holder.
+		if _, err := tx.q.ExecContext(ctx, auditLock); err != nil {
+			return err
+		}
+		const lastHash = `SELECT COALESCE((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), ''::bytea)`
+		if err := sqlx.GetContext(ctx, tx.q, &last, lastHash); err != nil {
+			return err
+		}
+		var err error
+		tail, err = tx.insertAudits(ctx, last, entries)
+		return err
+	})
+	return tail, err
+}
+
+// auditLock serialises appends (on every instance) so the hash chain has
+// one order; 7202611 is the audit log's advisory lock key.
+const auditLock = `SELECT pg_advisory_xact_lock(7202611)`
+
+// linkTaken reports whether err is the refusal of rows chained to a hash
+// another row already follows.
+func linkTaken(err error) bool {
+	var pqErr *pq.Error
+	return errors.As(err, &pqErr) && pqErr.Code.Name() == "unique_violation" && pqErr.Constraint == "audit_log_prev_hash_key"
+}
+
+// insertAudits inserts the entries chained after prev in one statement that
+// takes the audit lock itself, and returns the last one's hash.
+func (s *Store) insertAudits(ctx context.Context, prev []byte, entries []AuditEntry) ([]byte, error) {
 	n := len(entries)
 	var (
 		at, requestIDs, clientNames = make([]string, n), make([]string, n), make([]string, n)
@@ -67,43 +113,29 @@ func (s *Store) AppendAudits(ctx context.Context, entries []AuditEntry) error {
 		operations, cprs, purposes  = make([]string, n), make([]string, n), make([]string, n)
 		prevHashes, hashes          = make([][]byte, n), make([][]byte, n)
 	)
-	return s.InTx(ctx, func(tx *Store) error {
-		// The lock is taken before the last hash is read, in a statement of
-		// its own: a statement's snapshot predates its locks, so only a
-		// later statement sees the row of the previous holder.
-		if _, err := tx.q.ExecContext(ctx, auditLock); err != nil {
-			return err
-		}
-		var prev []byte
-		const last = `SELECT COALESCE((SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1), ''::bytea)`
-		if err := sqlx.GetContext(ctx, tx.q, &prev, last); err != nil {
-			return err
-		}
-		for i, e := range entries {
-			e.At = e.At.UTC().Truncate(time.Microsecond) // PostgreSQL keeps microseconds
-			e.PrevHash = prev
-			e.Hash = e.contentHash()
-			prev = e.Hash
-			at[i], requestIDs[i], clientIDs[i], clientNames[i] = e.At.Format(time.RFC3339Nano), e.RequestID, e.ClientID, e.ClientName
-			organisations[i], operations[i], purposes[i], cprs[i] = e.OrganisationID, arrayLiteral(e.Operations), e.Purpose, arrayLiteral(e.CPRs)
-			prevHashes[i], hashes[i] = e.PrevHash, e.Hash
-		}
-		// One row per array position, inserted in that order so the ids
-		// follow the chain; operations and cprs come as array literals.
-		const insert = `INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash)
-			SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash
-			FROM unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
-				WITH ORDINALITY AS e (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, n)
-			ORDER BY n`
-		_, err := tx.q.ExecContext(ctx, insert, pq.Array(at), pq.Array(requestIDs), pq.Array(clientIDs), pq.Array(clientNames),
-			pq.Array(organisations), pq.Array(operations), pq.Array(purposes), pq.Array(cprs), pq.Array(prevHashes), pq.Array(hashes))
-		return err
-	})
+	for i, e := range entries {
+		e.At = e.At.UTC().Truncate(time.Microsecond) // PostgreSQL keeps microseconds
+		e.PrevHash = prev
+		e.Hash = e.contentHash()
+		prev = e.Hash
+		at[i], requestIDs[i], clientIDs[i], clientNames[i] = e.At.Format(time.RFC3339Nano), e.RequestID, e.ClientID, e.ClientName
+		organisations[i], operations[i], purposes[i], cprs[i] = e.OrganisationID, arrayLiteral(e.Operations), e.Purpose, arrayLiteral(e.CPRs)
+		prevHashes[i], hashes[i] = e.PrevHash, e.Hash
+	}
+	// One row per array position, inserted in that order so the ids
+	// follow the chain; operations and cprs come as array literals.
+	const insert = `INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash)
+		SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash
+		FROM (SELECT pg_advisory_xact_lock(7202611)) AS audit_lock, unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
+			WITH ORDINALITY AS e (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, n)
+		ORDER BY n`
+	_, err := s.q.ExecContext(ctx, insert, pq.Array(at), pq.Array(requestIDs), pq.Array(clientIDs), pq.Array(clientNames),
+		pq.Array(organisations), pq.Array(operations), pq.Array(purposes), pq.Array(cprs), pq.Array(prevHashes), pq.Array(hashes))
+	if err != nil {
+		return nil, err
+	}
+	return prev, nil
 }
-
-// auditLock serialises appends (on every instance) so the hash chain has
-// one order; 7202611 is the audit log's advisory lock key.
-const auditLock = `SELECT pg_advisory_xact_lock(7202611)`
 
 // arrayLiteral returns a text array literal, {} for none.
 func arrayLiteral(a pq.StringArray) string {

@@ -88,6 +88,12 @@ type Store struct {
 // NewStore returns a Store running on q: a *sqlx.DB or a *sqlx.Tx.
 func NewStore(q sqlx.ExtContext) *Store { return &Store{q: q} }
 
+// inTx reports whether the Store runs inside a transaction.
+func (s *Store) inTx() bool {
+	_, ok := s.q.(*sqlx.DB)
+	return !ok
+}
+
 // InTx runs fn with a Store inside one transaction, committing when fn
 // returns nil and rolling back otherwise. A Store already inside a
 // transaction runs fn in that transaction.

@@ -11,9 +11,9 @@ import (
 const maxAuditBatch = 128
 
 // auditBatcher appends audit rows with group commit. The audit log is one
-// hash chain, appended under a lock, so its writes are serialised; instead
-// of one transaction per request, rows that arrive while a transaction is
-// being written wait for it to finish and then go together in the next one.
+// hash chain, so its writes are serialised; instead of one statement per
+// request, rows that arrive while a statement is being written wait for it
+// to finish and then go together in the next one.
 // A lone request is written at once (nothing waits for a batch to fill),
 // and a writer goroutine runs only while rows are queued.
 type auditBatcher struct {
@@ -21,6 +21,10 @@ type auditBatcher struct {
 	mu      sync.Mutex
 	queue   []auditWaiter
 	writing bool // a writer goroutine is running
+
+	// last is the hash of the last row this process wrote (nil: unknown),
+	// so a batch takes one statement; used by the writer goroutine only.
+	last []byte
 }
 
 type auditWaiter struct {
@@ -70,7 +74,8 @@ func (b *auditBatcher) write(ctx context.Context) {
 		for i, w := range batch {
 			entries[i] = w.entry
 		}
-		err := b.store.AppendAudits(ctx, entries)
+		last, err := b.store.AppendAudits(ctx, b.last, entries)
+		b.last = last // nil after an error: read it again next time
 		for _, w := range batch {
 			w.done <- err
 		}
