@@ -16,16 +16,17 @@ import (
 
 // setup describes the machine and the versions measured.
 type setup struct {
-	CPU, Memory, OS          string
-	Go, PostgreSQL           string
-	Node, PostGraphile       string
-	Pgbench                  string
-	LoadBefore, LoadAfter    string // /proc/loadavg: other work on the machine
-	StartedAt                time.Time
-	LoaderWait, ServerLogLvl string
+	CPU, Memory, OS        string
+	Go, PostgreSQL         string
+	Node, PostGraphile     string
+	Pgbench                string
+	LoadBefore, LoadAfter  string // /proc/loadavg: other work on the machine
+	StartedAt              time.Time
+	LoaderWait, ServerGOGC string
+	ServerLogLvl           string
 }
 
-func describeSetup(ctx context.Context, cfg config, adminURL string) setup {
+func describeSetup(ctx context.Context, adminURL string) setup {
 	s := setup{
 		CPU:          fmt.Sprintf("%d × %s", runtime.NumCPU(), procField("/proc/cpuinfo", "model name")),
 		Memory:       procField("/proc/meminfo", "MemTotal"),
@@ -34,19 +35,12 @@ func describeSetup(ctx context.Context, cfg config, adminURL string) setup {
 		LoadBefore:   loadAverage(),
 		StartedAt:    time.Now(),
 		LoaderWait:   envOr("LOADER_WAIT", "server default"),
+		ServerGOGC:   envOr("GOGC", "server default"),
 		ServerLogLvl: envOr("LOG_LEVEL", "info"),
 	}
 	if conn, err := sqlx.Open("postgres", adminURL); err == nil {
 		conn.GetContext(ctx, &s.PostgreSQL, "SHOW server_version")
 		conn.Close()
-	}
-	if out, err := exec.CommandContext(ctx, filepath.Join(cfg.Root, "bench", "postgraphile", "node_modules", ".bin", "node"), "-v").Output(); err == nil {
-		s.Node = strings.TrimSpace(string(out))
-	}
-	var pkg struct{ Version string }
-	if b, err := os.ReadFile(filepath.Join(cfg.Root, "bench", "postgraphile", "node_modules", "postgraphile", "package.json")); err == nil {
-		json.Unmarshal(b, &pkg)
-		s.PostGraphile = pkg.Version
 	}
 	if bin, err := findPgbench(); err == nil {
 		if out, err := exec.CommandContext(ctx, bin, "--version").Output(); err == nil {
@@ -54,6 +48,20 @@ func describeSetup(ctx context.Context, cfg config, adminURL string) setup {
 		}
 	}
 	return s
+}
+
+// postGraphileVersions returns the versions of the Node and PostGraphile
+// that bench/postgraphile installed (empty when it is not installed).
+func postGraphileVersions(ctx context.Context, root string) (node, postgraphile string) {
+	dir := filepath.Join(root, "bench", "postgraphile", "node_modules")
+	if out, err := exec.CommandContext(ctx, filepath.Join(dir, ".bin", "node"), "-v").Output(); err == nil {
+		node = strings.TrimSpace(string(out))
+	}
+	var pkg struct{ Version string }
+	if b, err := os.ReadFile(filepath.Join(dir, "postgraphile", "package.json")); err == nil && json.Unmarshal(b, &pkg) == nil {
+		postgraphile = pkg.Version
+	}
+	return node, postgraphile
 }
 
 func envOr(key, def string) string {
@@ -92,8 +100,8 @@ func (r *report) markdown() string {
 	fmt.Fprintf(&b, "- Go %s, PostgreSQL %s, %s, Node %s, PostGraphile %s\n", s.Go, s.PostgreSQL, s.Pgbench, s.Node, s.PostGraphile)
 	fmt.Fprintf(&b, "- Each run %s after a %s warm-up; closed loop: %d workers (pgbench: %d clients); constant rate: %.0f%% of the closed-loop throughput, latency from the intended send time\n",
 		cfg.Duration, cfg.Warmup, cfg.Workers, cfg.Workers, cfg.RateShare*100)
-	fmt.Fprintf(&b, "- cprgraph: RATE_LIMIT_RPS=0, LOADER_WAIT %s, LOG_LEVEL %s; the whole run took %s\n",
-		s.LoaderWait, s.ServerLogLvl, r.Total.Round(time.Second))
+	fmt.Fprintf(&b, "- cprgraph: RATE_LIMIT_RPS=0, LOADER_WAIT %s, GOGC %s, LOG_LEVEL %s; the whole run took %s\n",
+		s.LoaderWait, s.ServerGOGC, s.ServerLogLvl, r.Total.Round(time.Second))
 	b.WriteString("- others' CPU: the share of the machine's CPU that processes other than the harness, the server and the database used during the run (a shared machine: rows with much of it are disturbed)\n\n")
 	if r.Main != nil {
 		r.Main.measurements(&b)

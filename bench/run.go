@@ -101,7 +101,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 	}
 	b := &bencher{cfg: cfg, bin: bin, work: work, postmaster: findPostmaster(ctx, adminURL)}
-	rep := &report{cfg: cfg, Setup: describeSetup(ctx, cfg, adminURL)}
+	rep := &report{cfg: cfg, Setup: describeSetup(ctx, adminURL)}
 
 	main, err := openPopulation(ctx, adminURL, fmt.Sprintf("%s%d", cfg.DBPrefix, cfg.Persons), cfg.Persons, cfg.Keep)
 	if err != nil {
@@ -128,6 +128,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		}
 	}
 	rep.Setup.LoadAfter = loadAverage()
+	rep.Setup.Node, rep.Setup.PostGraphile = postGraphileVersions(ctx, cfg.Root) // installed by the run
 	return rep, nil
 }
 
