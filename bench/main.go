@@ -5,11 +5,13 @@
 //
 //	go run ./bench [flags]     (make bench)
 //
-// It creates a fresh database on the private cluster (or on the server of
-// DATABASE_URL, a superuser URL), loads a synthetic population with gen,
-// builds and starts the server with rate limits off and fresh API keys,
-// picks inputs from the data, and runs six query shapes closed-loop and at
-// a constant rate, all on loopback. Every run is bounded in time and in
+// It creates a fresh database on a private cluster of its own in
+// .pgdata-bench (BENCH_PGDATA), which, unlike the development cluster,
+// commits durably (fsync on), or on the server of DATABASE_URL (a superuser
+// URL); it loads a synthetic population with gen, builds and starts the
+// server with rate limits off and fresh API keys, picks inputs from the
+// data, and runs six query shapes closed-loop and at a constant rate, all on
+// loopback. Every run is bounded in time and in
 // requests. A second, smaller population measures the point and landlord
 // lookups again, to show how latency scales with the register's size.
 // Flags default to the environment variables BENCH_*; see -h.

@@ -79,12 +79,14 @@ func (p *popResults) find(shape, system, mode string) (measurement, bool) {
 func run(ctx context.Context, cfg config) (*report, error) {
 	adminURL := os.Getenv("DATABASE_URL")
 	if adminURL == "" {
-		dir := os.Getenv("PGDATA_DIR")
+		// A cluster of its own that commits durably, as production does
+		// (the development cluster in .pgdata runs with fsync off).
+		dir := os.Getenv("BENCH_PGDATA")
 		if dir == "" {
-			dir = filepath.Join(cfg.Root, ".pgdata")
+			dir = filepath.Join(cfg.Root, ".pgdata-bench")
 		}
 		var err error
-		if adminURL, err = pgcluster.Ensure(ctx, dir); err != nil {
+		if adminURL, err = pgcluster.EnsureDurable(ctx, dir); err != nil {
 			return nil, err
 		}
 	}

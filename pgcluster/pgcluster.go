@@ -2,9 +2,9 @@
 // folder for development, demos and tests, so the project runs on a machine
 // where no DATABASE_URL is configured.
 //
-// The cluster is disposable: it runs with fsync off and is shared by every
-// process that calls Ensure with the same folder. Production deployments set
-// DATABASE_URL instead.
+// The cluster is disposable: it runs with fsync off (EnsureDurable: on, for
+// measurements) and is shared by every process that calls Ensure with the
+// same folder. Production deployments set DATABASE_URL instead.
 package pgcluster
 
 import (
@@ -33,6 +33,17 @@ const firstPort = 54329
 // It installs Debian's postgresql package when no server binaries are found.
 // Concurrent callers (several test processes) are serialised by a file lock.
 func Ensure(ctx context.Context, dir string) (string, error) {
+	return ensure(ctx, dir, false)
+}
+
+// EnsureDurable is Ensure for a cluster that commits as a production server
+// does (fsync, synchronous_commit and full_page_writes on): the benchmark's.
+// A cluster already running in dir keeps the settings it was started with.
+func EnsureDurable(ctx context.Context, dir string) (string, error) {
+	return ensure(ctx, dir, true)
+}
+
+func ensure(ctx context.Context, dir string, durable bool) (string, error) {
 	dir, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
@@ -54,7 +65,7 @@ func Ensure(ctx context.Context, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	c := cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data"), port: port}
+	c := cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data"), port: port, durable: durable}
 	if err := c.initialise(ctx); err != nil {
 		return "", err
 	}
@@ -80,6 +91,7 @@ func Stop(ctx context.Context, dir string) error {
 type cluster struct {
 	bin, dir, data string
 	port           int
+	durable        bool // commit durably: fsync and the rest at their defaults
 }
 
 func (c cluster) initialise(ctx context.Context) error {
@@ -99,17 +111,17 @@ func (c cluster) start(ctx context.Context) error {
 	if c.running(ctx) {
 		return nil
 	}
-	opts := strings.Join([]string{
+	opts := []string{
 		"-p", strconv.Itoa(c.port),
 		"-k", c.dir,
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "max_connections=300",
-		"-c", "fsync=off",
-		"-c", "synchronous_commit=off",
-		"-c", "full_page_writes=off",
 		"-c", "shared_buffers=512MB",
-	}, " ")
-	return c.run(ctx, "pg_ctl", "start", "-D", c.data, "-l", filepath.Join(c.dir, "postgres.log"), "-w", "-t", "60", "-o", opts)
+	}
+	if !c.durable {
+		opts = append(opts, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+	}
+	return c.run(ctx, "pg_ctl", "start", "-D", c.data, "-l", filepath.Join(c.dir, "postgres.log"), "-w", "-t", "60", "-o", strings.Join(opts, " "))
 }
 
 func (c cluster) running(ctx context.Context) bool {
