@@ -93,8 +93,11 @@ func (s *Store) AppendAudits(ctx context.Context, last []byte, entries []AuditEn
 }
 
 // auditLock serialises appends (on every instance) so the hash chain has
-// one order; 7202611 is the audit log's advisory lock key.
-const auditLock = `SELECT pg_advisory_xact_lock(7202611)`
+// one order; auditLockKey is the audit log's advisory lock key.
+const (
+	auditLockKey = `7202611`
+	auditLock    = `SELECT pg_advisory_xact_lock(` + auditLockKey + `)`
+)
 
 // linkTaken reports whether err is the refusal of rows chained to a hash
 // another row already follows.
@@ -126,7 +129,7 @@ func (s *Store) insertAudits(ctx context.Context, prev []byte, entries []AuditEn
 	// follow the chain; operations and cprs come as array literals.
 	const insert = `INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash)
 		SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash
-		FROM (SELECT pg_advisory_xact_lock(7202611)) AS audit_lock, unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
+		FROM (` + auditLock + `) AS audit_lock, unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
 			WITH ORDINALITY AS e (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, n)
 		ORDER BY n`
 	_, err := s.q.ExecContext(ctx, insert, pq.Array(at), pq.Array(requestIDs), pq.Array(clientIDs), pq.Array(clientNames),
