@@ -23,7 +23,7 @@ func findPgbench() (string, error) {
 	}
 	matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pgbench")
 	if len(matches) == 0 {
-		return "", errors.New("pgbench not found (package postgresql-client)")
+		return "", errors.New("pgbench not found (it comes with Debian's postgresql package)")
 	}
 	slices.Sort(matches)
 	return matches[len(matches)-1], nil
