@@ -32,8 +32,9 @@ http-audit:
 	CPRGRAPH_REQUIRE_HTTP_AUDIT=1 go test -count=1 -run TestGraphQLOverHTTPAudit -v .
 
 # bench runs the benchmark harness (bench/; results and commands in
-# docs/performance.md): a fresh 1M-person database, cprgraph against
-# PostGraphile v5 and pgbench, about 13 minutes. BENCH_PERSONS,
+# docs/performance.md): a fresh 1M-person database on its own durable
+# cluster (.pgdata-bench), cprgraph against PostGraphile v5 and pgbench,
+# about 9 minutes. BENCH_PERSONS,
 # BENCH_DURATION, ... override its defaults (go run ./bench -h). Not part of
 # test or CI.
 bench:
