@@ -27,32 +27,6 @@ import (
 	"cprgraph/db"
 )
 
-// request posts a GraphQL request with the given headers and body.
-func (env *testEnv) request(t *testing.T, headers map[string]string, body []byte) gqlResponse {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	return env.do(t, req)
-}
-
-func (env *testEnv) do(t *testing.T, req *http.Request) gqlResponse {
-	t.Helper()
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out := gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("response %d is not JSON: %s", resp.StatusCode, raw)
-	}
-	return out
-}
-
 func gqlBody(query string) []byte {
 	b, _ := json.Marshal(map[string]any{"query": query})
 	return b

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -562,22 +561,6 @@ func TestLandlordExportErrors(t *testing.T) {
 			}
 		}
 	}
-}
-
-// get fetches path as the client of profile ("" = anonymous).
-func get(t *testing.T, env *testEnv, profile access.Profile, path string) (int, []byte) {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodGet, env.URL+path, nil)
-	if profile != "" {
-		req.Header.Set("Authorization", "Bearer "+env.Keys[profile])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, body
 }
 
 // exportCSV downloads the CSV export as the LANDLORD client and parses it.

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -61,16 +60,11 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 	}
 }
 
-// get fetches a path of the test server.
+// get fetches a path of the test server without credentials.
 func (env *testEnv) get(t *testing.T, path string) (int, string) {
 	t.Helper()
-	resp, err := http.Get(env.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	status, body := get(t, env, "", path)
+	return status, string(body)
 }
 
 func TestMetrics(t *testing.T) {
@@ -119,26 +113,6 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	if status, _ := env.get(t, "/metrics"); status == http.StatusOK {
 		t.Fatal("/metrics is served on the API listener although METRICS_ADDR is set")
 	}
-}
-
-// postGraphQL posts a GraphQL request body as the client of profile.
-func (env *testEnv) postGraphQL(t *testing.T, profile access.Profile, body map[string]any) gqlResponse {
-	t.Helper()
-	data, _ := json.Marshal(body)
-	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", bytes.NewReader(data))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+env.Keys[profile])
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(resp.Body)
-	out := gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("response is not JSON: %s", raw)
-	}
-	return out
 }
 
 // persisted is the automatic-persisted-query extension naming document.

@@ -91,12 +91,35 @@ type gqlResponse struct {
 // query posts a GraphQL request as the client of profile ("" = anonymous).
 func (env *testEnv) query(t *testing.T, profile access.Profile, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	return env.postGraphQL(t, profile, map[string]any{"query": query, "variables": vars})
+}
+
+// postGraphQL posts body (query, variables, extensions) as the client of
+// profile ("" = anonymous).
+func (env *testEnv) postGraphQL(t *testing.T, profile access.Profile, body map[string]any) gqlResponse {
+	t.Helper()
+	data, _ := json.Marshal(body)
+	headers := map[string]string{}
+	if profile != "" {
+		headers["Authorization"] = "Bearer " + env.Keys[profile]
+	}
+	return env.request(t, headers, data)
+}
+
+// request posts a GraphQL request with the given headers and body.
+func (env *testEnv) request(t *testing.T, headers map[string]string, body []byte) gqlResponse {
+	t.Helper()
 	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
-	if profile != "" {
-		req.Header.Set("Authorization", "Bearer "+env.Keys[profile])
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
+	return env.do(t, req)
+}
+
+// do sends req and decodes the GraphQL response.
+func (env *testEnv) do(t *testing.T, req *http.Request) gqlResponse {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -105,9 +128,25 @@ func (env *testEnv) query(t *testing.T, profile access.Profile, query string, va
 	raw, _ := io.ReadAll(resp.Body)
 	out := gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
 	if err := json.Unmarshal(raw, &out); err != nil {
-		t.Fatalf("response is not JSON: %s", raw)
+		t.Fatalf("response %d is not JSON: %s", resp.StatusCode, raw)
 	}
 	return out
+}
+
+// get fetches path as the client of profile ("" = anonymous).
+func get(t *testing.T, env *testEnv, profile access.Profile, path string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, env.URL+path, nil)
+	if profile != "" {
+		req.Header.Set("Authorization", "Bearer "+env.Keys[profile])
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, body
 }
 
 // code returns the extensions.code of the first error, or "".
