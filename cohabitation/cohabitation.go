@@ -266,7 +266,7 @@ func marriagesBetween(f db.CohabitationFacts, a, b string) []period {
 			out = append(out, period{c.Start, c.End})
 		}
 	}
-	slices.SortStableFunc(out, func(x, y period) int { return compareStart(x.start, y.start) })
+	slices.SortStableFunc(out, func(x, y period) int { return db.CompareDates(x.start, y.start) })
 	return out
 }
 
@@ -335,7 +335,7 @@ func commonResidences(f db.CohabitationFacts, a, b string) []period {
 			}
 		}
 	}
-	slices.SortFunc(out, func(x, y period) int { return compareStart(x.start, y.start) })
+	slices.SortFunc(out, func(x, y period) int { return db.CompareDates(x.start, y.start) })
 	var joined []period
 	for _, p := range out {
 		if n := len(joined); n > 0 && (joined[n-1].end == nil || !p.start.After(joined[n-1].end.AddDate(0, 0, 1))) {
@@ -397,18 +397,6 @@ func earlier(a, b *time.Time) *time.Time {
 		return a
 	}
 	return b
-}
-
-func compareStart(a, b *time.Time) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return -1
-	case b == nil:
-		return 1
-	}
-	return a.Compare(*b)
 }
 
 func since(t *time.Time) string {

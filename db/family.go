@@ -4,9 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/jmoiron/sqlx"
-	"github.com/lib/pq"
-
 	"cprgraph/cpr"
 )
 
@@ -206,16 +203,10 @@ func (s *Store) Households(ctx context.Context, cprs []string) (map[string]House
 			AND (p.status IS NULL OR p.status IN ('01', '03', '05', '07')))`
 		order     = ` ORDER BY o.cpr, p.foedselsdato NULLS LAST, p.cpr`
 		byNumbers = query + ` WHERE o.cpr = ANY($1)` + order
-		byNumber  = query + ` WHERE o.cpr = $1` + order // one number: a generic plan, as in PersonsByCPR
+		byNumber  = query + ` WHERE o.cpr = $1` + order // one number: see selectNumbers
 	)
 	var rows []resident
-	var err error
-	if len(cprs) == 1 {
-		err = sqlx.SelectContext(ctx, s.q, &rows, byNumber, cprs[0])
-	} else {
-		err = sqlx.SelectContext(ctx, s.q, &rows, byNumbers, pq.Array(cprs))
-	}
-	if err != nil {
+	if err := selectNumbers(ctx, s.q, &rows, byNumber, byNumbers, cprs); err != nil {
 		return nil, err
 	}
 	owners := map[string]Person{}

@@ -116,7 +116,7 @@ func addressHistory(current *Address, records []AddressRecord) []Address {
 	if current != nil {
 		former = kept[1:]
 	}
-	slices.SortStableFunc(former, func(a, b Address) int { return -compareDates(a.ValidFrom, b.ValidFrom) })
+	slices.SortStableFunc(former, func(a, b Address) int { return -CompareDates(a.ValidFrom, b.ValidFrom) })
 	return kept
 }
 
@@ -128,8 +128,8 @@ func sameDwelling(a, b Address) bool {
 	return okA && okB && ka == kb
 }
 
-// compareDates orders dates with nil (unknown) first.
-func compareDates(a, b *time.Time) int {
+// CompareDates orders dates with nil (unknown) first.
+func CompareDates(a, b *time.Time) int {
 	switch {
 	case a == nil && b == nil:
 		return 0
@@ -173,7 +173,7 @@ func SharedPeriods(a, b []Address, from, to *time.Time) []SharedPeriod {
 			out = append(out, SharedPeriod{From: start, To: end, Address: x})
 		}
 	}
-	slices.SortFunc(out, func(p, q SharedPeriod) int { return -compareDates(p.From, q.From) })
+	slices.SortFunc(out, func(p, q SharedPeriod) int { return -CompareDates(p.From, q.From) })
 	return out
 }
 

@@ -202,6 +202,16 @@ const personFrom = `
 	LEFT JOIN deltbopael d ON d.cpr = p.cpr
 	LEFT JOIN personkommunikation m ON m.cpr = p.cpr`
 
+// selectNumbers selects into dest by CPR numbers: with byNumber ("= $1")
+// for one number, whose generic plan PostgreSQL keeps, and with byNumbers
+// ("= ANY($1)") otherwise.
+func selectNumbers(ctx context.Context, q sqlx.ExtContext, dest any, byNumber, byNumbers string, cprs []string) error {
+	if len(cprs) == 1 {
+		return sqlx.SelectContext(ctx, q, dest, byNumber, cprs[0])
+	}
+	return sqlx.SelectContext(ctx, q, dest, byNumbers, pq.Array(cprs))
+}
+
 // PersonsByCPR returns the persons with the given CPR numbers, keyed by CPR
 // number; numbers not in the register are absent from the map.
 func (s *Store) PersonsByCPR(ctx context.Context, cprs []string) (map[string]Person, error) {
@@ -215,13 +225,7 @@ func (s *Store) PersonsByCPR(ctx context.Context, cprs []string) (map[string]Per
 		byNumber = personSelect + ` WHERE p.cpr = $1`
 	)
 	var rows []Person
-	var err error
-	if len(cprs) == 1 {
-		err = sqlx.SelectContext(ctx, s.q, &rows, byNumber, cprs[0])
-	} else {
-		err = sqlx.SelectContext(ctx, s.q, &rows, byNumbers, pq.Array(cprs))
-	}
-	if err != nil {
+	if err := selectNumbers(ctx, s.q, &rows, byNumber, byNumbers, cprs); err != nil {
 		return nil, err
 	}
 	out := make(map[string]Person, len(rows))
