@@ -29,7 +29,7 @@ lint:
 # against a test server; any MUST failure fails it.
 http-audit:
 	npm ci --prefix tools/graphql-http-audit --no-audit --no-fund
-	CPRGRAPH_REQUIRE_HTTP_AUDIT=1 go test -count=1 -run TestGraphQLOverHTTPAudit -v .
+	CPRGRAPH_REQUIRE_HTTP_AUDIT=1 go test -count=1 -run TestGraphQLOverHTTPAudit -v ./e2e/
 
 # bench runs the benchmark harness (bench/; results and commands in
 # docs/performance.md): a fresh 1M-person database on its own durable

@@ -6,7 +6,9 @@ package logging
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"os"
 	"regexp"
 )
 
@@ -87,4 +89,15 @@ func redactAttr(a slog.Attr) slog.Attr {
 		return slog.String(a.Key, Redact(fmt.Sprint(v.Any())))
 	}
 	return slog.Attr{Key: a.Key, Value: v}
+}
+
+// NewJSONHandler is the server's log: JSON lines on w, every CPR-like
+// number masked; LOG_LEVEL (debug, info, warn, error; default info) sets
+// the level.
+func NewJSONHandler(w io.Writer) slog.Handler {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(os.Getenv("LOG_LEVEL"))); err != nil {
+		level = slog.LevelInfo
+	}
+	return NewRedactingHandler(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }

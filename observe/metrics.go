@@ -6,7 +6,6 @@
 package observe
 
 import (
-	"context"
 	"database/sql"
 	"net/http"
 	"strconv"
@@ -17,8 +16,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"cprgraph/access"
-	"cprgraph/graph"
 	"cprgraph/logging"
 )
 
@@ -110,18 +107,14 @@ func (m *Metrics) KnowOperations(names ...string) {
 // RateLimited counts one request refused by the rate limit.
 func (m *Metrics) RateLimited() { m.rateLimited.Inc() }
 
-// TimeAudits measures every audit write of next.
-func (m *Metrics) TimeAudits(next graph.Auditor) graph.Auditor {
-	return func(ctx context.Context, p *access.Principal, rec *access.Record, cprs []string) error {
-		start := time.Now()
-		err := next(ctx, p, rec, cprs)
-		result := "ok"
-		if err != nil {
-			result = "error"
-		}
-		m.auditDuration.WithLabelValues(result).Observe(time.Since(start).Seconds())
-		return err
+// AuditWritten records one audit write that took elapsed and failed when
+// err is not nil.
+func (m *Metrics) AuditWritten(elapsed time.Duration, err error) {
+	result := "ok"
+	if err != nil {
+		result = "error"
 	}
+	m.auditDuration.WithLabelValues(result).Observe(elapsed.Seconds())
 }
 
 // operationNames bounds the operation label's values: the known names and

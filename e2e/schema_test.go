@@ -1,4 +1,4 @@
-package main
+package e2e
 
 // The live schema, read by introspection, and queries built from it: the
 // leak test and the authorization matrix cover every root field that exists,

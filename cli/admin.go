@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -25,9 +25,9 @@ const adminUsage = `usage: cprgraph admin <command> [flags]
 
 profiles: AUTHORITY, PRIVATE, LANDLORD, ADMIN; scopes default to every operation of the profile`
 
-// adminCommand runs one `cprgraph admin` subcommand against store, writing
+// Admin runs one `cprgraph admin` subcommand against store, writing
 // its result (and a new key, the only time it is shown) to out.
-func adminCommand(ctx context.Context, store *db.Store, args []string, out io.Writer) error {
+func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(out, adminUsage)
 		return errors.New("admin: no command given")
@@ -172,10 +172,10 @@ func splitList(s string) []string {
 	return out
 }
 
-// auditVerify checks the audit log's hash chain and reports on out; a
+// AuditVerify checks the audit log's hash chain and reports on out; a
 // broken chain is an error naming the first bad row, so the command exits
 // non-zero.
-func auditVerify(ctx context.Context, store *db.Store, out io.Writer) error {
+func AuditVerify(ctx context.Context, store *db.Store, out io.Writer) error {
 	bad, checked, err := store.VerifyAudit(ctx)
 	if err != nil {
 		return err

@@ -1,8 +1,9 @@
-package main
+package e2e
 
 import (
 	"bufio"
 	"bytes"
+	"cprgraph/logging"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,7 +21,7 @@ import (
 // personDataInLogs).
 func TestMain(m *testing.M) {
 	logs := &syncBuffer{}
-	slog.SetDefault(slog.New(newLogHandler(io.MultiWriter(logs, os.Stderr))))
+	slog.SetDefault(slog.New(logging.NewJSONHandler(io.MultiWriter(logs, os.Stderr))))
 	code := m.Run()
 	if problems := personDataInLogs(logs.Bytes()); len(problems) > 0 {
 		fmt.Fprintf(os.Stderr, "FAIL: the end-to-end suite's logs hold person data:\n  %s\n", strings.Join(problems, "\n  "))

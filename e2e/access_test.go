@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -23,7 +23,9 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"cprgraph/access"
+	"cprgraph/app"
 	"cprgraph/auth"
+	"cprgraph/cli"
 	"cprgraph/db"
 )
 
@@ -120,7 +122,7 @@ func TestAnonymousRequests(t *testing.T) {
 		}
 	}
 
-	closed := newTestEnvWith(t, func(c *config) { c.AllowAnonymous, c.GraphiQL = false, false })
+	closed := newTestEnvWith(t, func(c *app.Config) { c.AllowAnonymous, c.GraphiQL = false, false })
 	if r := closed.query(t, "", `{ __typename }`, nil); r.Status != http.StatusUnauthorized {
 		t.Errorf("ALLOW_ANONYMOUS_INTROSPECTION=false: %d %s", r.Status, r.Raw)
 	}
@@ -160,7 +162,7 @@ func TestJWT(t *testing.T) {
 	if err != nil || len(publicKeys) != 2 {
 		t.Fatalf("ParsePublicKeys: %d keys, %v", len(publicKeys), err)
 	}
-	env := newTestEnvWith(t, func(c *config) {
+	env := newTestEnvWith(t, func(c *app.Config) {
 		c.JWT = auth.JWTConfig{HS256Secret: keys.secret, PublicKeys: publicKeys, Issuer: "https://idp.test", Audience: "cprgraph"}
 	})
 	seedProtected(t, env, "0101801234", "Tokensen")
@@ -221,7 +223,7 @@ func TestJWT(t *testing.T) {
 
 func TestRateLimit(t *testing.T) {
 	t.Parallel()
-	env := newTestEnvWith(t, func(c *config) { c.RateLimitRPS, c.RateLimitBurst = 0.5, 2 })
+	env := newTestEnvWith(t, func(c *app.Config) { c.RateLimitRPS, c.RateLimitBurst = 0.5, 2 })
 	const q = `{ version }`
 	for i := range 2 {
 		if r := env.query(t, access.Private, q, nil); r.Status != http.StatusOK {
@@ -247,7 +249,7 @@ func TestRateLimit(t *testing.T) {
 
 func TestBodySizeLimit(t *testing.T) {
 	t.Parallel()
-	env := newTestEnvWith(t, func(c *config) { c.MaxBodyBytes = 4096 })
+	env := newTestEnvWith(t, func(c *app.Config) { c.MaxBodyBytes = 4096 })
 	big := gqlBody(`{ version }` + strings.Repeat(" ", 5000))
 	if r := env.request(t, map[string]string{"X-API-Key": env.Keys[access.Private]}, big); r.Status != http.StatusRequestEntityTooLarge || r.code() != "PAYLOAD_TOO_LARGE" {
 		t.Errorf("large body: %d %s", r.Status, r.Raw)
@@ -389,11 +391,11 @@ func appServer(t *testing.T, env *testEnv) (*testEnv, *db.Store) {
 	if err := db.Migrate(context.Background(), conn.DB); err != nil {
 		t.Fatalf("migration check as app role: %v", err)
 	}
-	cfg, err := loadConfig()
+	cfg, err := app.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(newRouter(cfg, conn, db.NewStore(conn)))
+	srv := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: conn, Store: db.NewStore(conn)}))
 	t.Cleanup(func() { srv.Close(); conn.Close() })
 	app := *env
 	app.URL = srv.URL
@@ -460,7 +462,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 	}
 	ctx := context.Background()
 	var out bytes.Buffer
-	if err := auditVerify(ctx, env.Store, &out); err != nil || !strings.Contains(out.String(), "intact: 3 rows") {
+	if err := cli.AuditVerify(ctx, env.Store, &out); err != nil || !strings.Contains(out.String(), "intact: 3 rows") {
 		t.Fatalf("untouched log: %v %s", err, out.String())
 	}
 	var second int64
@@ -475,7 +477,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 	env.exec(t, `ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`)
 
 	out.Reset()
-	err := auditVerify(ctx, env.Store, &out)
+	err := cli.AuditVerify(ctx, env.Store, &out)
 	if err == nil || !strings.Contains(out.String(), fmt.Sprintf("row %d", second)) {
 		t.Fatalf("tampered log: %v %s", err, out.String())
 	}
@@ -541,7 +543,7 @@ func TestAdminCLI(t *testing.T) {
 	run := func(args ...string) string {
 		t.Helper()
 		var out bytes.Buffer
-		if err := adminCommand(ctx, env.Store, args, &out); err != nil {
+		if err := cli.Admin(ctx, env.Store, args, &out); err != nil {
 			t.Fatalf("admin %v: %v", args, err)
 		}
 		return out.String()
@@ -576,7 +578,7 @@ func TestAdminCLI(t *testing.T) {
 		{"bogus"},
 		{},
 	} {
-		if err := adminCommand(ctx, env.Store, args, io.Discard); err == nil {
+		if err := cli.Admin(ctx, env.Store, args, io.Discard); err == nil {
 			t.Errorf("admin %v: no error", args)
 		}
 	}
@@ -587,16 +589,16 @@ func TestDemoKeys(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Demosen")
-	keys, err := createDemoClients(context.Background(), env.Store)
+	keys, err := app.CreateDemoClients(context.Background(), env.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	const person = `{ person(cpr: "0101801234") { protected lastName } }`
 	const orgs = `{ organisations { name } }`
-	for i, d := range demoClients {
+	for i, d := range app.DemoClients {
 		p, o := env.queryWithKey(t, keys[i], person), env.queryWithKey(t, keys[i], orgs)
 		var ok bool
-		switch d.profile {
+		switch d.Profile {
 		case access.Authority:
 			ok = strings.Contains(p.Raw, "Demosen") && o.code() == "FORBIDDEN"
 		case access.Private:
@@ -607,7 +609,7 @@ func TestDemoKeys(t *testing.T) {
 			ok = p.code() == "FORBIDDEN" && len(o.Errors) == 0 && strings.Contains(o.Raw, "Demo Administration")
 		}
 		if !ok {
-			t.Errorf("demo %s key: person %s; organisations %s", d.profile, p.Raw, o.Raw)
+			t.Errorf("demo %s key: person %s; organisations %s", d.Profile, p.Raw, o.Raw)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"cprgraph/access"
+	"cprgraph/app"
 	"cprgraph/db"
 	"cprgraph/db/dbtest"
 	"cprgraph/eventfeed"
@@ -35,10 +36,10 @@ func newTestEnv(t *testing.T) *testEnv {
 }
 
 // newTestEnvWith is newTestEnv with the configuration changed by adjust.
-func newTestEnvWith(t *testing.T, adjust func(*config)) *testEnv {
+func newTestEnvWith(t *testing.T, adjust func(*app.Config)) *testEnv {
 	t.Helper()
 	conn, dbURL := dbtest.NewWithURL(t)
-	cfg, err := loadConfig()
+	cfg, err := app.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +57,7 @@ func newTestEnvWith(t *testing.T, adjust func(*config)) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(newRouterWith(cfg, conn, env.Store, ops{events: newTestFeed(t, dbURL, env.Store)}))
+	srv := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: conn, Store: env.Store, Events: newTestFeed(t, dbURL, env.Store)}))
 	t.Cleanup(srv.Close)
 	env.URL = srv.URL
 	return env

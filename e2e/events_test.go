@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -18,6 +18,7 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"cprgraph/access"
+	"cprgraph/app"
 	"cprgraph/cpr"
 	"cprgraph/db"
 	"cprgraph/ingest"
@@ -767,11 +768,11 @@ func TestPersonEventsSubscriptionSSE(t *testing.T) {
 func TestPersonEventsTwoInstances(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-	cfg, err := loadConfig()
+	cfg, err := app.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := httptest.NewServer(newRouterWith(cfg, env.Conn, env.Store, ops{events: newTestFeed(t, env.DBURL, env.Store)}))
+	second := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: env.Conn, Store: env.Store, Events: newTestFeed(t, env.DBURL, env.Store)}))
 	t.Cleanup(second.Close)
 
 	// A cursor to start from, so that no subscription can miss the event by

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bufio"
@@ -20,6 +20,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"cprgraph/access"
+	"cprgraph/app"
+	"cprgraph/cli"
 	"cprgraph/db"
 	"cprgraph/db/dbtest"
 	"cprgraph/graph"
@@ -33,7 +35,7 @@ import (
 // it fails instead of skipping without them).
 func TestGraphQLOverHTTPAudit(t *testing.T) {
 	t.Parallel()
-	dir := filepath.Join("tools", "graphql-http-audit")
+	dir := filepath.Join("..", "tools", "graphql-http-audit")
 	skip := t.Skip
 	if os.Getenv("CPRGRAPH_REQUIRE_HTTP_AUDIT") != "" { // CI: the audit must run
 		skip = t.Fatal
@@ -69,7 +71,7 @@ func (env *testEnv) get(t *testing.T, path string) (int, string) {
 
 func TestMetrics(t *testing.T) {
 	t.Parallel()
-	env := newTestEnvWith(t, func(c *config) { c.RateLimitRPS, c.RateLimitBurst = 0.001, 3 })
+	env := newTestEnvWith(t, func(c *app.Config) { c.RateLimitRPS, c.RateLimitBurst = 0.001, 3 })
 	env.exec(t, `INSERT INTO person (cpr, fornavn) VALUES ('0101801234', 'Målt')`)
 	if r := env.query(t, access.Authority, `query Lookup { person(cpr: "0101801234") { firstName } }`, nil); r.code() != "" {
 		t.Fatal(r.Raw)
@@ -109,7 +111,7 @@ func TestMetrics(t *testing.T) {
 
 func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	t.Parallel()
-	env := newTestEnvWith(t, func(c *config) { c.MetricsAddr = "127.0.0.1:0" })
+	env := newTestEnvWith(t, func(c *app.Config) { c.MetricsAddr = "127.0.0.1:0" })
 	if status, _ := env.get(t, "/metrics"); status == http.StatusOK {
 		t.Fatal("/metrics is served on the API listener although METRICS_ADDR is set")
 	}
@@ -140,7 +142,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 
 func TestPersistedQueryAllowList(t *testing.T) {
 	t.Parallel()
-	env := newTestEnvWith(t, func(c *config) { c.PersistedQueries = graph.PersistedQueryAllowList })
+	env := newTestEnvWith(t, func(c *app.Config) { c.PersistedQueries = graph.PersistedQueryAllowList })
 	ctx := context.Background()
 	dir := t.TempDir()
 	const allowed = "query Version {\n  version\n}\n"
@@ -150,24 +152,24 @@ func TestPersistedQueryAllowList(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "bad.graphql"), []byte("{ nosuchfield }"), 0o644)
 
 	var out bytes.Buffer
-	if err := persistedQueriesCommand(ctx, env.Store, []string{"register", dir}, &out); err == nil || !strings.Contains(err.Error(), "bad.graphql") {
+	if err := cli.PersistedQueries(ctx, env.Store, []string{"register", dir}, &out); err == nil || !strings.Contains(err.Error(), "bad.graphql") {
 		t.Fatalf("an invalid document was not refused: %v", err)
 	}
 	if qs, _ := env.Store.PersistedQueries(ctx); len(qs) != 0 {
 		t.Fatalf("registered despite an invalid document: %v", qs)
 	}
-	if err := persistedQueriesCommand(ctx, env.Store, []string{"register", filepath.Join(dir, "partner")}, &out); err != nil {
+	if err := cli.PersistedQueries(ctx, env.Store, []string{"register", filepath.Join(dir, "partner")}, &out); err != nil {
 		t.Fatal(err)
 	}
 	hash := db.PersistedQueryHash(allowed)
 	if !strings.Contains(out.String(), hash) || !strings.Contains(out.String(), "version.graphql") {
 		t.Fatalf("register printed %q, want the hash %s", out.String(), hash)
 	}
-	if err := persistedQueriesCommand(ctx, env.Store, []string{"register", filepath.Join(dir, "partner")}, &out); err != nil {
+	if err := cli.PersistedQueries(ctx, env.Store, []string{"register", filepath.Join(dir, "partner")}, &out); err != nil {
 		t.Fatalf("registering again: %v", err)
 	}
 	out.Reset()
-	if err := persistedQueriesCommand(ctx, env.Store, []string{"list"}, &out); err != nil || strings.Count(out.String(), hash) != 1 || !strings.Contains(out.String(), "Version") {
+	if err := cli.PersistedQueries(ctx, env.Store, []string{"list"}, &out); err != nil || strings.Count(out.String(), hash) != 1 || !strings.Contains(out.String(), "Version") {
 		t.Fatalf("list: %v %s", err, out.String())
 	}
 
@@ -213,17 +215,17 @@ func TestReadReplica(t *testing.T) {
 	seedLandlord(t, replica)
 	replica.exec(t, `UPDATE person SET adresserings_navn = 'Replikasen,Rita' WHERE cpr = '0101801112'`)
 
-	cfg, err := loadConfig()
+	cfg, err := app.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
 	cfg.ReplicaURL = replicaURL
-	replicaDB, err := openReplica(ctx, cfg)
+	replicaDB, err := app.OpenReplica(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer replicaDB.Close()
-	srv := httptest.NewServer(newRouterWith(cfg, env.Conn, env.Store, ops{replica: replicaDB}))
+	srv := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: env.Conn, Store: env.Store, Replica: replicaDB}))
 	defer srv.Close()
 	withReplica := *env
 	withReplica.URL = srv.URL
@@ -267,7 +269,7 @@ func buildServer(t *testing.T) string {
 		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
 	}
 	bin := filepath.Join(t.TempDir(), "cprgraph")
-	if out, err := exec.Command(goTool, "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command(goTool, "build", "-o", bin, "cprgraph").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	return bin

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -16,8 +16,10 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"cprgraph/access"
+	"cprgraph/app"
 	"cprgraph/cpr"
 	"cprgraph/db"
+	"cprgraph/web"
 )
 
 // The family fixture: Hans (F) and Mette (M) are married and live at
@@ -153,7 +155,7 @@ func TestPersonMasterData(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
-	r := ok(t, env.query(t, access.Authority, examples[0].Query, map[string]any{"cpr": cprF}))
+	r := ok(t, env.query(t, access.Authority, web.Examples[0].Query, map[string]any{"cpr": cprF}))
 	for path, want := range map[string]any{
 		"person.firstName":                            "Hans",
 		"person.addressingName":                       "Testesen,Hans",
@@ -586,11 +588,11 @@ func TestExamples(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
-	readme, err := os.ReadFile("README.md")
+	readme, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range examples {
+	for _, e := range web.Examples {
 		if !strings.Contains(string(readme), e.Query) || !strings.Contains(string(readme), e.Variables) {
 			t.Errorf("README.md lacks the example %q", e.Operation)
 		}
@@ -672,14 +674,14 @@ func seedFamilies(t *testing.T, env *testEnv, n int) []string {
 func TestPersonStatementCount(t *testing.T) {
 	env := newTestEnv(t)
 	persons := seedFamilies(t, env, 100)
-	cfg, err := loadConfig()
+	cfg, err := app.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A generous batch window, so a busy test machine cannot split a batch.
 	cfg.LoaderWait = 200 * time.Millisecond
 	counter := &countingDB{DB: env.Conn}
-	srv := httptest.NewServer(newRouter(cfg, env.Conn, db.NewStore(counter)))
+	srv := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: env.Conn, Store: db.NewStore(counter)}))
 	t.Cleanup(srv.Close)
 	counted := *env
 	counted.URL = srv.URL

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -28,8 +28,8 @@ const persistedQueriesUsage = `usage: cprgraph persisted-queries <command>
 A document is registered under the SHA-256 of its exact bytes; every one must
 parse and validate against the server's schema, or nothing is registered.`
 
-// persistedQueriesCommand runs one `cprgraph persisted-queries` subcommand.
-func persistedQueriesCommand(ctx context.Context, store *db.Store, args []string, out io.Writer) error {
+// PersistedQueries runs one `cprgraph persisted-queries` subcommand.
+func PersistedQueries(ctx context.Context, store *db.Store, args []string, out io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprintln(out, persistedQueriesUsage)
 		return errors.New("persisted-queries: no command given")

@@ -1,16 +1,15 @@
-package main
+package web
 
-import "cprgraph/web"
-
-// example is one example query, shown as a GraphiQL tab on first visit and
+// Example is one example query, shown as a GraphiQL tab on first visit and
 // in README.md (a test runs each one and checks the README holds it).
-type example struct {
+type Example struct {
 	Operation string // the CSR-P operation it shows
 	Query     string
 	Variables string
 }
 
-var examples = []example{
+// Examples are the README's example queries, one per operation.
+var Examples = []Example{
 	{
 		Operation: "PersonStamoplysningerMultiHent (one person)",
 		Query: `query Person($cpr: String!) {
@@ -100,11 +99,11 @@ var examples = []example{
 	},
 }
 
-// exampleTabs are the examples as GraphiQL tabs.
-var exampleTabs = func() []web.Tab {
-	tabs := make([]web.Tab, len(examples))
-	for i, e := range examples {
-		tabs[i] = web.Tab{Query: "# " + e.Operation + "\n" + e.Query, Variables: e.Variables}
+// ExampleTabs returns the examples as GraphiQL tabs.
+func ExampleTabs() []Tab {
+	tabs := make([]Tab, len(Examples))
+	for i, e := range Examples {
+		tabs[i] = Tab{Query: "# " + e.Operation + "\n" + e.Query, Variables: e.Variables}
 	}
 	return tabs
-}()
+}

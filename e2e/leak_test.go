@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"cprgraph/access"
+	"cprgraph/app"
 	"cprgraph/apperr"
 	"cprgraph/graph"
 )
@@ -214,7 +215,7 @@ func seedLeakFixture(t *testing.T, env *testEnv) *leakFixture {
 // queries of the leak and matrix tests would trip.
 func leakTestEnv(t *testing.T) *testEnv {
 	t.Helper()
-	return newTestEnvWith(t, func(c *config) {
+	return newTestEnvWith(t, func(c *app.Config) {
 		c.MaxComplexity, c.MaxQueryDepth, c.RateLimitRPS = 0, 0, 0
 	})
 }

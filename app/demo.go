@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -14,24 +14,25 @@ import (
 	"cprgraph/gen"
 )
 
-// demoClient is one demo organisation with its client, one per profile.
-type demoClient struct {
-	organisation string
-	profile      access.Profile
+// DemoClient is one demo organisation with its client, one per profile.
+type DemoClient struct {
+	Organisation string
+	Profile      access.Profile
 }
 
-var demoClients = []demoClient{
+// DemoClients are the clients SetupDemo creates, in the order of its keys.
+var DemoClients = []DemoClient{
 	{"Demo Myndighed", access.Authority},
 	{"Demo Virksomhed A/S", access.Private},
 	{"Demo Udlejer ApS", access.Landlord},
 	{"Demo Administration", access.Admin},
 }
 
-// setupDemo loads a synthetic population of the given size when the
+// SetupDemo loads a synthetic population of the given size when the
 // register is empty, creates (or re-keys) the demo clients, links the demo
 // landlord to the generator's demo owner, and prints the keys and an address
 // to try the landlord lookup on.
-func setupDemo(ctx context.Context, conn *sqlx.DB, persons int) error {
+func SetupDemo(ctx context.Context, conn *sqlx.DB, persons int) error {
 	store := db.NewStore(conn)
 	empty, err := store.RegisterEmpty(ctx)
 	if err != nil {
@@ -44,13 +45,13 @@ func setupDemo(ctx context.Context, conn *sqlx.DB, persons int) error {
 		}
 		fmt.Fprintf(os.Stdout, "Loaded a synthetic population of %d persons in %s.\n", persons, stats.Elapsed.Round(time.Millisecond))
 	}
-	keys, err := createDemoClients(ctx, store)
+	keys, err := CreateDemoClients(ctx, store)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(os.Stdout, "Demo API keys (send as `Authorization: Bearer <key>`; new keys on every start):")
-	for i, d := range demoClients {
-		fmt.Fprintf(os.Stdout, "  %-10s %-22s %s\n", d.profile, d.organisation, keys[i])
+	for i, d := range DemoClients {
+		fmt.Fprintf(os.Stdout, "  %-10s %-22s %s\n", d.Profile, d.Organisation, keys[i])
 	}
 	if b, err := gen.DemoBuilding(ctx, conn); err == nil {
 		fmt.Fprintf(os.Stdout, "Landlord lookup to try: owner %s, darHouseNumberId %s (%s %s, %d %s: %d dwellings)\n",
@@ -59,17 +60,17 @@ func setupDemo(ctx context.Context, conn *sqlx.DB, persons int) error {
 	return nil
 }
 
-// createDemoClients creates (or re-keys) the demo clients and returns their
-// keys in the order of demoClients.
-func createDemoClients(ctx context.Context, store *db.Store) ([]string, error) {
-	keys := make([]string, len(demoClients))
+// CreateDemoClients creates (or re-keys) the demo clients and returns their
+// keys in the order of DemoClients.
+func CreateDemoClients(ctx context.Context, store *db.Store) ([]string, error) {
+	keys := make([]string, len(DemoClients))
 	err := store.InTx(ctx, func(tx *db.Store) error {
-		for i, d := range demoClients {
-			org, err := tx.UpsertOrganisation(ctx, d.organisation, nil)
+		for i, d := range DemoClients {
+			org, err := tx.UpsertOrganisation(ctx, d.Organisation, nil)
 			if err != nil {
 				return err
 			}
-			if d.profile == access.Landlord {
+			if d.Profile == access.Landlord {
 				if err := tx.AddOwnerLink(ctx, org.ID, gen.DemoOwnerCVR); err != nil {
 					return err
 				}
@@ -77,7 +78,7 @@ func createDemoClients(ctx context.Context, store *db.Store) ([]string, error) {
 			c, err := tx.ClientByName(ctx, org.ID, "demo")
 			switch {
 			case apperr.CodeOf(err) == apperr.NotFound:
-				_, keys[i], err = tx.CreateClient(ctx, org.ID, "demo", string(d.profile), access.DefaultScopes(d.profile))
+				_, keys[i], err = tx.CreateClient(ctx, org.ID, "demo", string(d.Profile), access.DefaultScopes(d.Profile))
 			case err == nil:
 				keys[i], err = tx.RotateClientKey(ctx, c.ID)
 			}

@@ -1,0 +1,134 @@
+// Package app assembles the server: the configuration read from the
+// environment, the database connections, the HTTP handler with every
+// endpoint, and the side listeners for metrics and profiles.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/jmoiron/sqlx"
+
+	"cprgraph/access"
+	"cprgraph/auth"
+	"cprgraph/db"
+	"cprgraph/eventfeed"
+	"cprgraph/export"
+	"cprgraph/graph"
+	"cprgraph/limits"
+	"cprgraph/observe"
+	"cprgraph/tracing"
+	"cprgraph/web"
+)
+
+// Version is set at build time with -ldflags "-X cprgraph/app.Version=...".
+var Version = "dev"
+
+// Deps is what the handler serves from. DB and Store are required; Store
+// runs on DB or on a wrapper of it (tests count its statements).
+type Deps struct {
+	DB      *sqlx.DB
+	Store   *db.Store
+	Replica *sqlx.DB         // nil: read-only queries go to the primary too
+	Metrics *observe.Metrics // nil: a registry of the handler's own
+	Events  *eventfeed.Feed  // nil: subscriptions are refused
+}
+
+// NewHandler wires every HTTP endpoint of the server. A GraphQL request
+// passes, in order: the body size limit, authentication (401), the
+// per-client rate limit (429), then GraphQL with its depth and complexity
+// limits, the masking middleware and the audit write. Every request is
+// traced (when tracing is on), counted and logged.
+func NewHandler(cfg Config, d Deps) http.Handler {
+	if d.Metrics == nil {
+		d.Metrics = observe.NewMetrics()
+	}
+	var readStore *db.Store
+	if d.Replica != nil {
+		readStore = db.NewStore(d.Replica)
+	}
+	authn := auth.New(d.Store, cfg.JWT, cfg.AllowAnonymous)
+	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: Version, Store: d.Store, ReadStore: readStore, Events: d.Events}, graph.Options{
+		Introspection: cfg.Introspection,
+		Audit:         timedAudits(graph.StoreAuditor(d.Store), d.Metrics),
+		MaxDepth:      cfg.MaxQueryDepth,
+		MaxComplexity: cfg.MaxComplexity,
+		WebsocketInit: authn.WebsocketInit,
+		LoaderWait:    cfg.LoaderWait,
+		Extensions:    graphQLExtensions(cfg, d),
+	})
+	if cfg.RateLimitRPS > 0 {
+		limiter := limits.NewRateLimiter(cfg.RateLimitRPS, cfg.RateLimitBurst)
+		limiter.OnReject = d.Metrics.RateLimited
+		gql = limiter.Middleware(gql)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql)))
+	mux.Handle("GET /export/residents.csv", authn.Middleware(export.Residents(gql, export.CSV)))
+	mux.Handle("GET /export/residents.xlsx", authn.Middleware(export.Residents(gql, export.XLSX)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := d.DB.PingContext(ctx); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		if d.Replica != nil && d.Replica.PingContext(ctx) != nil {
+			http.Error(w, "read replica unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	if cfg.GraphiQL {
+		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql", DefaultTabs: web.ExampleTabs()}))
+	}
+	d.Metrics.AddDB("primary", d.DB.DB)
+	if d.Replica != nil {
+		d.Metrics.AddDB("replica", d.Replica.DB)
+	}
+	if cfg.MetricsAddr == "" {
+		mux.Handle("GET /metrics", d.Metrics.Handler())
+	}
+	var h http.Handler = d.Metrics.Middleware(mux)
+	if tracing.Enabled() {
+		h = tracing.Middleware(h)
+	}
+	return h
+}
+
+// graphQLExtensions are the persisted-query, metrics and tracing
+// extensions of the GraphQL endpoint. In allow-list mode the registered
+// operation names get their own metrics label.
+func graphQLExtensions(cfg Config, d Deps) []graphql.HandlerExtension {
+	if cfg.PersistedQueries == graph.PersistedQueryAllowList {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if registered, err := d.Store.PersistedQueries(ctx); err != nil {
+			slog.Warn("could not read the persisted-query operation names for the metrics", "err", err)
+		} else {
+			for _, q := range registered {
+				d.Metrics.KnowOperations(q.OperationNames...)
+			}
+		}
+	}
+	exts := append(graph.PersistedQueries(cfg.PersistedQueries, d.Store), d.Metrics.GraphQL())
+	if tracing.Enabled() {
+		exts = append(exts, tracing.GraphQL())
+	}
+	return exts
+}
+
+// timedAudits measures every audit write of next in metrics.
+func timedAudits(next graph.Auditor, metrics *observe.Metrics) graph.Auditor {
+	return func(ctx context.Context, p *access.Principal, rec *access.Record, cprs []string) error {
+		start := time.Now()
+		err := next(ctx, p, rec, cprs)
+		metrics.AuditWritten(time.Since(start), err)
+		return err
+	}
+}
