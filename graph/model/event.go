@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"cprgraph/access"
+	"cprgraph/cpr"
 	"cprgraph/db"
 	"cprgraph/graph/scalar"
 )
@@ -91,19 +92,8 @@ func (b Event) Protected() bool             { return access.Protected(b.e, acces
 // registeredOn is the day the event was registered, in Denmark: the date
 // seed 001 gives for a protection, name or incapacity change.
 func (b Event) registeredOn() *scalar.Date {
-	y, m, d := b.e.RegisteredAt.In(copenhagen).Date()
-	day := scalar.Date(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	day := scalar.Date(cpr.DanishDate(b.e.RegisteredAt))
 	return &day
-}
-
-var copenhagen = mustLoadLocation("Europe/Copenhagen")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // access embeds time/tzdata
-	}
-	return loc
 }
 
 func date(t *time.Time) *scalar.Date {
