@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"cprgraph/access"
 	"cprgraph/apperr"
 	"cprgraph/db"
@@ -92,4 +94,12 @@ func decodeAuditCursor(cursor string) (int64, error) {
 		}
 	}
 	return 0, apperr.Errorf(apperr.BadUserInput, "not an audit log cursor: %q", cursor)
+}
+
+// recordPerOperation gives every operation its own access.Record (same
+// request ID), so that the operations of one websocket, which share the
+// upgrade request's context, are audited each on its own.
+func recordPerOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	ctx, _ = access.WithRecord(ctx, access.RecordFrom(ctx).RequestID)
+	return next(ctx)
 }

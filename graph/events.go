@@ -164,11 +164,3 @@ func endSubscription(ctx context.Context, err error) {
 func overWebsocket(op *graphql.OperationContext) bool {
 	return strings.EqualFold(op.Headers.Get("Upgrade"), "websocket")
 }
-
-// recordPerOperation gives every operation its own access.Record (same
-// request ID), so that the operations of one websocket, which share the
-// upgrade request's context, are audited each on its own.
-func recordPerOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	ctx, _ = access.WithRecord(ctx, access.RecordFrom(ctx).RequestID)
-	return next(ctx)
-}
