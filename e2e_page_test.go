@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"cprgraph/access"
+	"cprgraph/db"
 )
 
 // personLists are a search and a birth-date circle over seedFamily and
@@ -110,5 +111,21 @@ func TestCursorOfAnotherListRefused(t *testing.T) {
 				t.Errorf("%s given a cursor of %s: %s", name, other, r.Raw)
 			}
 		}
+	}
+}
+
+// TestLargestPageStillTellsTheNextPage: a page of the most events `first`
+// allows still knows whether more follow.
+func TestLargestPageStillTellsTheNextPage(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.exec(t, `INSERT INTO person_event (kind, cpr) SELECT 'ADDRESS', '0101701111' FROM generate_series(1, $1)`, db.MaxEventPage+1)
+	page := env.events(t, access.Authority, map[string]any{"first": db.MaxEventPage}).PersonEvents
+	if len(page.Edges) != db.MaxEventPage || !page.PageInfo.HasNextPage {
+		t.Fatalf("first page: %d events, hasNextPage %v", len(page.Edges), page.PageInfo.HasNextPage)
+	}
+	page = env.events(t, access.Authority, map[string]any{"first": db.MaxEventPage, "after": *page.PageInfo.EndCursor}).PersonEvents
+	if len(page.Edges) != 1 || page.PageInfo.HasNextPage {
+		t.Errorf("second page: %d events, hasNextPage %v", len(page.Edges), page.PageInfo.HasNextPage)
 	}
 }
