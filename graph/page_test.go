@@ -7,7 +7,7 @@ import (
 	"cprgraph/apperr"
 )
 
-func TestCursorReadsBack(t *testing.T) {
+func TestCursorReadsBackAsItsNumber(t *testing.T) {
 	t.Parallel()
 	for _, l := range []pagedList{searchList, birthDateList, eventList, auditList} {
 		for _, n := range []int64{0, 1, 1 << 40} {
@@ -54,7 +54,7 @@ func TestOldEventAndAuditCursorsStayValid(t *testing.T) {
 	}
 }
 
-func TestPageSizeRule(t *testing.T) {
+func TestFirstDefaultsAndIsCappedPerList(t *testing.T) {
 	t.Parallel()
 	for l, sizes := range pageSizes {
 		if p, err := pageOf(l, nil, nil); err != nil || p.size != sizes.fallback || p.limit() != sizes.fallback+1 {
@@ -71,7 +71,7 @@ func TestPageSizeRule(t *testing.T) {
 	}
 }
 
-func TestConnection(t *testing.T) {
+func TestConnectionDropsTheLookAheadRow(t *testing.T) {
 	t.Parallel()
 	edge := func(c string, row *int64) (string, error) { return c, nil }
 	id := func(row *int64) int64 { return *row }
