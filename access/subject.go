@@ -3,7 +3,6 @@ package access
 import (
 	"slices"
 	"time"
-	_ "time/tzdata" // Europe/Copenhagen on machines without zoneinfo
 
 	"cprgraph/cpr"
 )
@@ -39,22 +38,9 @@ func SeesProtected(p *Principal) bool {
 	return p != nil && p.Profile == Authority
 }
 
-var copenhagen = mustLoadLocation("Europe/Copenhagen")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // the binary embeds time/tzdata
-	}
-	return loc
-}
-
 // Today returns the current calendar date in Denmark, the day protections
 // are judged on.
-func Today() time.Time {
-	y, m, d := time.Now().In(copenhagen).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+func Today() time.Time { return cpr.DanishDate(time.Now()) }
 
 // MaskedLast moves the subjects that p must not see to the end of rows,
 // keeping the order within both parts, so that a list ordered by address or

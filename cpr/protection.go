@@ -11,14 +11,9 @@ func ProtectionActive(start, deleteDate *time.Time, today time.Time) bool {
 	if start == nil {
 		return false
 	}
-	t := calendarDate(today)
-	if calendarDate(*start).After(t) {
+	t := CalendarDate(today)
+	if CalendarDate(*start).After(t) {
 		return false
 	}
-	return deleteDate == nil || t.Before(calendarDate(*deleteDate))
-}
-
-func calendarDate(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	return deleteDate == nil || t.Before(CalendarDate(*deleteDate))
 }

@@ -109,10 +109,11 @@ type EventFilter struct {
 	Kinds        []EventKind // any of these kinds
 	CPRs         []string    // any of these persons
 	Municipality *int        // municipality code
-	Limit        int         // at most this many; 0 or above MaxEventPage: MaxEventPage
+	Limit        int         // at most this many; 0: MaxEventPage
 }
 
-// MaxEventPage caps the number of events ListEvents returns in one call.
+// MaxEventPage is the Limit of an EventFilter that sets none, and the
+// largest page of events a client may ask for.
 const MaxEventPage = 1000
 
 // ListEvents returns the events that match f, ordered by ID, each with its
@@ -135,7 +136,7 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, error) 
 		ORDER BY e.id
 		LIMIT $7`
 	limit := f.Limit
-	if limit <= 0 || limit > MaxEventPage {
+	if limit <= 0 {
 		limit = MaxEventPage
 	}
 	kinds := make([]string, len(f.Kinds))

@@ -106,20 +106,19 @@ const searchWhere = ` WHERE p.postnummer = $1
 	AND ($12::date IS NULL OR NOT COALESCE(` + protectionStart + ` <= $12
 		AND (` + protectionEnd + ` IS NULL OR ` + protectionEnd + ` > $12), false))`
 
-// Page is one page of a keyset-paged list: the rows after the given key,
-// at most Limit of them.
+// Page is one page of a list in a fixed order: at most Limit rows, after
+// the first Offset.
 type Page struct {
-	AfterBirthDate *time.Time
-	AfterCPR       string
-	Limit          int
+	Limit  int
+	Offset int64
 }
 
-// SearchPersons returns the persons matching f in CPR-number order, after
-// page.AfterCPR. Call Validate first.
+// SearchPersons returns the page of the persons matching f in CPR-number
+// order. Call Validate first.
 func (s *Store) SearchPersons(ctx context.Context, f PersonSearch, page Page) ([]Person, error) {
-	const query = personSelect + searchWhere + ` AND p.cpr > $13 ORDER BY p.cpr LIMIT $14`
+	const query = personSelect + searchWhere + ` ORDER BY p.cpr LIMIT $13 OFFSET $14`
 	var rows []Person
-	err := sqlx.SelectContext(ctx, s.q, &rows, query, append(f.args(), page.AfterCPR, page.Limit)...)
+	err := sqlx.SelectContext(ctx, s.q, &rows, query, append(f.args(), page.Limit, page.Offset)...)
 	return rows, err
 }
 
@@ -167,15 +166,13 @@ const birthDateWhere = ` WHERE p.foedselsdato BETWEEN $1 AND $2 AND ($3::int IS 
 	AND ($4::date IS NULL OR NOT COALESCE(` + protectionStart + ` <= $4
 		AND (` + protectionEnd + ` IS NULL OR ` + protectionEnd + ` > $4), false))`
 
-// PersonsByBirthDate returns the persons of the circle in (birth date, CPR
-// number) order, after the page's key. Call Validate first.
+// PersonsByBirthDate returns the page of the persons of the circle in
+// (birth date, CPR number) order. Call Validate first.
 func (s *Store) PersonsByBirthDate(ctx context.Context, c BirthDateCircle, page Page) ([]Person, error) {
-	const query = personSelect + birthDateWhere + `
-		AND ($5::date IS NULL OR (p.foedselsdato, p.cpr) > ($5, $6))
-		ORDER BY p.foedselsdato, p.cpr LIMIT $7`
+	const query = personSelect + birthDateWhere + ` ORDER BY p.foedselsdato, p.cpr LIMIT $5 OFFSET $6`
 	var rows []Person
 	err := sqlx.SelectContext(ctx, s.q, &rows, query, c.From, c.To, c.MunicipalityCode, c.ExcludeProtectedOn,
-		page.AfterBirthDate, page.AfterCPR, page.Limit)
+		page.Limit, page.Offset)
 	return rows, err
 }
 

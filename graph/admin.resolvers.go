@@ -159,7 +159,11 @@ func (r *queryResolver) AuditLog(ctx context.Context, cpr *string, clientID *str
 	if _, err := access.Authorize(ctx, access.OpAudit); err != nil {
 		return nil, err
 	}
-	f, err := auditFilter(cpr, clientID, first, after)
+	page, err := pageOf(auditList, first, after)
+	if err != nil {
+		return nil, err
+	}
+	f, err := auditFilter(cpr, clientID, page)
 	if err != nil {
 		return nil, err
 	}
@@ -170,7 +174,8 @@ func (r *queryResolver) AuditLog(ctx context.Context, cpr *string, clientID *str
 	if err != nil {
 		return nil, err
 	}
-	return auditConnection(rows, f.Limit-1), nil
+	edges, info, err := connection(page, rows, auditID, auditEdge)
+	return &model.AuditEntryConnection{Edges: edges, PageInfo: info}, err
 }
 
 // AuditEntry returns AuditEntryResolver implementation.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,17 +32,11 @@ const (
 var errTooSlow = apperr.Errorf(apperr.TooSlow,
 	"the subscriber did not keep up with the events; subscribe again with the cursor of the last event received")
 
-// eventFilter turns the filter and cursor arguments into a store filter:
-// BAD_USER_INPUT for a malformed CPR number, cursor or too many numbers.
-func eventFilter(in *model.PersonEventFilter, after *string) (db.EventFilter, error) {
-	var f db.EventFilter
-	if after != nil {
-		id, ok := model.ParseEventCursor(*after)
-		if !ok {
-			return f, apperr.Errorf(apperr.BadUserInput, "not an event cursor: %q", *after)
-		}
-		f.AfterID = id
-	}
+// eventFilter turns the filter argument into a store filter for the events
+// after the cursor number after: BAD_USER_INPUT for a malformed CPR number
+// or too many numbers.
+func eventFilter(in *model.PersonEventFilter, after int64) (db.EventFilter, error) {
+	f := db.EventFilter{AfterID: after}
 	if in == nil {
 		return f, nil
 	}
@@ -62,43 +57,29 @@ func eventFilter(in *model.PersonEventFilter, after *string) (db.EventFilter, er
 // hiddenEvent reports whether an event must be left out for p: when the
 // filter asks for a municipality, the event of a person p sees masked would
 // tell where that person lives.
-func hiddenEvent(p *access.Principal, f db.EventFilter, e db.Event) bool {
+func hiddenEvent(p *access.Principal, f db.EventFilter, e access.Subject) bool {
 	return f.Municipality != nil && access.Masks(p, e, access.Today())
 }
 
-// eventPageSize checks `first`: BAD_USER_INPUT outside 1 to db.MaxEventPage.
-func eventPageSize(first *int) (int, error) {
-	n := 100
-	if first != nil {
-		n = *first
-	}
-	if n < 1 || n > db.MaxEventPage {
-		return 0, apperr.Errorf(apperr.BadUserInput, "first must be between 1 and %d", db.MaxEventPage)
-	}
-	return n, nil
+// eventEdge is the edge of an event connection or subscription.
+func eventEdge(cursor string, e *db.Event) (*model.PersonEventEdge, error) {
+	node, err := model.NewPersonEvent(*e, cursor)
+	return &model.PersonEventEdge{Cursor: cursor, Node: node}, err
 }
 
-// eventConnection returns the first n events as a page. The page ends at
-// the last event read, even one left out for p, so the next page does not
-// read it again.
-func eventConnection(p *access.Principal, f db.EventFilter, events []db.Event, n int) (*model.PersonEventConnection, error) {
-	page := &model.PersonEventConnection{Edges: []*model.PersonEventEdge{}, PageInfo: &model.PageInfo{HasNextPage: len(events) > n}}
-	events = events[:min(n, len(events))]
-	for _, e := range events {
-		if hiddenEvent(p, f, e) {
-			continue
-		}
-		node, err := model.NewPersonEvent(e)
-		if err != nil {
-			return nil, err
-		}
-		page.Edges = append(page.Edges, &model.PersonEventEdge{Cursor: model.EventCursor(e.ID), Node: node})
+// eventID is the ID events are paged by.
+func eventID(e *db.Event) int64 { return e.ID }
+
+// eventConnection returns the page of events, fetched with pg.limit(),
+// without those left out for p. The page still ends at the last event
+// read, so the next page does not read a left-out event again.
+func eventConnection(p *access.Principal, f db.EventFilter, pg page, events []db.Event) (*model.PersonEventConnection, error) {
+	edges, info, err := connection(pg, events, eventID, eventEdge)
+	if err != nil {
+		return nil, err
 	}
-	if len(events) > 0 {
-		end := model.EventCursor(events[len(events)-1].ID)
-		page.PageInfo.EndCursor = &end
-	}
-	return page, nil
+	edges = slices.DeleteFunc(edges, func(e *model.PersonEventEdge) bool { return hiddenEvent(p, f, e.Node) })
+	return &model.PersonEventConnection{Edges: edges, PageInfo: info}, nil
 }
 
 // streamEvents runs feed.Stream for a subscription in the background and
@@ -114,11 +95,11 @@ func streamEvents(ctx context.Context, feed *eventfeed.Feed, p *access.Principal
 			if hiddenEvent(p, f, e) {
 				return nil
 			}
-			node, err := model.NewPersonEvent(e)
+			edge, err := eventEdge(eventList.cursor(e.ID), &e)
 			if err != nil {
 				return err
 			}
-			return send(ctx, ch, &model.PersonEventEdge{Cursor: model.EventCursor(e.ID), Node: node}, stall)
+			return send(ctx, ch, edge, stall)
 		})
 		if err != nil && ctx.Err() == nil {
 			endSubscription(ctx, err)
@@ -163,12 +144,4 @@ func endSubscription(ctx context.Context, err error) {
 
 func overWebsocket(op *graphql.OperationContext) bool {
 	return strings.EqualFold(op.Headers.Get("Upgrade"), "websocket")
-}
-
-// recordPerOperation gives every operation its own access.Record (same
-// request ID), so that the operations of one websocket, which share the
-// upgrade request's context, are audited each on its own.
-func recordPerOperation(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-	ctx, _ = access.WithRecord(ctx, access.RecordFrom(ctx).RequestID)
-	return next(ctx)
 }

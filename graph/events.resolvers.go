@@ -18,20 +18,20 @@ func (r *queryResolver) PersonEvents(ctx context.Context, filter *model.PersonEv
 	if err != nil {
 		return nil, err
 	}
-	f, err := eventFilter(filter, after)
+	page, err := pageOf(eventList, first, after)
 	if err != nil {
 		return nil, err
 	}
-	n, err := eventPageSize(first)
+	f, err := eventFilter(filter, page.after)
 	if err != nil {
 		return nil, err
 	}
-	f.Limit = n + 1
+	f.Limit = page.limit()
 	events, err := r.reader().ListEvents(ctx, f)
 	if err != nil {
 		return nil, err
 	}
-	return eventConnection(p, f, events, n)
+	return eventConnection(p, f, page, events)
 }
 
 // PersonEvents is the resolver for the personEvents field.
@@ -43,7 +43,11 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, filter *model.P
 	if r.Events == nil {
 		return nil, apperr.Errorf(apperr.Internal, "subscriptions are not available on this server")
 	}
-	f, err := eventFilter(filter, after)
+	from, err := eventList.after(after)
+	if err != nil {
+		return nil, err
+	}
+	f, err := eventFilter(filter, from)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,6 @@ import (
 	"cprgraph/db"
 	"cprgraph/db/dbtest"
 	"cprgraph/eventfeed"
-	"cprgraph/graph/model"
 )
 
 // TestSlowSubscriberDropped: a subscriber that takes nothing holds at most
@@ -81,19 +80,5 @@ func TestMaskerFailsClosedWithoutParent(t *testing.T) {
 	_, err := m.aroundFields(ctx, func(context.Context) (any, error) { ran = true; return 101, nil })
 	if ran || apperr.CodeOf(err) != apperr.Internal {
 		t.Errorf("resolver ran: %v, err %v", ran, err)
-	}
-}
-
-func TestEventCursor(t *testing.T) {
-	t.Parallel()
-	for _, id := range []int64{0, 1, 1 << 40} {
-		if got, ok := model.ParseEventCursor(model.EventCursor(id)); !ok || got != id {
-			t.Errorf("cursor of %d reads back as %d, %v", id, got, ok)
-		}
-	}
-	for _, bad := range []string{"", "42", "YXVkaXQ6MQ" /* audit:1 */, "ZXZlbnQ6LTE" /* event:-1 */} {
-		if _, ok := model.ParseEventCursor(bad); ok {
-			t.Errorf("%q read as a cursor", bad)
-		}
 	}
 }

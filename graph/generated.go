@@ -727,8 +727,6 @@ type QueryResolver interface {
 	Household(ctx context.Context, cpr string) (*db.Household, error)
 }
 type ResidentRowResolver interface {
-	MoveIn(ctx context.Context, obj *db.Resident) (*scalar.Date, error)
-	MoveOut(ctx context.Context, obj *db.Resident) (*scalar.Date, error)
 	Protected(ctx context.Context, obj *db.Resident) (bool, error)
 }
 type SubscriptionResolver interface {
@@ -13912,18 +13910,18 @@ func (ec *executionContext) _ResidentRow_moveIn(ctx context.Context, field graph
 			return ec.fieldContext_ResidentRow_moveIn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ResidentRow().MoveIn(ctx, obj)
+			return obj.MoveIn, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
-			return ec.marshalNDate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_ResidentRow_moveIn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ResidentRow", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "Date")
 }
 
 func (ec *executionContext) _ResidentRow_moveOut(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
@@ -13935,18 +13933,18 @@ func (ec *executionContext) _ResidentRow_moveOut(ctx context.Context, field grap
 			return ec.fieldContext_ResidentRow_moveOut(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ResidentRow().MoveOut(ctx, obj)
+			return obj.MoveOut, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_ResidentRow_moveOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ResidentRow", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "Date")
 }
 
 func (ec *executionContext) _ResidentRow_protected(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
@@ -19913,17 +19911,15 @@ func (ec *executionContext) _ResidentRow(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "moveIn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ResidentRow_moveIn(ctx, field, obj)
-				})
+			out.Values[i] = ec._ResidentRow_moveIn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "moveOut":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._ResidentRow_moveOut(ctx, field, obj)
-				})
+			out.Values[i] = ec._ResidentRow_moveOut(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "protected":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -21026,18 +21022,18 @@ func (ec *executionContext) marshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx co
 	return v
 }
 
-func (ec *executionContext) unmarshalNDate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, v any) (*scalar.Date, error) {
-	var res = new(scalar.Date)
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
+	res, err := scalar.UnmarshalTimeDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx context.Context, sel ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Date!")
-		return graphql.Null
+func (ec *executionContext) marshalNDate2timeᚐTime(ctx context.Context, sel ast.SelectionSet, v time.Time) graphql.Marshaler {
+	_ = sel
+	res := scalar.MarshalTimeDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
 	}
-	return v
+	return res
 }
 
 func (ec *executionContext) marshalNDisappearance2ᚖcprgraphᚋdbᚐDisappearance(ctx context.Context, sel ast.SelectionSet, v *db.Disappearance) graphql.Marshaler {

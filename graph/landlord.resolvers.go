@@ -10,7 +10,6 @@ import (
 	"cprgraph/access"
 	"cprgraph/db"
 	"cprgraph/graph/model"
-	"cprgraph/graph/scalar"
 )
 
 // Residents is the resolver for the residents field.
@@ -26,21 +25,6 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 	}
 	access.MaskedLast(p, res.Rows, today)
 	return residentsResult(res), nil
-}
-
-// MoveIn is the resolver for the moveIn field.
-func (r *residentRowResolver) MoveIn(ctx context.Context, obj *db.Resident) (*scalar.Date, error) {
-	d := scalar.Date(obj.MoveIn)
-	return &d, nil
-}
-
-// MoveOut is the resolver for the moveOut field.
-func (r *residentRowResolver) MoveOut(ctx context.Context, obj *db.Resident) (*scalar.Date, error) {
-	if obj.MoveOut == nil {
-		return nil, nil
-	}
-	d := scalar.Date(*obj.MoveOut)
-	return &d, nil
 }
 
 // Protected is the resolver for the protected field.

@@ -2,8 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"time"
 
 	"cprgraph/apperr"
@@ -81,77 +79,9 @@ func dateOf(d *scalar.Date) *time.Time {
 	return &t
 }
 
-// Page sizes of the person connections. Asking for more than maxPageSize is
-// BAD_USER_INPUT rather than silently fewer.
-const (
-	defaultPageSize = 50
-	maxPageSize     = 200
-)
-
-// cursor is the keyset position after a person: CPR number and, in the
-// birth-date circle, the birth date. Clients see it as opaque base64.
-type cursor struct {
-	BirthDate string `json:"b,omitempty"`
-	CPR       string `json:"c"`
-}
-
-// pageOf turns first and after into a db.Page whose Limit is one more than
-// the page size, so the extra row tells whether a next page exists. A
-// birth-date list's cursors carry the birth date; others don't.
-func pageOf(first *int, after *string, byBirthDate bool) (db.Page, error) {
-	size := defaultPageSize
-	if first != nil {
-		size = *first
-	}
-	if size < 1 || size > maxPageSize {
-		return db.Page{}, apperr.Errorf(apperr.BadUserInput, "first must be 1 to %d", maxPageSize)
-	}
-	page := db.Page{Limit: size + 1}
-	if after == nil {
-		return page, nil
-	}
-	var c cursor
-	raw, err := base64.RawURLEncoding.DecodeString(*after)
-	if err == nil {
-		err = json.Unmarshal(raw, &c)
-	}
-	if err != nil || c.CPR == "" || (c.BirthDate != "") != byBirthDate {
-		return db.Page{}, apperr.Errorf(apperr.BadUserInput, "after is not a cursor of this list")
-	}
-	page.AfterCPR = c.CPR
-	if c.BirthDate != "" {
-		d, err := time.Parse(time.DateOnly, c.BirthDate)
-		if err != nil {
-			return db.Page{}, apperr.Errorf(apperr.BadUserInput, "after is not a cursor of this list")
-		}
-		page.AfterBirthDate = &d
-	}
-	return page, nil
-}
-
-func encodePersonCursor(p db.Person, byBirthDate bool) string {
-	c := cursor{CPR: p.CPR}
-	if byBirthDate && p.BirthDate != nil {
-		c.BirthDate = p.BirthDate.Format(time.DateOnly)
-	}
-	raw, _ := json.Marshal(c)
-	return base64.RawURLEncoding.EncodeToString(raw)
-}
-
-// personConnection makes the page of rows, fetched with page.Limit (one
-// more than the page size).
-func personConnection(rows []db.Person, page db.Page, byBirthDate bool, count func(context.Context) (int, error)) *model.PersonConnection {
-	hasNext := len(rows) == page.Limit
-	if hasNext {
-		rows = rows[:page.Limit-1]
-	}
-	conn := &model.PersonConnection{PageInfo: &model.PageInfo{HasNextPage: hasNext}, Count: count, Edges: []*model.PersonEdge{}}
-	for i := range rows {
-		c := encodePersonCursor(rows[i], byBirthDate)
-		conn.Edges = append(conn.Edges, &model.PersonEdge{Cursor: c, Node: &rows[i]})
-		conn.PageInfo.EndCursor = &c
-	}
-	return conn
+// personEdge is the edge of a person connection.
+func personEdge(cursor string, p *db.Person) (*model.PersonEdge, error) {
+	return &model.PersonEdge{Cursor: cursor, Node: p}, nil
 }
 
 // readPersons reads the persons as they stand, priming the person loader

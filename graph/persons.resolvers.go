@@ -86,7 +86,7 @@ func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSea
 	if err != nil {
 		return nil, err
 	}
-	page, err := pageOf(first, after, false)
+	page, err := pageOf(searchList, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -97,13 +97,13 @@ func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSea
 	if err := criteria.Validate(); err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.SearchPersons(ctx, criteria, page)
+	rows, err := r.Store.SearchPersons(ctx, criteria, db.Page{Limit: page.limit(), Offset: page.after})
 	if err != nil {
 		return nil, err
 	}
-	return personConnection(rows, page, false, func(ctx context.Context) (int, error) {
-		return r.Store.CountPersonSearch(ctx, criteria)
-	}), nil
+	edges, info, err := connection(page, rows, nil, personEdge)
+	count := func(ctx context.Context) (int, error) { return r.Store.CountPersonSearch(ctx, criteria) }
+	return &model.PersonConnection{Edges: edges, PageInfo: info, Count: count}, err
 }
 
 // PersonsByBirthDate is the resolver for the personsByBirthDate field.
@@ -112,7 +112,7 @@ func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date
 	if err != nil {
 		return nil, err
 	}
-	page, err := pageOf(first, after, true)
+	page, err := pageOf(birthDateList, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -127,13 +127,13 @@ func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date
 	if err := circle.Validate(); err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.PersonsByBirthDate(ctx, circle, page)
+	rows, err := r.Store.PersonsByBirthDate(ctx, circle, db.Page{Limit: page.limit(), Offset: page.after})
 	if err != nil {
 		return nil, err
 	}
-	return personConnection(rows, page, true, func(ctx context.Context) (int, error) {
-		return r.Store.CountPersonsByBirthDate(ctx, circle)
-	}), nil
+	edges, info, err := connection(page, rows, nil, personEdge)
+	count := func(ctx context.Context) (int, error) { return r.Store.CountPersonsByBirthDate(ctx, circle) }
+	return &model.PersonConnection{Edges: edges, PageInfo: info, Count: count}, err
 }
 
 // AddressHistory is the resolver for the addressHistory field.

@@ -1,13 +1,11 @@
 package model
 
 import (
-	"encoding/base64"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"cprgraph/access"
+	"cprgraph/cpr"
 	"cprgraph/db"
 	"cprgraph/graph/scalar"
 )
@@ -20,14 +18,14 @@ type PersonEvent interface {
 	event() db.Event // seals the interface to the kinds' types below
 }
 
-// NewPersonEvent returns e as the object type of its kind; an unknown kind
-// or undecodable data is an error.
-func NewPersonEvent(e db.Event) (PersonEvent, error) {
+// NewPersonEvent returns e, whose cursor is cursor, as the object type of
+// its kind; an unknown kind or undecodable data is an error.
+func NewPersonEvent(e db.Event, cursor string) (PersonEvent, error) {
 	data, err := e.Fields()
 	if err != nil {
 		return nil, fmt.Errorf("event %d: %w", e.ID, err)
 	}
-	b := Event{e: e, d: data}
+	b := Event{e: e, d: data, cursor: cursor}
 	switch e.Kind {
 	case db.EventCreation:
 		return CreationEvent{b}, nil
@@ -65,8 +63,9 @@ func NewPersonEvent(e db.Event) (PersonEvent, error) {
 
 // Event holds the fields every kind shares; the kinds' types embed it.
 type Event struct {
-	e db.Event
-	d db.EventData
+	e      db.Event
+	d      db.EventData
+	cursor string
 }
 
 func (b Event) event() db.Event { return b.e }
@@ -80,7 +79,7 @@ func (b Event) NameAddressProtection() (start, deleteDate *time.Time) {
 }
 
 func (b Event) ID() int64                   { return b.e.ID }
-func (b Event) Cursor() string              { return EventCursor(b.e.ID) }
+func (b Event) Cursor() string              { return b.cursor }
 func (b Event) Kind() db.EventKind          { return b.e.Kind }
 func (b Event) RegisteredAt() time.Time     { return b.e.RegisteredAt }
 func (b Event) Cpr() string                 { return b.e.CPR }
@@ -91,19 +90,8 @@ func (b Event) Protected() bool             { return access.Protected(b.e, acces
 // registeredOn is the day the event was registered, in Denmark: the date
 // seed 001 gives for a protection, name or incapacity change.
 func (b Event) registeredOn() *scalar.Date {
-	y, m, d := b.e.RegisteredAt.In(copenhagen).Date()
-	day := scalar.Date(time.Date(y, m, d, 0, 0, 0, 0, time.UTC))
+	day := scalar.Date(cpr.DanishDate(b.e.RegisteredAt))
 	return &day
-}
-
-var copenhagen = mustLoadLocation("Europe/Copenhagen")
-
-func mustLoadLocation(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // access embeds time/tzdata
-	}
-	return loc
 }
 
 func date(t *time.Time) *scalar.Date {
@@ -189,19 +177,3 @@ func (e IncapacityEvent) IncapacityCode() *string {
 func (e IncapacityEvent) IncapacityFrom() *scalar.Date { return e.registeredOn() }
 func (e IncapacityEvent) StartDate() *scalar.Date      { return dataDate(e.d.StartDate) }
 func (e IncapacityEvent) EndDate() *scalar.Date        { return dataDate(e.d.EndDate) }
-
-// EventCursor is the opaque cursor of the event with this ID.
-func EventCursor(id int64) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("event:" + strconv.FormatInt(id, 10)))
-}
-
-// ParseEventCursor returns the event ID of a cursor, or false.
-func ParseEventCursor(cursor string) (int64, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(cursor)
-	if s, ok := strings.CutPrefix(string(b), "event:"); err == nil && ok {
-		if id, err := strconv.ParseInt(s, 10, 64); err == nil && id >= 0 {
-			return id, true
-		}
-	}
-	return 0, false
-}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"encoding/base64"
+	"regexp"
+	"strings"
+	"testing"
+
+	"cprgraph/access"
+	"cprgraph/db"
+)
+
+// personLists are a search and a birth-date circle over seedFamily and
+// the circle's extra persons, each with the path of its connection.
+var personLists = []struct{ name, query, path string }{
+	{"search", `query($first: Int, $after: String) { c: searchPersons(criteria: {postalCode: 2100, name: "Testesen", streetName: "Testvej", houseNumber: "12"},
+		first: $first, after: $after) { pageInfo { hasNextPage endCursor } edges { cursor node { cpr } } } }`, "c"},
+	{"birth date", `query($first: Int, $after: String) { c: personsByBirthDate(from: "1980-01-01", to: "1980-04-09", first: $first, after: $after) {
+		pageInfo { hasNextPage endCursor } edges { cursor node { cpr } } } }`, "c"},
+}
+
+// seedCircle adds 155 persons born 1980-01-01 to 1980-01-31 to
+// seedFamily's, as TestPersonsByBirthDate does.
+func seedCircle(t *testing.T, env *testEnv) {
+	t.Helper()
+	seedFamily(t, env)
+	env.exec(t, `INSERT INTO person (cpr, foedselsdato, kommune_kode, fornavn) SELECT lpad(d::text, 2, '0') || '0180' || lpad(s::text, 4, '0'),
+		make_date(1980, 1, d), 101, 'Jan' FROM generate_series(1, 31) d, generate_series(1, 5) s`)
+}
+
+// TestCursorCarriesNoPersonalData: paging through the person lists, no
+// cursor holds a CPR number or a date, encoded or decoded, so none leaves
+// the server outside the audited nodes.
+func TestCursorCarriesNoPersonalData(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedCircle(t, env)
+	personal := regexp.MustCompile(`[0-9]{6}|[0-9]{4}-[0-9]{2}-[0-9]{2}|[0-9]{2}-[0-9]{2}-[0-9]{4}`)
+	for _, l := range personLists {
+		vars := map[string]any{"first": 7}
+		var cursors []string
+		seen := map[string]bool{}
+		for {
+			r := ok(t, env.query(t, access.Authority, l.query, vars))
+			for _, e := range at(t, r.Data, l.path+".edges").([]any) {
+				edge := e.(map[string]any)
+				cursors = append(cursors, edge["cursor"].(string))
+				seen[edge["node"].(map[string]any)["cpr"].(string)] = true
+			}
+			if at(t, r.Data, l.path+".pageInfo.hasNextPage") == false {
+				break
+			}
+			vars["after"] = at(t, r.Data, l.path+".pageInfo.endCursor").(string)
+			cursors = append(cursors, vars["after"].(string))
+		}
+		if len(seen) < 3 {
+			t.Fatalf("%s: only %d persons", l.name, len(seen))
+		}
+		for _, c := range cursors {
+			raw, err := base64.RawURLEncoding.DecodeString(c)
+			if err != nil {
+				t.Errorf("%s: cursor %q is not base64url: %v", l.name, c, err)
+			}
+			for _, s := range []string{c, string(raw)} {
+				if m := personal.FindString(s); m != "" {
+					t.Errorf("%s: cursor %q (%q) holds %q", l.name, c, raw, m)
+				}
+				for cpr := range seen {
+					if strings.Contains(s, cpr) || strings.Contains(s, cpr[:6]+"-"+cpr[6:]) {
+						t.Errorf("%s: cursor %q (%q) holds %s", l.name, c, raw, cpr)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestCursorOfAnotherListRefused: a cursor is a position in its own list;
+// every other list answers it with BAD_USER_INPUT and says why.
+func TestCursorOfAnotherListRefused(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedCircle(t, env)
+	env.exec(t, `INSERT INTO person_event (kind, cpr) VALUES ('ADDRESS', '0101701111'), ('ADDRESS', '0202721122')`)
+	lists := map[string]struct {
+		profile access.Profile
+		query   string
+	}{
+		"search":     {access.Authority, personLists[0].query},
+		"birth date": {access.Authority, personLists[1].query},
+		"events": {access.Authority, `query($first: Int, $after: String) { c: personEvents(first: $first, after: $after) {
+			pageInfo { hasNextPage endCursor } } }`},
+		"audit": {access.Admin, `query($first: Int, $after: String) { c: auditLog(first: $first, after: $after) {
+			pageInfo { hasNextPage endCursor } } }`},
+	}
+	ok(t, env.query(t, access.Authority, `{ person(cpr: "0101701111") { cpr } }`, nil)) // an audit row
+	cursors := map[string]string{}
+	for name, l := range lists {
+		r := ok(t, env.query(t, l.profile, l.query, map[string]any{"first": 1}))
+		cursors[name] = at(t, r.Data, "c.pageInfo.endCursor").(string)
+		// Its own cursor reads.
+		ok(t, env.query(t, l.profile, l.query, map[string]any{"first": 1, "after": cursors[name]}))
+	}
+	for name, l := range lists {
+		for other, c := range cursors {
+			if other == name {
+				continue
+			}
+			r := env.query(t, l.profile, l.query, map[string]any{"first": 1, "after": c})
+			if r.code() != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "another list") {
+				t.Errorf("%s given a cursor of %s: %s", name, other, r.Raw)
+			}
+		}
+	}
+}
+
+// TestLargestPageStillTellsTheNextPage: a page of the most events `first`
+// allows still knows whether more follow.
+func TestLargestPageStillTellsTheNextPage(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	env.exec(t, `INSERT INTO person_event (kind, cpr) SELECT 'ADDRESS', '0101701111' FROM generate_series(1, $1)`, db.MaxEventPage+1)
+	page := env.events(t, access.Authority, map[string]any{"first": db.MaxEventPage}).PersonEvents
+	if len(page.Edges) != db.MaxEventPage || !page.PageInfo.HasNextPage {
+		t.Fatalf("first page: %d events, hasNextPage %v", len(page.Edges), page.PageInfo.HasNextPage)
+	}
+	page = env.events(t, access.Authority, map[string]any{"first": db.MaxEventPage, "after": *page.PageInfo.EndCursor}).PersonEvents
+	if len(page.Edges) != 1 || page.PageInfo.HasNextPage {
+		t.Errorf("second page: %d events, hasNextPage %v", len(page.Edges), page.PageInfo.HasNextPage)
+	}
+}
