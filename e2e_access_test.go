@@ -410,7 +410,8 @@ func TestAppRoleAppendOnly(t *testing.T) {
 	if r := app.query(t, access.Authority, `{ person(cpr: "0101801234") { lastName } }`, nil); len(r.Errors) > 0 || !strings.Contains(r.Raw, "Rollesen") {
 		t.Fatalf("as app role: %s", r.Raw)
 	}
-	if err := store.AppendAudit(context.Background(), db.AuditEntry{At: time.Now(), RequestID: "r", Operations: []string{"person"}, CPRs: []string{}}); err != nil {
+	entry := db.AuditEntry{At: time.Now(), RequestID: "r", Operations: []string{"person"}, CPRs: []string{}}
+	if _, err := store.AppendAudits(context.Background(), nil, []db.AuditEntry{entry}); err != nil {
 		t.Fatalf("append as app role: %v", err)
 	}
 	appConn, err := db.Open(context.Background(), appRoleURL(t, env), 0)

@@ -47,13 +47,6 @@ func (e AuditEntry) contentHash() []byte {
 	return h.Sum(nil)
 }
 
-// AppendAudit appends e to the audit log, chained to the last row; the
-// caller fails the request on error.
-func (s *Store) AppendAudit(ctx context.Context, e AuditEntry) error {
-	_, err := s.AppendAudits(ctx, nil, []AuditEntry{e})
-	return err
-}
-
 // AppendAudits appends the entries to the audit log in their order, each
 // chained to the one before and the first to last, the hash the caller
 // holds as the log's last (nil: unknown), and returns the hash of the last
