@@ -33,7 +33,7 @@ var demoClients = []demoClient{
 // to try the landlord lookup on.
 func setupDemo(ctx context.Context, conn *sqlx.DB, persons int) error {
 	store := db.NewStore(conn)
-	empty, err := store.RegisterEmpty(ctx)
+	empty, err := store.Register.RegisterEmpty(ctx)
 	if err != nil {
 		return err
 	}
@@ -65,21 +65,21 @@ func createDemoClients(ctx context.Context, store *db.Store) ([]string, error) {
 	keys := make([]string, len(demoClients))
 	err := store.InTx(ctx, func(tx *db.Store) error {
 		for i, d := range demoClients {
-			org, err := tx.UpsertOrganisation(ctx, d.organisation, nil)
+			org, err := tx.Clients.UpsertOrganisation(ctx, d.organisation, nil)
 			if err != nil {
 				return err
 			}
 			if d.profile == access.Landlord {
-				if err := tx.AddOwnerLink(ctx, org.ID, gen.DemoOwnerCVR); err != nil {
+				if err := tx.Clients.AddOwnerLink(ctx, org.ID, gen.DemoOwnerCVR); err != nil {
 					return err
 				}
 			}
-			c, err := tx.ClientByName(ctx, org.ID, "demo")
+			c, err := tx.Clients.ClientByName(ctx, org.ID, "demo")
 			switch {
 			case apperr.CodeOf(err) == apperr.NotFound:
-				_, keys[i], err = tx.CreateClient(ctx, org.ID, "demo", string(d.profile), access.DefaultScopes(d.profile))
+				_, keys[i], err = tx.Clients.CreateClient(ctx, org.ID, "demo", string(d.profile), access.DefaultScopes(d.profile))
 			case err == nil:
-				keys[i], err = tx.RotateClientKey(ctx, c.ID)
+				keys[i], err = tx.Clients.RotateClientKey(ctx, c.ID)
 			}
 			if err != nil {
 				return err

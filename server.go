@@ -254,7 +254,7 @@ func serve(ctx context.Context, cfg config, args []string) error {
 	if replica != nil {
 		defer replica.Close()
 	}
-	events, err := eventfeed.New(ctx, dsn, db.NewStore(conn))
+	events, err := eventfeed.New(ctx, dsn, db.NewStore(conn).Events)
 	if err != nil {
 		return fmt.Errorf("event listener: %w", err)
 	}

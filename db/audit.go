@@ -47,6 +47,11 @@ func (e AuditEntry) contentHash() []byte {
 	return h.Sum(nil)
 }
 
+// AuditStore appends to and reads the audit log (audit_log).
+type AuditStore struct {
+	q sqlx.ExtContext
+}
+
 // AppendAudits appends the entries to the audit log in their order, each
 // chained to the one before and the first to last, the hash the caller
 // holds as the log's last (nil: unknown), and returns the hash of the last
@@ -56,18 +61,19 @@ func (e AuditEntry) contentHash() []byte {
 // of forking the chain, and they are appended again as without last: under
 // the audit lock, after reading the last hash. The caller fails every
 // request whose entry is among them on error.
-func (s *Store) AppendAudits(ctx context.Context, last []byte, entries []AuditEntry) ([]byte, error) {
+func (s *AuditStore) AppendAudits(ctx context.Context, last []byte, entries []AuditEntry) ([]byte, error) {
 	if len(entries) == 0 {
 		return last, nil
 	}
 	if last != nil {
 		tail, err := s.insertAudits(ctx, last, entries)
-		if !linkTaken(err) || s.inTx() { // a refusal ends the transaction
+		if !linkTaken(err) || inTransaction(s.q) { // a refusal ends the transaction
 			return tail, err
 		}
 	}
 	var tail []byte
-	err := s.InTx(ctx, func(tx *Store) error {
+	err := inTx(ctx, s.q, func(q sqlx.ExtContext) error {
+		tx := &AuditStore{q: q}
 		// The lock is taken before the last hash is read, in a statement of
 		// its own: a statement's snapshot predates its locks, so only a
 		// later statement sees the row of the previous holder.
@@ -101,7 +107,7 @@ func linkTaken(err error) bool {
 
 // insertAudits inserts the entries chained after prev in one statement that
 // takes the audit lock itself, and returns the last one's hash.
-func (s *Store) insertAudits(ctx context.Context, prev []byte, entries []AuditEntry) ([]byte, error) {
+func (s *AuditStore) insertAudits(ctx context.Context, prev []byte, entries []AuditEntry) ([]byte, error) {
 	n := len(entries)
 	var (
 		at, requestIDs, clientNames = make([]string, n), make([]string, n), make([]string, n)
@@ -144,7 +150,7 @@ func arrayLiteral(a pq.StringArray) string {
 
 // VerifyAudit walks the whole audit log in order and returns the id of the
 // first row whose hash or chain link is wrong, or 0 when the chain holds.
-func (s *Store) VerifyAudit(ctx context.Context) (badID int64, checked int, err error) {
+func (s *AuditStore) VerifyAudit(ctx context.Context) (badID int64, checked int, err error) {
 	const query = `SELECT ` + auditColumns + ` FROM audit_log ORDER BY id`
 	rows, err := s.q.QueryxContext(ctx, query)
 	if err != nil {
@@ -180,7 +186,7 @@ type AuditFilter struct {
 
 // ListAudit returns audit rows matching f, oldest first, with the name of
 // the organisation.
-func (s *Store) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+func (s *AuditStore) ListAudit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	const query = `SELECT a.id, a.at, a.request_id, a.client_id, a.client_name, a.organisation_id, a.operations,
 			a.purpose, a.cprs, a.prev_hash, a.hash, o.name AS organisation_name
 		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id

@@ -112,13 +112,18 @@ type EventFilter struct {
 	Limit        int         // at most this many; 0 or above MaxEventPage: MaxEventPage
 }
 
+// EventStore reads and writes the person change events (person_event).
+type EventStore struct {
+	q sqlx.ExtContext
+}
+
 // MaxEventPage caps the number of events ListEvents returns in one call.
 const MaxEventPage = 1000
 
 // ListEvents returns the events that match f, ordered by ID, each with its
 // person's current protection; page on by passing the last ID as the next
 // call's AfterID.
-func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, error) {
+func (s *EventStore) ListEvents(ctx context.Context, f EventFilter) ([]Event, error) {
 	const query = `SELECT e.id, e.registered_at, e.kind, e.cpr, e.kommune_kode, e.effective_date, e.data,
 		COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
 		CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
@@ -151,7 +156,7 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, error) 
 // LastEventID returns the highest event ID (0 when there is none). Every
 // event with a lower ID has committed by then (see LockEvents), so a reader
 // that has seen all events up to it may move its cursor there.
-func (s *Store) LastEventID(ctx context.Context) (int64, error) {
+func (s *EventStore) LastEventID(ctx context.Context) (int64, error) {
 	const query = `SELECT coalesce(max(id), 0) FROM person_event`
 	var id int64
 	err := sqlx.GetContext(ctx, s.q, &id, query)
@@ -162,7 +167,7 @@ func (s *Store) LastEventID(ctx context.Context) (int64, error) {
 // insert to its commit: writers then commit in the order of their IDs, so a
 // reader paging by AfterID never skips an event that commits later. Readers
 // are not blocked. s must be inside a transaction (Store.InTx).
-func (s *Store) LockEvents(ctx context.Context) error {
+func (s *EventStore) LockEvents(ctx context.Context) error {
 	_, err := s.q.ExecContext(ctx, `LOCK TABLE person_event IN SHARE ROW EXCLUSIVE MODE`)
 	return err
 }
@@ -171,7 +176,7 @@ func (s *Store) LockEvents(ctx context.Context) error {
 // (Store.InTx). Their ID and RegisteredAt are assigned by the database, in
 // order; each insert is announced on the person_event channel when the
 // transaction commits.
-func (s *Store) InsertEvents(ctx context.Context, events []Event) error {
+func (s *EventStore) InsertEvents(ctx context.Context, events []Event) error {
 	const query = `INSERT INTO person_event (kind, cpr, kommune_kode, effective_date, data)
 		SELECT kind, cpr, kommune_kode, effective_date, coalesce(data, '{}')
 		FROM unnest($1::text[], $2::text[], $3::integer[], $4::date[], $5::jsonb[])

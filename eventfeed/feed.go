@@ -37,7 +37,7 @@ const pingInterval = time.Minute
 // ErrClosed ends the streams of a closed Feed.
 var ErrClosed = errors.New("event feed closed")
 
-// Source reads the stored events; *db.Store is one.
+// Source reads the stored events; *db.EventStore is one.
 type Source interface {
 	ListEvents(ctx context.Context, f db.EventFilter) ([]db.Event, error)
 	LastEventID(ctx context.Context) (int64, error)
@@ -177,7 +177,7 @@ func (f *Feed) Stream(ctx context.Context, filter db.EventFilter, send func(db.E
 // drain sends the matching events after the cursor until none are left,
 // then moves the cursor to the highest event ID seen before it began: every
 // event up to that one was committed and read (writers commit in ID order,
-// see db.LockEvents), so a filter that matches few events does not rescan
+// see db.EventStore.LockEvents), so a filter that matches few events does not rescan
 // the others on the next wake-up.
 func (f *Feed) drain(ctx context.Context, filter *db.EventFilter, send func(db.Event) error) error {
 	last, err := f.source.LastEventID(ctx)
