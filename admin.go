@@ -137,7 +137,7 @@ func listOrganisations(ctx context.Context, store *db.Store, out io.Writer) erro
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ORGANISATION\tCLIENT\tID\tPROFILE\tSCOPES\tKEY PREFIX\tSTATUS")
 	for _, o := range orgs {
-		clients, err := store.Clients.Clients(ctx, o.ID)
+		clients, err := store.Clients.OfOrganisation(ctx, o.ID)
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func splitList(s string) []string {
 // broken chain is an error naming the first bad row, so the command exits
 // non-zero.
 func auditVerify(ctx context.Context, store *db.Store, out io.Writer) error {
-	bad, checked, err := store.Audit.VerifyAudit(ctx)
+	bad, checked, err := store.Audit.Verify(ctx)
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@ var demoClients = []demoClient{
 // to try the landlord lookup on.
 func setupDemo(ctx context.Context, conn *sqlx.DB, persons int) error {
 	store := db.NewStore(conn)
-	empty, err := store.Register.RegisterEmpty(ctx)
+	empty, err := store.Register.Empty(ctx)
 	if err != nil {
 		return err
 	}

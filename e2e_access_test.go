@@ -210,7 +210,7 @@ func TestJWT(t *testing.T) {
 		}
 	}
 
-	rows, err := env.Store.Audit.ListAudit(context.Background(), db.AuditFilter{CPR: "0101801234", Limit: 10})
+	rows, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: "0101801234", Limit: 10})
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("want 3 audit rows for the 3 JWT reads, got %d (%v)", len(rows), err)
 	}
@@ -411,7 +411,7 @@ func TestAppRoleAppendOnly(t *testing.T) {
 		t.Fatalf("as app role: %s", r.Raw)
 	}
 	entry := db.AuditEntry{At: time.Now(), RequestID: "r", Operations: []string{"person"}, CPRs: []string{}}
-	if _, err := store.Audit.AppendAudits(context.Background(), nil, []db.AuditEntry{entry}); err != nil {
+	if _, err := store.Audit.Append(context.Background(), nil, []db.AuditEntry{entry}); err != nil {
 		t.Fatalf("append as app role: %v", err)
 	}
 	appConn, err := db.Open(context.Background(), appRoleURL(t, env), 0)
@@ -424,7 +424,7 @@ func TestAppRoleAppendOnly(t *testing.T) {
 			t.Errorf("%s as app role: %v", stmt, err)
 		}
 	}
-	if bad, n, err := env.Store.Audit.VerifyAudit(context.Background()); bad != 0 || n != 2 || err != nil {
+	if bad, n, err := env.Store.Audit.Verify(context.Background()); bad != 0 || n != 2 || err != nil {
 		t.Errorf("verify: bad=%d n=%d err=%v", bad, n, err)
 	}
 }

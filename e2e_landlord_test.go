@@ -329,7 +329,7 @@ func TestLandlordProtectedResident(t *testing.T) {
 		}
 	}
 
-	entries, err := env.Store.Audit.ListAudit(context.Background(), db.AuditFilter{CPR: protectedCPR, Limit: 10})
+	entries, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: protectedCPR, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -520,7 +520,7 @@ func TestLandlordExportsMatchQuery(t *testing.T) {
 		t.Errorf("CSV by CPR address:\n got %q\nwant %q", got, want)
 	}
 
-	entries, err := env.Store.Audit.ListAudit(context.Background(), db.AuditFilter{CPR: "0101801111", Limit: 10})
+	entries, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: "0101801111", Limit: 10})
 	if err != nil || len(entries) != 4 {
 		t.Errorf("want 4 audit rows (query and three exports), got %d (%v)", len(entries), err)
 	}

@@ -77,7 +77,7 @@ func (o ops) graphQLExtensions(cfg config, store *db.Store) []graphql.HandlerExt
 	if cfg.PersistedQueries == graph.PersistedQueryAllowList {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if registered, err := store.PersistedQueries.PersistedQueries(ctx); err != nil {
+		if registered, err := store.PersistedQueries.List(ctx); err != nil {
 			slog.Warn("could not read the persisted-query operation names for the metrics", "err", err)
 		} else {
 			for _, q := range registered {

@@ -211,14 +211,14 @@ func TestProtectedPersonMaskedAndAudited(t *testing.T) {
 		}
 	}
 
-	rows, err := env.Store.Audit.ListAudit(context.Background(), db.AuditFilter{CPR: "0101801234", Limit: 10})
+	rows, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: "0101801234", Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 2 {
 		t.Fatalf("want 2 audit rows (PRIVATE and AUTHORITY reads), got %d", len(rows))
 	}
-	if bad, n, err := env.Store.Audit.VerifyAudit(context.Background()); err != nil || bad != 0 || n != 2 {
+	if bad, n, err := env.Store.Audit.Verify(context.Background()); err != nil || bad != 0 || n != 2 {
 		t.Fatalf("verify: bad=%d n=%d err=%v", bad, n, err)
 	}
 }

@@ -175,7 +175,7 @@ func (p *population) addEvents(ctx context.Context) error {
 		data, _ := json.Marshal(map[string]string{"addressValidFrom": moved.Format(time.DateOnly)})
 		events[i] = db.Event{Kind: db.EventKind("ADDRESS"), CPR: r.CPR, MunicipalityCode: r.Municipality, EffectiveDate: &moved, Data: data}
 	}
-	return db.NewStore(p.conn).InTx(ctx, func(tx *db.Store) error { return tx.Events.InsertEvents(ctx, events) })
+	return db.NewStore(p.conn).InTx(ctx, func(tx *db.Store) error { return tx.Events.Insert(ctx, events) })
 }
 
 // prepare creates fresh API keys, the reader role and the inputs.

@@ -156,8 +156,8 @@ func (s *ClientStore) ClientByName(ctx context.Context, organisationID int64, na
 	return c, notFound(err, "client")
 }
 
-// Clients returns the organisation's clients by name, revoked ones included.
-func (s *ClientStore) Clients(ctx context.Context, organisationID int64) ([]Client, error) {
+// OfOrganisation returns the organisation's clients by name, revoked ones included.
+func (s *ClientStore) OfOrganisation(ctx context.Context, organisationID int64) ([]Client, error) {
 	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE organisation_id = $1 ORDER BY name`
 	var out []Client
 	err := sqlx.SelectContext(ctx, s.q, &out, query, organisationID)

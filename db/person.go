@@ -517,8 +517,8 @@ func textOf(code *string, text func(string) string) *string {
 	return &t
 }
 
-// RegisterEmpty reports whether the register holds no person.
-func (s *RegisterStore) RegisterEmpty(ctx context.Context) (bool, error) {
+// Empty reports whether the register holds no person.
+func (s *RegisterStore) Empty(ctx context.Context) (bool, error) {
 	var exists bool
 	err := sqlx.GetContext(ctx, s.q, &exists, `SELECT EXISTS (SELECT 1 FROM person)`)
 	return !exists, err

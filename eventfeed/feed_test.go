@@ -28,7 +28,7 @@ func newFeed(t *testing.T, dsn string, source eventfeed.Source) *eventfeed.Feed 
 
 func insert(t *testing.T, conn *sqlx.DB, events ...db.Event) {
 	t.Helper()
-	err := db.NewStore(conn).InTx(context.Background(), func(tx *db.Store) error { return tx.Events.InsertEvents(context.Background(), events) })
+	err := db.NewStore(conn).InTx(context.Background(), func(tx *db.Store) error { return tx.Events.Insert(context.Background(), events) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,8 +151,8 @@ type cursorSource struct {
 	cursor atomic.Int64
 }
 
-func (s *cursorSource) ListEvents(ctx context.Context, f db.EventFilter) ([]db.Event, error) {
-	events, err := s.EventStore.ListEvents(ctx, f)
+func (s *cursorSource) List(ctx context.Context, f db.EventFilter) ([]db.Event, error) {
+	events, err := s.EventStore.List(ctx, f)
 	if len(events) > 0 {
 		s.cursor.Store(f.AfterID)
 	}

@@ -136,7 +136,7 @@ func (r *mutationResolver) RemoveOwnerLink(ctx context.Context, organisationID s
 
 // Clients is the resolver for the clients field.
 func (r *organisationResolver) Clients(ctx context.Context, obj *db.Organisation) ([]*db.Client, error) {
-	clients, err := r.Store.Clients.Clients(ctx, obj.ID)
+	clients, err := r.Store.Clients.OfOrganisation(ctx, obj.ID)
 	return pointers(clients), err
 }
 
@@ -166,7 +166,7 @@ func (r *queryResolver) AuditLog(ctx context.Context, cpr *string, clientID *str
 	if f.CPR != "" {
 		access.RecordFrom(ctx).AddCPR(f.CPR)
 	}
-	rows, err := r.Store.Audit.ListAudit(ctx, f)
+	rows, err := r.Store.Audit.List(ctx, f)
 	if err != nil {
 		return nil, err
 	}

@@ -27,7 +27,7 @@ func (r *queryResolver) PersonEvents(ctx context.Context, filter *model.PersonEv
 		return nil, err
 	}
 	f.Limit = n + 1
-	events, err := r.reader().Events.ListEvents(ctx, f)
+	events, err := r.reader().Events.List(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -50,7 +50,7 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, filter *model.P
 	// The stream reads the primary, like the listener that wakes it: a
 	// replica may not yet hold the events a notification announces.
 	if after == nil {
-		if f.AfterID, err = r.Store.Events.LastEventID(ctx); err != nil {
+		if f.AfterID, err = r.Store.Events.LastID(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -28,7 +28,7 @@ func TestSlowSubscriberDropped(t *testing.T) {
 	for i := range events {
 		events[i] = db.Event{Kind: db.EventAddress, CPR: "0101901234"}
 	}
-	if err := store.InTx(context.Background(), func(tx *db.Store) error { return tx.Events.InsertEvents(context.Background(), events) }); err != nil {
+	if err := store.InTx(context.Background(), func(tx *db.Store) error { return tx.Events.Insert(context.Background(), events) }); err != nil {
 		t.Fatal(err)
 	}
 	feed, err := eventfeed.New(context.Background(), dsn, store.Events)
