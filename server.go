@@ -126,7 +126,7 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 		defer replica.Close()
 	}
 	store := db.NewStore(conn)
-	events, err := eventfeed.New(ctx, cfg.DatabaseURL, store)
+	events, err := eventfeed.New(ctx, cfg.DatabaseURL, store.Events)
 	if err != nil {
 		return fmt.Errorf("event listener: %w", err)
 	}

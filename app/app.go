@@ -108,7 +108,7 @@ func graphQLExtensions(cfg Config, d Deps) []graphql.HandlerExtension {
 	if cfg.PersistedQueries == graph.PersistedQueryAllowList {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		if registered, err := d.Store.PersistedQueries(ctx); err != nil {
+		if registered, err := d.Store.PersistedQueries.List(ctx); err != nil {
 			slog.Warn("could not read the persisted-query operation names for the metrics", "err", err)
 		} else {
 			for _, q := range registered {

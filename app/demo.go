@@ -34,7 +34,7 @@ var DemoClients = []DemoClient{
 // to try the landlord lookup on.
 func SetupDemo(ctx context.Context, conn *sqlx.DB, persons int) error {
 	store := db.NewStore(conn)
-	empty, err := store.RegisterEmpty(ctx)
+	empty, err := store.Register.Empty(ctx)
 	if err != nil {
 		return err
 	}
@@ -66,21 +66,21 @@ func CreateDemoClients(ctx context.Context, store *db.Store) ([]string, error) {
 	keys := make([]string, len(DemoClients))
 	err := store.InTx(ctx, func(tx *db.Store) error {
 		for i, d := range DemoClients {
-			org, err := tx.UpsertOrganisation(ctx, d.Organisation, nil)
+			org, err := tx.Clients.UpsertOrganisation(ctx, d.Organisation, nil)
 			if err != nil {
 				return err
 			}
 			if d.Profile == access.Landlord {
-				if err := tx.AddOwnerLink(ctx, org.ID, gen.DemoOwnerCVR); err != nil {
+				if err := tx.Clients.AddOwnerLink(ctx, org.ID, gen.DemoOwnerCVR); err != nil {
 					return err
 				}
 			}
-			c, err := tx.ClientByName(ctx, org.ID, "demo")
+			c, err := tx.Clients.ClientByName(ctx, org.ID, "demo")
 			switch {
 			case apperr.CodeOf(err) == apperr.NotFound:
-				_, keys[i], err = tx.CreateClient(ctx, org.ID, "demo", string(d.Profile), access.DefaultScopes(d.Profile))
+				_, keys[i], err = tx.Clients.CreateClient(ctx, org.ID, "demo", string(d.Profile), access.DefaultScopes(d.Profile))
 			case err == nil:
-				keys[i], err = tx.RotateClientKey(ctx, c.ID)
+				keys[i], err = tx.Clients.RotateClientKey(ctx, c.ID)
 			}
 			if err != nil {
 				return err

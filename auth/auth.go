@@ -113,7 +113,7 @@ func (a *Authenticator) authenticate(ctx context.Context, cred string) (*access.
 	if p.Profile == access.Landlord {
 		if claims.Owners != nil {
 			p.OwnerNumbers = claims.Owners
-		} else if p.OwnerNumbers, err = a.store.OwnerNumbers(ctx, p.OrganisationID); err != nil {
+		} else if p.OwnerNumbers, err = a.store.Clients.OwnerNumbers(ctx, p.OrganisationID); err != nil {
 			return nil, err
 		}
 	}
@@ -121,7 +121,7 @@ func (a *Authenticator) authenticate(ctx context.Context, cred string) (*access.
 }
 
 func (a *Authenticator) apiKeyPrincipal(ctx context.Context, key string) (*access.Principal, error) {
-	client, err := a.store.ClientByKey(ctx, key)
+	client, err := a.store.Clients.ClientByKey(ctx, key)
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return nil, apperr.Errorf(apperr.Unauthenticated, "unknown or revoked API key")
 	}
@@ -136,7 +136,7 @@ func (a *Authenticator) apiKeyPrincipal(ctx context.Context, key string) (*acces
 		Scopes:         client.Scopes,
 	}
 	if p.Profile == access.Landlord {
-		if p.OwnerNumbers, err = a.store.OwnerNumbers(ctx, p.OrganisationID); err != nil {
+		if p.OwnerNumbers, err = a.store.Clients.OwnerNumbers(ctx, p.OrganisationID); err != nil {
 			return nil, err
 		}
 	}

@@ -36,16 +36,16 @@ func TestLandlordOwnerNumbers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	store := db.NewStore(dbtest.New(t))
-	org, err := store.CreateOrganisation(ctx, "Udlejer", nil)
+	org, err := store.Clients.CreateOrganisation(ctx, "Udlejer", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, owner := range []string{"12345678", "0101801234"} {
-		if err := store.AddOwnerLink(ctx, org.ID, owner); err != nil {
+		if err := store.Clients.AddOwnerLink(ctx, org.ID, owner); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, key, err := store.CreateClient(ctx, org.ID, "web", "LANDLORD", []string{"landlord"})
+	_, key, err := store.Clients.CreateClient(ctx, org.ID, "web", "LANDLORD", []string{"landlord"})
 	if err != nil {
 		t.Fatal(err)
 	}

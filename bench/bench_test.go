@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"cprgraph/pgcluster"
 )
 
 // TestBenchSmoke runs the whole harness on a small population for a moment
@@ -21,7 +23,7 @@ func TestBenchSmoke(t *testing.T) {
 		t.Skip("builds and starts the server")
 	}
 	t.Parallel()
-	root, err := moduleRoot()
+	root, err := pgcluster.ModuleRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

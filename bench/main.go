@@ -25,12 +25,13 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
 	"time"
+
+	"cprgraph/pgcluster"
 )
 
 // config says what to measure and how long.
@@ -109,30 +110,12 @@ func parseConfig(args []string) (config, error) {
 	if cfg.Persons < 1000 || cfg.Workers < 1 || cfg.Duration <= 0 || cfg.RateShare <= 0 || cfg.MaxRequests < 1 {
 		return cfg, errors.New("bench: -persons must be at least 1000, -workers, -duration, -rate-share and -max-requests positive")
 	}
-	root, err := moduleRoot()
+	root, err := pgcluster.ModuleRoot()
 	if err != nil {
 		return cfg, err
 	}
 	cfg.Root = root
 	return cfg, nil
-}
-
-// moduleRoot returns the folder holding go.mod, from the working directory up.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("bench: no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 func envInt(key string, def int) int {

@@ -175,7 +175,7 @@ func (p *population) addEvents(ctx context.Context) error {
 		data, _ := json.Marshal(map[string]string{"addressValidFrom": moved.Format(time.DateOnly)})
 		events[i] = db.Event{Kind: db.EventKind("ADDRESS"), CPR: r.CPR, MunicipalityCode: r.Municipality, EffectiveDate: &moved, Data: data}
 	}
-	return db.NewStore(p.conn).InTx(ctx, func(tx *db.Store) error { return tx.InsertEvents(ctx, events) })
+	return db.NewStore(p.conn).InTx(ctx, func(tx *db.Store) error { return tx.Events.Insert(ctx, events) })
 }
 
 // prepare creates fresh API keys, the reader role and the inputs.
@@ -207,7 +207,7 @@ func (p *population) createClients(ctx context.Context) error {
 		}
 		for i := range p.in.stairwells {
 			p.in.stairwells[i].Organisation = org
-			if err := tx.AddOwnerLink(ctx, org, p.in.stairwells[i].Owner); err != nil {
+			if err := tx.Clients.AddOwnerLink(ctx, org, p.in.stairwells[i].Owner); err != nil {
 				return err
 			}
 		}
@@ -219,17 +219,17 @@ func (p *population) createClients(ctx context.Context) error {
 // the existing client a new key, and returns the key and the
 // organisation's id.
 func benchClient(ctx context.Context, tx *db.Store, organisation string, profile access.Profile) (string, int64, error) {
-	org, err := tx.UpsertOrganisation(ctx, organisation, nil)
+	org, err := tx.Clients.UpsertOrganisation(ctx, organisation, nil)
 	if err != nil {
 		return "", 0, err
 	}
-	c, err := tx.ClientByName(ctx, org.ID, "bench")
+	c, err := tx.Clients.ClientByName(ctx, org.ID, "bench")
 	var key string
 	switch {
 	case apperr.CodeOf(err) == apperr.NotFound:
-		_, key, err = tx.CreateClient(ctx, org.ID, "bench", string(profile), access.DefaultScopes(profile))
+		_, key, err = tx.Clients.CreateClient(ctx, org.ID, "bench", string(profile), access.DefaultScopes(profile))
 	case err == nil:
-		key, err = tx.RotateClientKey(ctx, c.ID)
+		key, err = tx.Clients.RotateClientKey(ctx, c.ID)
 	}
 	return key, org.ID, err
 }

@@ -61,14 +61,14 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 		if *cvr != "" {
 			cvrArg = cvr
 		}
-		o, err := store.CreateOrganisation(ctx, *name, cvrArg)
+		o, err := store.Clients.CreateOrganisation(ctx, *name, cvrArg)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "organisation %d %q created\n", o.ID, o.Name)
 		return nil
 	case "client-create":
-		o, err := store.OrganisationByName(ctx, *org)
+		o, err := store.Clients.OrganisationByName(ctx, *org)
 		if err != nil {
 			return err
 		}
@@ -76,7 +76,7 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 		if err != nil {
 			return err
 		}
-		c, key, err := store.CreateClient(ctx, o.ID, *name, strings.ToUpper(*profile), granted)
+		c, key, err := store.Clients.CreateClient(ctx, o.ID, *name, strings.ToUpper(*profile), granted)
 		if err != nil {
 			return err
 		}
@@ -84,36 +84,36 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 			c.ID, c.Name, c.Profile, strings.Join(c.Scopes, ","), key)
 		return nil
 	case "client-revoke", "key-rotate":
-		o, err := store.OrganisationByName(ctx, *org)
+		o, err := store.Clients.OrganisationByName(ctx, *org)
 		if err != nil {
 			return err
 		}
-		c, err := store.ClientByName(ctx, o.ID, *name)
+		c, err := store.Clients.ClientByName(ctx, o.ID, *name)
 		if err != nil {
 			return err
 		}
 		if cmd == "client-revoke" {
-			if c, err = store.RevokeClient(ctx, c.ID); err != nil {
+			if c, err = store.Clients.RevokeClient(ctx, c.ID); err != nil {
 				return err
 			}
 			fmt.Fprintf(out, "client %d %q revoked at %s\n", c.ID, c.Name, c.RevokedAt.Format("2006-01-02 15:04:05Z07:00"))
 			return nil
 		}
-		key, err := store.RotateClientKey(ctx, c.ID)
+		key, err := store.Clients.RotateClientKey(ctx, c.ID)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "client %d %q has a new key, shown only now:\n%s\n", c.ID, c.Name, key)
 		return nil
 	case "owner-link", "owner-unlink":
-		o, err := store.OrganisationByName(ctx, *org)
+		o, err := store.Clients.OrganisationByName(ctx, *org)
 		if err != nil {
 			return err
 		}
 		if cmd == "owner-link" {
-			err = store.AddOwnerLink(ctx, o.ID, *owner)
+			err = store.Clients.AddOwnerLink(ctx, o.ID, *owner)
 		} else {
-			err = store.RemoveOwnerLink(ctx, o.ID, *owner)
+			err = store.Clients.RemoveOwnerLink(ctx, o.ID, *owner)
 		}
 		if err != nil {
 			return err
@@ -130,18 +130,18 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 // listOrganisations writes every organisation with its clients and owner
 // links as a table.
 func listOrganisations(ctx context.Context, store *db.Store, out io.Writer) error {
-	orgs, err := store.Organisations(ctx)
+	orgs, err := store.Clients.Organisations(ctx)
 	if err != nil {
 		return err
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ORGANISATION\tCLIENT\tID\tPROFILE\tSCOPES\tKEY PREFIX\tSTATUS")
 	for _, o := range orgs {
-		clients, err := store.Clients(ctx, o.ID)
+		clients, err := store.Clients.OfOrganisation(ctx, o.ID)
 		if err != nil {
 			return err
 		}
-		owners, err := store.OwnerNumbers(ctx, o.ID)
+		owners, err := store.Clients.OwnerNumbers(ctx, o.ID)
 		if err != nil {
 			return err
 		}
@@ -176,7 +176,7 @@ func splitList(s string) []string {
 // broken chain is an error naming the first bad row, so the command exits
 // non-zero.
 func AuditVerify(ctx context.Context, store *db.Store, out io.Writer) error {
-	bad, checked, err := store.VerifyAudit(ctx)
+	bad, checked, err := store.Audit.Verify(ctx)
 	if err != nil {
 		return err
 	}

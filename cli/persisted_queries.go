@@ -74,7 +74,7 @@ func registerDocuments(ctx context.Context, store *db.Store, paths []string, out
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	err = store.InTx(ctx, func(tx *db.Store) error {
 		for i, file := range files {
-			q, err := tx.RegisterPersistedQuery(ctx, documents[i], names[i])
+			q, err := tx.PersistedQueries.Register(ctx, documents[i], names[i])
 			if err != nil {
 				return err
 			}
@@ -137,7 +137,7 @@ func graphqlFiles(paths []string) ([]string, error) {
 }
 
 func listDocuments(ctx context.Context, store *db.Store, out io.Writer) error {
-	queries, err := store.PersistedQueries(ctx)
+	queries, err := store.PersistedQueries.List(ctx)
 	if err != nil {
 		return err
 	}

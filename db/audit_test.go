@@ -25,30 +25,30 @@ func TestAppendAuditsStaleLast(t *testing.T) {
 	store := db.NewStore(conn)
 	ctx := context.Background()
 
-	first, err := store.AppendAudits(ctx, nil, []db.AuditEntry{auditEntry("a1"), auditEntry("a2")})
+	first, err := store.Audit.Append(ctx, nil, []db.AuditEntry{auditEntry("a1"), auditEntry("a2")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	second, err := store.AppendAudits(ctx, first, []db.AuditEntry{auditEntry("b")})
+	second, err := store.Audit.Append(ctx, first, []db.AuditEntry{auditEntry("b")})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// first is stale now: the row of "b" follows it.
-	third, err := store.AppendAudits(ctx, first, []db.AuditEntry{auditEntry("c")})
+	third, err := store.Audit.Append(ctx, first, []db.AuditEntry{auditEntry("c")})
 	if err != nil {
 		t.Fatalf("append after a stale hash: %v", err)
 	}
 	if bytes.Equal(third, second) || len(third) == 0 {
 		t.Errorf("the returned last hash is not the new row's")
 	}
-	rows, err := store.ListAudit(ctx, db.AuditFilter{Limit: 10})
+	rows, err := store.Audit.List(ctx, db.AuditFilter{Limit: 10})
 	if err != nil || len(rows) != 4 {
 		t.Fatalf("rows %d, %v", len(rows), err)
 	}
 
 	// In a transaction the refusal ends the transaction: no second try, no row.
 	err = store.InTx(ctx, func(tx *db.Store) error {
-		_, err := tx.AppendAudits(ctx, first, []db.AuditEntry{auditEntry("d")})
+		_, err := tx.Audit.Append(ctx, first, []db.AuditEntry{auditEntry("d")})
 		return err
 	})
 	if err == nil {
@@ -65,7 +65,7 @@ func TestAppendAuditsStaleLast(t *testing.T) {
 			defer wg.Done()
 			var last []byte
 			for i := range appends {
-				if last, errs[w] = store.AppendAudits(ctx, last, []db.AuditEntry{auditEntry(fmt.Sprintf("w%d-%d", w, i))}); errs[w] != nil {
+				if last, errs[w] = store.Audit.Append(ctx, last, []db.AuditEntry{auditEntry(fmt.Sprintf("w%d-%d", w, i))}); errs[w] != nil {
 					return
 				}
 			}
@@ -77,7 +77,7 @@ func TestAppendAuditsStaleLast(t *testing.T) {
 			t.Errorf("writer %d: %v", w, err)
 		}
 	}
-	if bad, checked, err := store.VerifyAudit(ctx); err != nil || bad != 0 || checked != 4+writers*appends {
-		t.Errorf("VerifyAudit: bad row %d, %d checked, %v", bad, checked, err)
+	if bad, checked, err := store.Audit.Verify(ctx); err != nil || bad != 0 || checked != 4+writers*appends {
+		t.Errorf("Verify: bad row %d, %d checked, %v", bad, checked, err)
 	}
 }

@@ -33,6 +33,12 @@ type Client struct {
 	RevokedAt      *time.Time     `db:"revoked_at"`
 }
 
+// ClientStore keeps the service's customers: organisations, their API
+// clients and the owner numbers they may run landlord lookups for.
+type ClientStore struct {
+	q sqlx.ExtContext
+}
+
 // organisationColumns are the columns Organisation is scanned from.
 const organisationColumns = `id, name, cvr, created_at`
 
@@ -41,7 +47,7 @@ const clientColumns = `id, organisation_id, name, profile, scopes, key_prefix, c
 
 // UpsertOrganisation creates the organisation with the given name, or returns
 // the existing one.
-func (s *Store) UpsertOrganisation(ctx context.Context, name string, cvr *string) (Organisation, error) {
+func (s *ClientStore) UpsertOrganisation(ctx context.Context, name string, cvr *string) (Organisation, error) {
 	const query = `INSERT INTO organisation (name, cvr) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET cvr = COALESCE(EXCLUDED.cvr, organisation.cvr)
 		RETURNING ` + organisationColumns
@@ -52,7 +58,7 @@ func (s *Store) UpsertOrganisation(ctx context.Context, name string, cvr *string
 
 // CreateOrganisation creates an organisation: CONFLICT when the name is
 // taken, BAD_USER_INPUT for a CVR number that is not 8 digits.
-func (s *Store) CreateOrganisation(ctx context.Context, name string, cvr *string) (Organisation, error) {
+func (s *ClientStore) CreateOrganisation(ctx context.Context, name string, cvr *string) (Organisation, error) {
 	const query = `INSERT INTO organisation (name, cvr) VALUES ($1, $2) RETURNING ` + organisationColumns
 	var o Organisation
 	err := sqlx.GetContext(ctx, s.q, &o, query, name, cvr)
@@ -60,7 +66,7 @@ func (s *Store) CreateOrganisation(ctx context.Context, name string, cvr *string
 }
 
 // OrganisationByID returns the organisation, or NOT_FOUND.
-func (s *Store) OrganisationByID(ctx context.Context, id int64) (Organisation, error) {
+func (s *ClientStore) OrganisationByID(ctx context.Context, id int64) (Organisation, error) {
 	const query = `SELECT ` + organisationColumns + ` FROM organisation WHERE id = $1`
 	var o Organisation
 	err := sqlx.GetContext(ctx, s.q, &o, query, id)
@@ -68,7 +74,7 @@ func (s *Store) OrganisationByID(ctx context.Context, id int64) (Organisation, e
 }
 
 // OrganisationByName returns the organisation, or NOT_FOUND.
-func (s *Store) OrganisationByName(ctx context.Context, name string) (Organisation, error) {
+func (s *ClientStore) OrganisationByName(ctx context.Context, name string) (Organisation, error) {
 	const query = `SELECT ` + organisationColumns + ` FROM organisation WHERE name = $1`
 	var o Organisation
 	err := sqlx.GetContext(ctx, s.q, &o, query, name)
@@ -76,7 +82,7 @@ func (s *Store) OrganisationByName(ctx context.Context, name string) (Organisati
 }
 
 // Organisations returns every organisation by name.
-func (s *Store) Organisations(ctx context.Context) ([]Organisation, error) {
+func (s *ClientStore) Organisations(ctx context.Context) ([]Organisation, error) {
 	const query = `SELECT ` + organisationColumns + ` FROM organisation ORDER BY name`
 	var out []Organisation
 	err := sqlx.SelectContext(ctx, s.q, &out, query)
@@ -88,7 +94,7 @@ func (s *Store) Organisations(ctx context.Context) ([]Organisation, error) {
 // checks profile and scopes with access.GrantScopes. CONFLICT when the
 // organisation has a client of that name, NOT_FOUND for an unknown
 // organisation.
-func (s *Store) CreateClient(ctx context.Context, organisationID int64, name, profile string, scopes []string) (Client, string, error) {
+func (s *ClientStore) CreateClient(ctx context.Context, organisationID int64, name, profile string, scopes []string) (Client, string, error) {
 	key, err := NewAPIKey()
 	if err != nil {
 		return Client{}, "", err
@@ -107,7 +113,7 @@ func (s *Store) CreateClient(ctx context.Context, organisationID int64, name, pr
 // RotateClientKey gives the client a new key, invalidating the old one (and
 // lifting a revocation), and returns the new key; NOT_FOUND for an unknown
 // client.
-func (s *Store) RotateClientKey(ctx context.Context, clientID int64) (string, error) {
+func (s *ClientStore) RotateClientKey(ctx context.Context, clientID int64) (string, error) {
 	key, err := NewAPIKey()
 	if err != nil {
 		return "", err
@@ -126,7 +132,7 @@ func (s *Store) RotateClientKey(ctx context.Context, clientID int64) (string, er
 // RevokeClient revokes the client's key from now on and returns the client;
 // revoking a revoked client keeps its first revocation time. NOT_FOUND for
 // an unknown client.
-func (s *Store) RevokeClient(ctx context.Context, clientID int64) (Client, error) {
+func (s *ClientStore) RevokeClient(ctx context.Context, clientID int64) (Client, error) {
 	const query = `UPDATE api_client SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1
 		RETURNING ` + clientColumns
 	var c Client
@@ -135,7 +141,7 @@ func (s *Store) RevokeClient(ctx context.Context, clientID int64) (Client, error
 }
 
 // ClientByID returns the client, or NOT_FOUND.
-func (s *Store) ClientByID(ctx context.Context, id int64) (Client, error) {
+func (s *ClientStore) ClientByID(ctx context.Context, id int64) (Client, error) {
 	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE id = $1`
 	var c Client
 	err := sqlx.GetContext(ctx, s.q, &c, query, id)
@@ -143,15 +149,15 @@ func (s *Store) ClientByID(ctx context.Context, id int64) (Client, error) {
 }
 
 // ClientByName returns the organisation's client with the given name.
-func (s *Store) ClientByName(ctx context.Context, organisationID int64, name string) (Client, error) {
+func (s *ClientStore) ClientByName(ctx context.Context, organisationID int64, name string) (Client, error) {
 	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE organisation_id = $1 AND name = $2`
 	var c Client
 	err := sqlx.GetContext(ctx, s.q, &c, query, organisationID, name)
 	return c, notFound(err, "client")
 }
 
-// Clients returns the organisation's clients by name, revoked ones included.
-func (s *Store) Clients(ctx context.Context, organisationID int64) ([]Client, error) {
+// OfOrganisation returns the organisation's clients by name, revoked ones included.
+func (s *ClientStore) OfOrganisation(ctx context.Context, organisationID int64) ([]Client, error) {
 	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE organisation_id = $1 ORDER BY name`
 	var out []Client
 	err := sqlx.SelectContext(ctx, s.q, &out, query, organisationID)
@@ -160,7 +166,7 @@ func (s *Store) Clients(ctx context.Context, organisationID int64) ([]Client, er
 
 // ClientByKey returns the active client holding key; a revoked or unknown
 // key gives NOT_FOUND.
-func (s *Store) ClientByKey(ctx context.Context, key string) (Client, error) {
+func (s *ClientStore) ClientByKey(ctx context.Context, key string) (Client, error) {
 	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE key_hash = $1 AND revoked_at IS NULL`
 	var c Client
 	err := sqlx.GetContext(ctx, s.q, &c, query, HashAPIKey(key))
@@ -171,7 +177,7 @@ func (s *Store) ClientByKey(ctx context.Context, key string) (Client, error) {
 // with this CVR (8 digits) or CPR (10 digits) number. Adding an existing link
 // changes nothing. BAD_USER_INPUT for a malformed number, NOT_FOUND for an
 // unknown organisation.
-func (s *Store) AddOwnerLink(ctx context.Context, organisationID int64, ownerNumber string) error {
+func (s *ClientStore) AddOwnerLink(ctx context.Context, organisationID int64, ownerNumber string) error {
 	const query = `INSERT INTO owner_link (organisation_id, owner_number) VALUES ($1, $2)
 		ON CONFLICT DO NOTHING`
 	_, err := s.q.ExecContext(ctx, query, organisationID, ownerNumber)
@@ -179,7 +185,7 @@ func (s *Store) AddOwnerLink(ctx context.Context, organisationID int64, ownerNum
 }
 
 // RemoveOwnerLink removes the link; NOT_FOUND when there is none.
-func (s *Store) RemoveOwnerLink(ctx context.Context, organisationID int64, ownerNumber string) error {
+func (s *ClientStore) RemoveOwnerLink(ctx context.Context, organisationID int64, ownerNumber string) error {
 	const query = `DELETE FROM owner_link WHERE organisation_id = $1 AND owner_number = $2`
 	res, err := s.q.ExecContext(ctx, query, organisationID, ownerNumber)
 	if err != nil {
@@ -193,11 +199,20 @@ func (s *Store) RemoveOwnerLink(ctx context.Context, organisationID int64, owner
 
 // OwnerNumbers returns the owner CVR and CPR numbers linked to the
 // organisation, sorted.
-func (s *Store) OwnerNumbers(ctx context.Context, organisationID int64) ([]string, error) {
+func (s *ClientStore) OwnerNumbers(ctx context.Context, organisationID int64) ([]string, error) {
 	const query = `SELECT owner_number FROM owner_link WHERE organisation_id = $1 ORDER BY owner_number`
 	var out []string
 	err := sqlx.SelectContext(ctx, s.q, &out, query, organisationID)
 	return out, err
+}
+
+// OwnerLinked reports whether the organisation may run landlord lookups for
+// the owner number (a CVR or CPR number), by its owner links.
+func (s *ClientStore) OwnerLinked(ctx context.Context, organisationID int64, owner string) (bool, error) {
+	const query = `SELECT EXISTS (SELECT 1 FROM owner_link WHERE organisation_id = $1 AND owner_number = $2)`
+	var linked bool
+	err := sqlx.GetContext(ctx, s.q, &linked, query, organisationID, owner)
+	return linked, err
 }
 
 // NewAPIKey returns a new random API key.

@@ -53,7 +53,7 @@ type Residence struct {
 
 // CohabitationFacts returns the facts of the persons with the given CPR
 // numbers.
-func (s *Store) CohabitationFacts(ctx context.Context, cprs []string) (CohabitationFacts, error) {
+func (s *RegisterStore) CohabitationFacts(ctx context.Context, cprs []string) (CohabitationFacts, error) {
 	f := CohabitationFacts{Known: map[string]bool{}, Deaths: map[string]time.Time{}}
 	var persons []struct {
 		CPR   string     `db:"cpr"`

@@ -30,7 +30,7 @@ func TestCohabitationFacts(t *testing.T) {
 			('h3', '0202702345', 751, 9950, '3', '2005-01-01', '2006-01-01', NULL)`); err != nil {
 		t.Fatal(err)
 	}
-	f, err := db.NewStore(conn).CohabitationFacts(context.Background(), []string{"0101701234", "0202702345", "0303703456", "0404704567"})
+	f, err := db.NewStore(conn).Register.CohabitationFacts(context.Background(), []string{"0101701234", "0202702345", "0303703456", "0404704567"})
 	if err != nil {
 		t.Fatal(err)
 	}

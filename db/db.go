@@ -79,30 +79,55 @@ func Migrate(ctx context.Context, conn *sql.DB) error {
 	return err
 }
 
-// Store runs the register's queries on a connection pool or inside a
-// transaction.
+// Store is the database by domain: one store per group of tables, each
+// holding that group's queries, all running on the same connection pool or
+// the same transaction, so a transaction (InTx) spans domains.
 type Store struct {
+	Register         *RegisterStore       // persons: master data, family, households, history, search
+	Landlord         *LandlordStore       // landlord lookups: DAR addresses, ownership, residents
+	Events           *EventStore          // person change events
+	Audit            *AuditStore          // the hash-chained audit log
+	Clients          *ClientStore         // organisations, API clients and owner links
+	PersistedQueries *PersistedQueryStore // registered GraphQL documents
+
 	q sqlx.ExtContext
 }
 
 // NewStore returns a Store running on q: a *sqlx.DB or a *sqlx.Tx.
-func NewStore(q sqlx.ExtContext) *Store { return &Store{q: q} }
-
-// inTx reports whether the Store runs inside a transaction.
-func (s *Store) inTx() bool {
-	_, ok := s.q.(*sqlx.DB)
-	return !ok
+func NewStore(q sqlx.ExtContext) *Store {
+	clients := &ClientStore{q: q}
+	return &Store{
+		Register:         &RegisterStore{q: q},
+		Landlord:         &LandlordStore{q: q, clients: clients},
+		Events:           &EventStore{q: q},
+		Audit:            &AuditStore{q: q},
+		Clients:          clients,
+		PersistedQueries: &PersistedQueryStore{q: q},
+		q:                q,
+	}
 }
 
 // InTx runs fn with a Store inside one transaction, committing when fn
 // returns nil and rolling back otherwise. A Store already inside a
 // transaction runs fn in that transaction.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
-	conn, ok := s.q.(*sqlx.DB)
+	return inTx(ctx, s.q, func(tx sqlx.ExtContext) error { return fn(NewStore(tx)) })
+}
+
+// inTx runs fn in a transaction: a new one on a pool (see InTx), or q
+// itself when it is already a transaction.
+func inTx(ctx context.Context, q sqlx.ExtContext, fn func(tx sqlx.ExtContext) error) error {
+	conn, ok := q.(*sqlx.DB)
 	if !ok {
-		return fn(s)
+		return fn(q)
 	}
-	return InTx(ctx, conn, func(tx *sqlx.Tx) error { return fn(NewStore(tx)) })
+	return InTx(ctx, conn, func(tx *sqlx.Tx) error { return fn(tx) })
+}
+
+// inTransaction reports whether q is a transaction rather than a pool.
+func inTransaction(q sqlx.ExtContext) bool {
+	_, ok := q.(*sqlx.DB)
+	return !ok
 }
 
 // InTx runs fn in a transaction on conn, committing when fn returns nil and

@@ -112,14 +112,19 @@ type EventFilter struct {
 	Limit        int         // at most this many; 0: MaxEventPage
 }
 
+// EventStore reads and writes the person change events (person_event).
+type EventStore struct {
+	q sqlx.ExtContext
+}
+
 // MaxEventPage is the Limit of an EventFilter that sets none, and the
 // largest page of events a client may ask for.
 const MaxEventPage = 1000
 
-// ListEvents returns the events that match f, ordered by ID, each with its
+// List returns the events that match f, ordered by ID, each with its
 // person's current protection; page on by passing the last ID as the next
 // call's AfterID.
-func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, error) {
+func (s *EventStore) List(ctx context.Context, f EventFilter) ([]Event, error) {
 	const query = `SELECT e.id, e.registered_at, e.kind, e.cpr, e.kommune_kode, e.effective_date, e.data,
 		COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
 		CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
@@ -149,30 +154,30 @@ func (s *Store) ListEvents(ctx context.Context, f EventFilter) ([]Event, error) 
 	return events, err
 }
 
-// LastEventID returns the highest event ID (0 when there is none). Every
-// event with a lower ID has committed by then (see LockEvents), so a reader
+// LastID returns the highest event ID (0 when there is none). Every
+// event with a lower ID has committed by then (see Lock), so a reader
 // that has seen all events up to it may move its cursor there.
-func (s *Store) LastEventID(ctx context.Context) (int64, error) {
+func (s *EventStore) LastID(ctx context.Context) (int64, error) {
 	const query = `SELECT coalesce(max(id), 0) FROM person_event`
 	var id int64
 	err := sqlx.GetContext(ctx, s.q, &id, query)
 	return id, err
 }
 
-// LockEvents takes the lock every writer of events holds from its first
+// Lock takes the lock every writer of events holds from its first
 // insert to its commit: writers then commit in the order of their IDs, so a
 // reader paging by AfterID never skips an event that commits later. Readers
 // are not blocked. s must be inside a transaction (Store.InTx).
-func (s *Store) LockEvents(ctx context.Context) error {
+func (s *EventStore) Lock(ctx context.Context) error {
 	_, err := s.q.ExecContext(ctx, `LOCK TABLE person_event IN SHARE ROW EXCLUSIVE MODE`)
 	return err
 }
 
-// InsertEvents registers events; s must be inside a transaction
+// Insert registers events; s must be inside a transaction
 // (Store.InTx). Their ID and RegisteredAt are assigned by the database, in
 // order; each insert is announced on the person_event channel when the
 // transaction commits.
-func (s *Store) InsertEvents(ctx context.Context, events []Event) error {
+func (s *EventStore) Insert(ctx context.Context, events []Event) error {
 	const query = `INSERT INTO person_event (kind, cpr, kommune_kode, effective_date, data)
 		SELECT kind, cpr, kommune_kode, effective_date, coalesce(data, '{}')
 		FROM unnest($1::text[], $2::text[], $3::integer[], $4::date[], $5::jsonb[])
@@ -181,7 +186,7 @@ func (s *Store) InsertEvents(ctx context.Context, events []Event) error {
 	if len(events) == 0 {
 		return nil
 	}
-	if err := s.LockEvents(ctx); err != nil {
+	if err := s.Lock(ctx); err != nil {
 		return err
 	}
 	kinds := make([]string, len(events))

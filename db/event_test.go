@@ -16,7 +16,7 @@ import (
 
 func insertEvents(conn *sqlx.DB, events ...db.Event) error {
 	return db.NewStore(conn).InTx(context.Background(), func(tx *db.Store) error {
-		return tx.InsertEvents(context.Background(), events)
+		return tx.Events.Insert(context.Background(), events)
 	})
 }
 
@@ -54,7 +54,7 @@ func TestListEvents(t *testing.T) {
 	if err := insertEvents(conn, events...); err != nil {
 		t.Fatal(err)
 	}
-	all, err := db.NewStore(conn).ListEvents(ctx, db.EventFilter{})
+	all, err := db.NewStore(conn).Events.List(ctx, db.EventFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestListEvents(t *testing.T) {
 
 	count := func(f db.EventFilter) int {
 		t.Helper()
-		got, err := db.NewStore(conn).ListEvents(ctx, f)
+		got, err := db.NewStore(conn).Events.List(ctx, f)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,9 +115,9 @@ func TestEventNotify(t *testing.T) {
 	if err := insertEvents(conn, db.Event{Kind: db.EventDeath, CPR: "0101901234"}); err != nil {
 		t.Fatal(err)
 	}
-	events, err := db.NewStore(conn).ListEvents(ctx, db.EventFilter{})
+	events, err := db.NewStore(conn).Events.List(ctx, db.EventFilter{})
 	if err != nil || len(events) != 1 {
-		t.Fatalf("ListEvents = %v, %v", events, err)
+		t.Fatalf("List = %v, %v", events, err)
 	}
 	select {
 	case n := <-listener.Notify:
@@ -141,7 +141,7 @@ func TestEventWritersCommitInIDOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer first.Rollback()
-	if err := db.NewStore(first).InsertEvents(ctx, []db.Event{{Kind: db.EventDeath, CPR: "0101901234"}}); err != nil {
+	if err := db.NewStore(first).Events.Insert(ctx, []db.Event{{Kind: db.EventDeath, CPR: "0101901234"}}); err != nil {
 		t.Fatal(err)
 	}
 	done := make(chan error)
@@ -151,7 +151,7 @@ func TestEventWritersCommitInIDOrder(t *testing.T) {
 		t.Fatalf("second writer did not wait (err %v)", err)
 	case <-time.After(300 * time.Millisecond):
 	}
-	if events, err := db.NewStore(conn).ListEvents(ctx, db.EventFilter{}); err != nil || len(events) != 0 {
+	if events, err := db.NewStore(conn).Events.List(ctx, db.EventFilter{}); err != nil || len(events) != 0 {
 		t.Fatalf("reader: %v, %v", events, err)
 	}
 	if err := first.Commit(); err != nil {
@@ -160,7 +160,7 @@ func TestEventWritersCommitInIDOrder(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	events, err := db.NewStore(conn).ListEvents(ctx, db.EventFilter{})
+	events, err := db.NewStore(conn).Events.List(ctx, db.EventFilter{})
 	if err != nil || len(events) != 2 || events[0].Kind != db.EventDeath || events[1].ID <= events[0].ID {
 		t.Fatalf("events %+v, %v", events, err)
 	}
@@ -174,8 +174,8 @@ func TestListEventsProtectionAndFields(t *testing.T) {
 	conn := dbtest.New(t)
 	ctx := context.Background()
 	store := db.NewStore(conn)
-	if id, err := store.LastEventID(ctx); err != nil || id != 0 {
-		t.Fatalf("LastEventID of no events = %d, %v", id, err)
+	if id, err := store.Events.LastID(ctx); err != nil || id != 0 {
+		t.Fatalf("LastID of no events = %d, %v", id, err)
 	}
 	if _, err := conn.Exec(`INSERT INTO person (cpr) VALUES ('0101901234'), ('0202902345');
 		INSERT INTO personkontakt (cpr, navne_adressebeskyttelse_start_dato, navne_adressebeskyttelse_slette_dato)
@@ -189,9 +189,9 @@ func TestListEventsProtectionAndFields(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	events, err := store.ListEvents(ctx, db.EventFilter{})
+	events, err := store.Events.List(ctx, db.EventFilter{})
 	if err != nil || len(events) != 3 {
-		t.Fatalf("ListEvents = %v, %v", events, err)
+		t.Fatalf("List = %v, %v", events, err)
 	}
 	start, end := events[0].NameAddressProtection()
 	if events[0].SubjectCPR() != "0101901234" || start == nil || end == nil || start.Format(time.DateOnly) != "2020-01-01" || end.Year() != 2030 {
@@ -209,7 +209,7 @@ func TestListEventsProtectionAndFields(t *testing.T) {
 	if d, err := events[0].Fields(); err != nil || *d.StartDate != "2020-01-01" || *d.EndDate != "2030-01-01" {
 		t.Errorf("Fields = %+v, %v", d, err)
 	}
-	if id, err := store.LastEventID(ctx); err != nil || id != events[2].ID {
-		t.Errorf("LastEventID = %d, %v; want %d", id, err, events[2].ID)
+	if id, err := store.Events.LastID(ctx); err != nil || id != events[2].ID {
+		t.Errorf("LastID = %d, %v; want %d", id, err, events[2].ID)
 	}
 }

@@ -65,7 +65,7 @@ type childRelation struct {
 
 // Children returns the CPR numbers of the children (barnrelation) of each
 // of the persons, by the parent's CPR number.
-func (s *Store) Children(ctx context.Context, cprs []string) (map[string][]string, error) {
+func (s *RegisterStore) Children(ctx context.Context, cprs []string) (map[string][]string, error) {
 	const query = `SELECT cpr, barn_cpr FROM barnrelation WHERE cpr = ANY($1) ORDER BY cpr, barn_cpr`
 	rows, err := selectByCPR(ctx, s.q, query, cprs, func(r childRelation) string { return r.ParentCPR })
 	if err != nil {
@@ -96,7 +96,7 @@ type Custody struct {
 
 // CustodyOf returns the custody holders of each of the children, by the
 // child's CPR number.
-func (s *Store) CustodyOf(ctx context.Context, cprs []string) (map[string][]Custody, error) {
+func (s *RegisterStore) CustodyOf(ctx context.Context, cprs []string) (map[string][]Custody, error) {
 	const query = `SELECT r.cpr, r.type_kode, r.type_tekst,
 		COALESCE(r.relation_cpr, CASE r.type_kode WHEN '0003' THEN f.mor_cpr WHEN '0004' THEN f.far_cpr END) AS holder_cpr,
 		r.foraeldre_myndighed_start_dato, r.foraeldre_myndighed_slette_dato, r.relation_cpr_start_dato
@@ -134,7 +134,7 @@ func (g Guardianship) GuardianAddressLines() []string {
 
 // Guardianships returns the guardianships of each of the persons, newest
 // first, by CPR number.
-func (s *Store) Guardianships(ctx context.Context, cprs []string) (map[string][]Guardianship, error) {
+func (s *RegisterStore) Guardianships(ctx context.Context, cprs []string) (map[string][]Guardianship, error) {
 	const query = `SELECT cpr, type_kode, type_tekst, umyndig_start_dato, umyndig_slette_dato, relation_cpr,
 		relation_cpr_start_dato, vaerges_navn, vaerges_navn_start_dato,
 		relations_tekst1, relations_tekst2, relations_tekst3, relations_tekst4, relations_tekst5
@@ -192,7 +192,7 @@ type resident struct {
 // house number, floor and door whose status is not an inactive one (20-90);
 // a person without a fixed address (no street code or house number) forms a
 // household of one.
-func (s *Store) Households(ctx context.Context, cprs []string) (map[string]Household, error) {
+func (s *RegisterStore) Households(ctx context.Context, cprs []string) (map[string]Household, error) {
 	const (
 		query = `SELECT o.cpr AS owner_cpr,
 		EXISTS (SELECT 1 FROM barnrelation b WHERE b.cpr = o.cpr AND b.barn_cpr = p.cpr) AS is_child,

@@ -32,7 +32,7 @@ type HistoricalName struct {
 }
 
 // NameHistory returns the former names of the persons, by CPR number.
-func (s *Store) NameHistory(ctx context.Context, cprs []string) (map[string][]HistoricalName, error) {
+func (s *RegisterStore) NameHistory(ctx context.Context, cprs []string) (map[string][]HistoricalName, error) {
 	const query = `SELECT cpr, fornavn, fornavn_markering, mellemnavn, mellemnavn_markering, efternavn,
 		efternavn_markering, start_dato, slut_dato, ret_fortryd_aendring
 		FROM historiskenavneoplysninger
@@ -52,7 +52,7 @@ type AddressRecord struct {
 }
 
 // addressRecords returns the former addresses of the persons, by CPR number.
-func (s *Store) addressRecords(ctx context.Context, cprs []string) (map[string][]AddressRecord, error) {
+func (s *RegisterStore) addressRecords(ctx context.Context, cprs []string) (map[string][]AddressRecord, error) {
 	const query = `SELECT h.cpr, h.kommune_kode, h.vej_kode, n.vejnavn, h.husnummer, h.etage, h.side_doer_nummer,
 		h.bygningsnummer, h.co_navn, n.postnummer, n.postdistrikt, h.tilflytnings_dato, h.fraflytnings_dato,
 		h.ret_fortryd_aendring
@@ -76,7 +76,7 @@ func (s *Store) addressRecords(ctx context.Context, cprs []string) (map[string][
 // appears only when no other version of that move (same move-in date or
 // same dwelling) is kept, so a corrected move shows once. Persons not in the
 // register are absent from the map.
-func (s *Store) AddressHistory(ctx context.Context, persons map[string]Person) (map[string][]Address, error) {
+func (s *RegisterStore) AddressHistory(ctx context.Context, persons map[string]Person) (map[string][]Address, error) {
 	cprs := make([]string, 0, len(persons))
 	for c := range persons {
 		cprs = append(cprs, c)
@@ -195,7 +195,7 @@ func earlierOf(a, b *time.Time) *time.Time {
 
 // CivilStatusHistory returns the former civil statuses of the persons
 // (historiskecivilstande), by CPR number.
-func (s *Store) CivilStatusHistory(ctx context.Context, cprs []string) (map[string][]CivilStatus, error) {
+func (s *RegisterStore) CivilStatusHistory(ctx context.Context, cprs []string) (map[string][]CivilStatus, error) {
 	const query = `SELECT cpr, civilstand, start_dato, slut_dato, aegtefaelle_cpr,
 		CASE WHEN aegtefaelle_cpr IS NULL THEN aegtefaelle_navn END AS aegtefaelle_navn,
 		CASE WHEN aegtefaelle_cpr IS NULL THEN aegtefaelle_foedsels_dato END AS aegtefaelle_foedsels_dato,
@@ -218,7 +218,7 @@ type Citizenship struct {
 
 // CitizenshipHistory returns the former citizenships of the persons, by CPR
 // number.
-func (s *Store) CitizenshipHistory(ctx context.Context, cprs []string) (map[string][]Citizenship, error) {
+func (s *RegisterStore) CitizenshipHistory(ctx context.Context, cprs []string) (map[string][]Citizenship, error) {
 	const query = `SELECT cpr, landekode, start_dato, slut_dato, ret_fortryd_aendring
 		FROM historiskestatsborgerskaber
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
@@ -240,7 +240,7 @@ func (c ChurchRelation) Text() string { return cpr.ChurchRelation(c.Code).Text()
 
 // ChurchHistory returns the former church relations of the persons, by CPR
 // number (this datatype has no ret/fortryd marker).
-func (s *Store) ChurchHistory(ctx context.Context, cprs []string) (map[string][]ChurchRelation, error) {
+func (s *RegisterStore) ChurchHistory(ctx context.Context, cprs []string) (map[string][]ChurchRelation, error) {
 	const query = `SELECT cpr, folkekirkeforhold, start_dato, slut_dato
 		FROM historiskefolkekirkeoplysninger
 		WHERE cpr = ANY($1) AND folkekirkeforhold IS NOT NULL
@@ -270,7 +270,7 @@ func (t Travel) ForeignAddressLines() []string {
 }
 
 // TravelHistory returns the stays abroad of the persons, by CPR number.
-func (s *Store) TravelHistory(ctx context.Context, cprs []string) (map[string][]Travel, error) {
+func (s *RegisterStore) TravelHistory(ctx context.Context, cprs []string) (map[string][]Travel, error) {
 	const query = `SELECT cpr, udrejse_dato, udrejse_landekode, indrejse_dato, indrejse_landekode,
 		udlands_adr1, udlands_adr2, udlands_adr3, udlands_adr4, udlands_adr5, ret_fortryd_aendring
 		FROM historiskerejseoplysninger
@@ -289,7 +289,7 @@ type Separation struct {
 }
 
 // SeparationHistory returns the separations of the persons, by CPR number.
-func (s *Store) SeparationHistory(ctx context.Context, cprs []string) (map[string][]Separation, error) {
+func (s *RegisterStore) SeparationHistory(ctx context.Context, cprs []string) (map[string][]Separation, error) {
 	const query = `SELECT cpr, start_dato, slut_dato, civilstand_henvisning, ret_fortryd_aendring
 		FROM historiskeseparationer
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
@@ -308,7 +308,7 @@ type Disappearance struct {
 
 // DisappearanceHistory returns the disappearances of the persons, by CPR
 // number.
-func (s *Store) DisappearanceHistory(ctx context.Context, cprs []string) (map[string][]Disappearance, error) {
+func (s *RegisterStore) DisappearanceHistory(ctx context.Context, cprs []string) (map[string][]Disappearance, error) {
 	const query = `SELECT cpr, forsvindings_dato, genfindings_dato, ret_fortryd_aendring
 		FROM historiskeforsvindgenfindoplysninger
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
@@ -326,7 +326,7 @@ type CPRNumberChange struct {
 
 // CPRNumberHistory returns the former CPR numbers of the persons, by their
 // current CPR number (this datatype has no ret/fortryd marker).
-func (s *Store) CPRNumberHistory(ctx context.Context, cprs []string) (map[string][]CPRNumberChange, error) {
+func (s *RegisterStore) CPRNumberHistory(ctx context.Context, cprs []string) (map[string][]CPRNumberChange, error) {
 	const query = `SELECT cpr, historisk_cpr, start_dato, slut_dato
 		FROM historiskepersonnumre
 		WHERE cpr = ANY($1)
@@ -345,7 +345,7 @@ type Note struct {
 
 // Notes returns the folkeregister notes of the persons, by CPR number, in
 // note-number order.
-func (s *Store) Notes(ctx context.Context, cprs []string) (map[string][]Note, error) {
+func (s *RegisterStore) Notes(ctx context.Context, cprs []string) (map[string][]Note, error) {
 	const query = `SELECT cpr, notat_nummer, notat_linje, start_dato, slet_dato
 		FROM notat WHERE cpr = ANY($1) ORDER BY cpr, notat_nummer, id`
 	return selectByCPR(ctx, s.q, query, cprs, func(r Note) string { return r.CPR })
@@ -371,7 +371,7 @@ func selectByCPR[T any](ctx context.Context, q sqlx.ExtContext, query string, cp
 // ones started after day. Where no record covers day the fields are nil
 // (not known). Everything else — relations, protections, contact
 // information, the history lists — is as it stands today.
-func (s *Store) PersonsAsOf(ctx context.Context, cprs []string, day time.Time) (map[string]Person, error) {
+func (s *RegisterStore) PersonsAsOf(ctx context.Context, cprs []string, day time.Time) (map[string]Person, error) {
 	persons, err := s.PersonsByCPR(ctx, cprs)
 	if err != nil || len(persons) == 0 {
 		return persons, err

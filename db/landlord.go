@@ -100,6 +100,14 @@ func (r Resident) NameAddressProtection() (start, deleteDate *time.Time) {
 	return r.ProtectionStart, r.ProtectionEnd
 }
 
+// LandlordStore runs landlord lookups over DAR addresses, the ownership
+// table and the register; whether an organisation may look up an owner is
+// read from its owner links (ClientStore).
+type LandlordStore struct {
+	q       sqlx.ExtContext
+	clients *ClientStore
+}
+
 // Residents is the answer of a landlord lookup with the criteria it was
 // answered on, as CPRWeb echoes them.
 type Residents struct {
@@ -121,12 +129,12 @@ const maxLookback = 12 // months
 // address matches; NOT_CURRENT_OWNER when the owner is not the current owner
 // of the property (BFE) holding the address. The caller must already have
 // checked that the client may use the landlord operation.
-func (s *Store) Residents(ctx context.Context, organisationID int64, q ResidentsQuery, today time.Time) (Residents, error) {
+func (s *LandlordStore) Residents(ctx context.Context, organisationID int64, q ResidentsQuery, today time.Time) (Residents, error) {
 	q, err := q.normalize(today)
 	if err != nil {
 		return Residents{}, err
 	}
-	linked, err := s.OwnerLinked(ctx, organisationID, q.Owner)
+	linked, err := s.clients.OwnerLinked(ctx, organisationID, q.Owner)
 	if err != nil {
 		return Residents{}, err
 	}
@@ -251,15 +259,6 @@ func lowerTrimmed(s *string) *string {
 	return &v
 }
 
-// OwnerLinked reports whether the organisation may run landlord lookups for
-// the owner number (a CVR or CPR number), by its owner links.
-func (s *Store) OwnerLinked(ctx context.Context, organisationID int64, owner string) (bool, error) {
-	const query = `SELECT EXISTS (SELECT 1 FROM owner_link WHERE organisation_id = $1 AND owner_number = $2)`
-	var linked bool
-	err := sqlx.GetContext(ctx, s.q, &linked, query, organisationID, owner)
-	return linked, err
-}
-
 const (
 	darAddressSelect = `SELECT id, husnummer_id, kommune_kode, vej_kode, vejnavn, husnummer, etage,
 	side_doer_nummer, postnummer, postdistrikt, bfe_nummer
@@ -273,7 +272,7 @@ const (
 
 // darAddresses returns the DAR addresses q names, in dwellingOrder: one
 // dwelling, or every dwelling of a stairwell. None is NOT_FOUND.
-func (s *Store) darAddresses(ctx context.Context, q ResidentsQuery) ([]DarAddress, error) {
+func (s *LandlordStore) darAddresses(ctx context.Context, q ResidentsQuery) ([]DarAddress, error) {
 	const (
 		byID          = darAddressSelect + ` WHERE id = $1`
 		byHouseNumber = darAddressSelect + ` WHERE husnummer_id = $1` + dwellingOrder
@@ -328,7 +327,7 @@ func propertyOf(addresses []DarAddress) (int64, error) {
 // is a current owner of it on the given day by the ownership table
 // (Ejerfortegnelsen): status 'gældende', acquired by that day and not given
 // up by it. Otherwise NOT_CURRENT_OWNER.
-func (s *Store) currentOwnedFrom(ctx context.Context, bfe int64, owner string, day time.Time) (time.Time, error) {
+func (s *LandlordStore) currentOwnedFrom(ctx context.Context, bfe int64, owner string, day time.Time) (time.Time, error) {
 	const query = `SELECT max(ejet_fra) FROM ejerskab
 		WHERE bfe_nummer = $1 AND (ejer_cvr = $2 OR ejer_cpr = $2)
 		  AND status = 'gældende' AND ejet_fra <= $3 AND (ejet_til IS NULL OR ejet_til > $3)`
@@ -358,7 +357,7 @@ func (s *Store) currentOwnedFrom(ctx context.Context, bfe int64, owner string, d
 //
 // Rows are ordered by dwelling (in the order given), move-in and move-out
 // (current last).
-func (s *Store) residents(ctx context.Context, addresses []DarAddress, ownedFrom, from, to time.Time) ([]Resident, error) {
+func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, ownedFrom, from, to time.Time) ([]Resident, error) {
 	// The register writes a missing floor or door as NULL, DAR as '', so
 	// the indexes on the address columns can find a house number but not a
 	// dwelling. The residents of each house number (one for a stairwell)

@@ -26,12 +26,18 @@ func PersistedQueryHash(document string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// PersistedQueryStore keeps the registered GraphQL documents
+// (persisted_query).
+type PersistedQueryStore struct {
+	q sqlx.ExtContext
+}
+
 const persistedQueryColumns = `sha256, document, operation_names, registered_at`
 
-// RegisterPersistedQuery registers document under its hash with the names
+// Register registers document under its hash with the names
 // of its operations; registering it again changes nothing and returns the
 // row registered first.
-func (s *Store) RegisterPersistedQuery(ctx context.Context, document string, operationNames []string) (PersistedQuery, error) {
+func (s *PersistedQueryStore) Register(ctx context.Context, document string, operationNames []string) (PersistedQuery, error) {
 	const query = `WITH ins AS (
 			INSERT INTO persisted_query (sha256, document, operation_names) VALUES ($1, $2, $3)
 			ON CONFLICT (sha256) DO NOTHING
@@ -44,17 +50,17 @@ func (s *Store) RegisterPersistedQuery(ctx context.Context, document string, ope
 	return q, constraint(err, "persisted query")
 }
 
-// PersistedQueryDocument returns the document registered under hash, or
+// Document returns the document registered under hash, or
 // NOT_FOUND.
-func (s *Store) PersistedQueryDocument(ctx context.Context, hash string) (string, error) {
+func (s *PersistedQueryStore) Document(ctx context.Context, hash string) (string, error) {
 	const query = `SELECT document FROM persisted_query WHERE sha256 = $1`
 	var document string
 	err := sqlx.GetContext(ctx, s.q, &document, query, hash)
 	return document, notFound(err, "persisted query")
 }
 
-// PersistedQueries returns every registered document, oldest first.
-func (s *Store) PersistedQueries(ctx context.Context) ([]PersistedQuery, error) {
+// List returns every registered document, oldest first.
+func (s *PersistedQueryStore) List(ctx context.Context) ([]PersistedQuery, error) {
 	const query = `SELECT ` + persistedQueryColumns + ` FROM persisted_query ORDER BY registered_at, sha256`
 	var out []PersistedQuery
 	err := sqlx.SelectContext(ctx, s.q, &out, query)

@@ -212,9 +212,17 @@ func selectNumbers(ctx context.Context, q sqlx.ExtContext, dest any, byNumber, b
 	return sqlx.SelectContext(ctx, q, dest, byNumbers, pq.Array(cprs))
 }
 
+// RegisterStore reads the register's persons: master data (person.go),
+// family and households (family.go), history and the register as of a day
+// (history.go), search (search.go) and the facts of a cohabitation check
+// (cohabitation.go).
+type RegisterStore struct {
+	q sqlx.ExtContext
+}
+
 // PersonsByCPR returns the persons with the given CPR numbers, keyed by CPR
 // number; numbers not in the register are absent from the map.
-func (s *Store) PersonsByCPR(ctx context.Context, cprs []string) (map[string]Person, error) {
+func (s *RegisterStore) PersonsByCPR(ctx context.Context, cprs []string) (map[string]Person, error) {
 	const (
 		byNumbers = personSelect + ` WHERE p.cpr = ANY($1)`
 		// PostgreSQL plans ANY($1) anew on every run (its generic plan
@@ -509,8 +517,8 @@ func textOf(code *string, text func(string) string) *string {
 	return &t
 }
 
-// RegisterEmpty reports whether the register holds no person.
-func (s *Store) RegisterEmpty(ctx context.Context) (bool, error) {
+// Empty reports whether the register holds no person.
+func (s *RegisterStore) Empty(ctx context.Context) (bool, error) {
 	var exists bool
 	err := sqlx.GetContext(ctx, s.q, &exists, `SELECT EXISTS (SELECT 1 FROM person)`)
 	return !exists, err

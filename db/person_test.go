@@ -15,7 +15,7 @@ func TestPersonsByCPR(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, `INSERT INTO person (cpr, fornavn, efternavn, koen, status) VALUES ('0101901234', 'Anna', 'Hansen', 'K', '01')`); err != nil {
 		t.Fatal(err)
 	}
-	got, err := db.NewStore(conn).PersonsByCPR(ctx, []string{"0101901234", "0202902345"})
+	got, err := db.NewStore(conn).Register.PersonsByCPR(ctx, []string{"0101901234", "0202902345"})
 	if err != nil {
 		t.Fatal(err)
 	}

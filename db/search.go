@@ -115,7 +115,7 @@ type Page struct {
 
 // SearchPersons returns the page of the persons matching f in CPR-number
 // order. Call Validate first.
-func (s *Store) SearchPersons(ctx context.Context, f PersonSearch, page Page) ([]Person, error) {
+func (s *RegisterStore) SearchPersons(ctx context.Context, f PersonSearch, page Page) ([]Person, error) {
 	const query = personSelect + searchWhere + ` ORDER BY p.cpr LIMIT $13 OFFSET $14`
 	var rows []Person
 	err := sqlx.SelectContext(ctx, s.q, &rows, query, append(f.args(), page.Limit, page.Offset)...)
@@ -123,7 +123,7 @@ func (s *Store) SearchPersons(ctx context.Context, f PersonSearch, page Page) ([
 }
 
 // CountPersonSearch returns how many persons match f.
-func (s *Store) CountPersonSearch(ctx context.Context, f PersonSearch) (int, error) {
+func (s *RegisterStore) CountPersonSearch(ctx context.Context, f PersonSearch) (int, error) {
 	const query = `SELECT count(*) FROM person p LEFT JOIN personkontakt k ON k.cpr = p.cpr` + searchWhere
 	var n int
 	err := sqlx.GetContext(ctx, s.q, &n, query, f.args()...)
@@ -168,7 +168,7 @@ const birthDateWhere = ` WHERE p.foedselsdato BETWEEN $1 AND $2 AND ($3::int IS 
 
 // PersonsByBirthDate returns the page of the persons of the circle in
 // (birth date, CPR number) order. Call Validate first.
-func (s *Store) PersonsByBirthDate(ctx context.Context, c BirthDateCircle, page Page) ([]Person, error) {
+func (s *RegisterStore) PersonsByBirthDate(ctx context.Context, c BirthDateCircle, page Page) ([]Person, error) {
 	const query = personSelect + birthDateWhere + ` ORDER BY p.foedselsdato, p.cpr LIMIT $5 OFFSET $6`
 	var rows []Person
 	err := sqlx.SelectContext(ctx, s.q, &rows, query, c.From, c.To, c.MunicipalityCode, c.ExcludeProtectedOn,
@@ -177,7 +177,7 @@ func (s *Store) PersonsByBirthDate(ctx context.Context, c BirthDateCircle, page 
 }
 
 // CountPersonsByBirthDate returns how many persons the circle holds.
-func (s *Store) CountPersonsByBirthDate(ctx context.Context, c BirthDateCircle) (int, error) {
+func (s *RegisterStore) CountPersonsByBirthDate(ctx context.Context, c BirthDateCircle) (int, error) {
 	const query = `SELECT count(*) FROM person p LEFT JOIN personkontakt k ON k.cpr = p.cpr` + birthDateWhere
 	var n int
 	err := sqlx.GetContext(ctx, s.q, &n, query, c.From, c.To, c.MunicipalityCode, c.ExcludeProtectedOn)

@@ -68,8 +68,8 @@ func TestAPIKeyHeadersRevocationAndRotation(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	org, _ := env.Store.OrganisationByName(ctx, "Test AUTHORITY")
-	c, _ := env.Store.ClientByName(ctx, org.ID, "test")
+	org, _ := env.Store.Clients.OrganisationByName(ctx, "Test AUTHORITY")
+	c, _ := env.Store.Clients.ClientByName(ctx, org.ID, "test")
 	admin := func(mutation string) gqlResponse {
 		r := env.query(t, access.Admin, fmt.Sprintf(mutation, c.ID), nil)
 		if len(r.Errors) > 0 {
@@ -212,7 +212,7 @@ func TestJWT(t *testing.T) {
 		}
 	}
 
-	rows, err := env.Store.ListAudit(context.Background(), db.AuditFilter{CPR: "0101801234", Limit: 10})
+	rows, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: "0101801234", Limit: 10})
 	if err != nil || len(rows) != 3 {
 		t.Fatalf("want 3 audit rows for the 3 JWT reads, got %d (%v)", len(rows), err)
 	}
@@ -412,7 +412,8 @@ func TestAppRoleAppendOnly(t *testing.T) {
 	if r := app.query(t, access.Authority, `{ person(cpr: "0101801234") { lastName } }`, nil); len(r.Errors) > 0 || !strings.Contains(r.Raw, "Rollesen") {
 		t.Fatalf("as app role: %s", r.Raw)
 	}
-	if err := store.AppendAudit(context.Background(), db.AuditEntry{At: time.Now(), RequestID: "r", Operations: []string{"person"}, CPRs: []string{}}); err != nil {
+	entry := db.AuditEntry{At: time.Now(), RequestID: "r", Operations: []string{"person"}, CPRs: []string{}}
+	if _, err := store.Audit.Append(context.Background(), nil, []db.AuditEntry{entry}); err != nil {
 		t.Fatalf("append as app role: %v", err)
 	}
 	appConn, err := db.Open(context.Background(), appRoleURL(t, env), 0)
@@ -425,7 +426,7 @@ func TestAppRoleAppendOnly(t *testing.T) {
 			t.Errorf("%s as app role: %v", stmt, err)
 		}
 	}
-	if bad, n, err := env.Store.VerifyAudit(context.Background()); bad != 0 || n != 2 || err != nil {
+	if bad, n, err := env.Store.Audit.Verify(context.Background()); bad != 0 || n != 2 || err != nil {
 		t.Errorf("verify: bad=%d n=%d err=%v", bad, n, err)
 	}
 }

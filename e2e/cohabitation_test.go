@@ -209,7 +209,7 @@ func TestCohabitationInputAccessAndAudit(t *testing.T) {
 	if len(r.Errors) > 0 || strings.Contains(r.Raw, "Efternavn") {
 		t.Fatalf("PRIVATE: %s", r.Raw)
 	}
-	rows, err := env.Store.ListAudit(context.Background(), db.AuditFilter{CPR: b, Limit: 10})
+	rows, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: b, Limit: 10})
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("audit rows %v, %v", rows, err)
 	}

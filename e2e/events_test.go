@@ -408,7 +408,7 @@ func TestPersonEventsMaskingAndAudit(t *testing.T) {
 		}
 	}
 
-	rows, err := env.Store.ListAudit(context.Background(), db.AuditFilter{CPR: evBo, Limit: 100})
+	rows, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: evBo, Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -600,7 +600,7 @@ func TestPersonEventsSubscriptionWebsocket(t *testing.T) {
 	// start cursor); Bo's protection on both subscriptions and his creation.
 	ctx := context.Background()
 	for c, want := range map[string]int{evAnna: 2, evBo: 3} {
-		rows, err := env.Store.ListAudit(ctx, db.AuditFilter{CPR: c, Limit: 10})
+		rows, err := env.Store.Audit.List(ctx, db.AuditFilter{CPR: c, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -757,7 +757,7 @@ func TestPersonEventsSubscriptionSSE(t *testing.T) {
 	if k := strings.Join(kinds(receiveEvents(t, all, 4)), " "); k != "NAME_CHANGE CREATION STATUS_CHANGE DEATH" {
 		t.Errorf("SSE, all: %s", k)
 	}
-	rows, err := env.Store.ListAudit(context.Background(), db.AuditFilter{CPR: evBo, Limit: 10})
+	rows, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: evBo, Limit: 10})
 	if err != nil || len(rows) != 1 {
 		t.Errorf("audit rows for the streamed creation: %v, %v", rows, err)
 	}

@@ -329,7 +329,7 @@ func TestLandlordProtectedResident(t *testing.T) {
 		}
 	}
 
-	entries, err := env.Store.ListAudit(context.Background(), db.AuditFilter{CPR: protectedCPR, Limit: 10})
+	entries, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: protectedCPR, Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestLandlordScope(t *testing.T) {
 	if err := env.Conn.GetContext(ctx, &orgID, `SELECT id FROM organisation WHERE name = 'Test LANDLORD'`); err != nil {
 		t.Fatal(err)
 	}
-	_, key, err := env.Store.CreateClient(ctx, orgID, "unscoped", string(access.Landlord), []string{})
+	_, key, err := env.Store.Clients.CreateClient(ctx, orgID, "unscoped", string(access.Landlord), []string{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -520,7 +520,7 @@ func TestLandlordExportsMatchQuery(t *testing.T) {
 		t.Errorf("CSV by CPR address:\n got %q\nwant %q", got, want)
 	}
 
-	entries, err := env.Store.ListAudit(context.Background(), db.AuditFilter{CPR: "0101801111", Limit: 10})
+	entries, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: "0101801111", Limit: 10})
 	if err != nil || len(entries) != 4 {
 		t.Errorf("want 4 audit rows (query and three exports), got %d (%v)", len(entries), err)
 	}

@@ -184,16 +184,16 @@ func seedLeakFixture(t *testing.T, env *testEnv) *leakFixture {
 
 	// The LANDLORD test organisation may look up the owner; a spare client
 	// and owner link for the ADMIN mutations of the matrix test.
-	landlordOrg, err := env.Store.OrganisationByName(ctx, "Test "+string(access.Landlord))
+	landlordOrg, err := env.Store.Clients.OrganisationByName(ctx, "Test "+string(access.Landlord))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, owner := range []string{leakOwnerCVR, leakSpareOwnerCVR} {
-		if err := env.Store.AddOwnerLink(ctx, landlordOrg.ID, owner); err != nil {
+		if err := env.Store.Clients.AddOwnerLink(ctx, landlordOrg.ID, owner); err != nil {
 			t.Fatal(err)
 		}
 	}
-	spare, _, err := env.Store.CreateClient(ctx, landlordOrg.ID, "spare", string(access.Landlord), access.DefaultScopes(access.Landlord))
+	spare, _, err := env.Store.Clients.CreateClient(ctx, landlordOrg.ID, "spare", string(access.Landlord), access.DefaultScopes(access.Landlord))
 	if err != nil {
 		t.Fatal(err)
 	}

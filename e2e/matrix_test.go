@@ -144,7 +144,7 @@ func clientsLackingOneScope(t *testing.T, env *testEnv) map[access.Operation]map
 	ctx := context.Background()
 	out := map[access.Operation]map[access.Profile]string{}
 	for _, profile := range access.Profiles {
-		org, err := env.Store.OrganisationByName(ctx, "Test "+string(profile))
+		org, err := env.Store.Clients.OrganisationByName(ctx, "Test "+string(profile))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -152,7 +152,7 @@ func clientsLackingOneScope(t *testing.T, env *testEnv) map[access.Operation]map
 		for _, scope := range all {
 			op := access.Operation(scope)
 			rest := slices.DeleteFunc(slices.Clone(all), func(s string) bool { return s == scope })
-			_, key, err := env.Store.CreateClient(ctx, org.ID, "without "+scope, string(profile), rest)
+			_, key, err := env.Store.Clients.CreateClient(ctx, org.ID, "without "+scope, string(profile), rest)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -155,7 +155,7 @@ func TestPersistedQueryAllowList(t *testing.T) {
 	if err := cli.PersistedQueries(ctx, env.Store, []string{"register", dir}, &out); err == nil || !strings.Contains(err.Error(), "bad.graphql") {
 		t.Fatalf("an invalid document was not refused: %v", err)
 	}
-	if qs, _ := env.Store.PersistedQueries(ctx); len(qs) != 0 {
+	if qs, _ := env.Store.PersistedQueries.List(ctx); len(qs) != 0 {
 		t.Fatalf("registered despite an invalid document: %v", qs)
 	}
 	if err := cli.PersistedQueries(ctx, env.Store, []string{"register", filepath.Join(dir, "partner")}, &out); err != nil {
@@ -208,7 +208,7 @@ func TestReadReplica(t *testing.T) {
 	replicaConn, replicaURL := dbtest.NewWithURL(t)
 	replica := &testEnv{Conn: replicaConn, Store: db.NewStore(replicaConn)}
 	for _, p := range access.Profiles { // the same organisation ids as on the primary
-		if _, err := replica.Store.UpsertOrganisation(ctx, "Test "+string(p), nil); err != nil {
+		if _, err := replica.Store.Clients.UpsertOrganisation(ctx, "Test "+string(p), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -382,7 +382,7 @@ func TestTwoInstances(t *testing.T) {
 	if p := first.query(t, access.Authority, `{ person(cpr: "0101801111") { protected } }`, nil); p.code() != "" {
 		t.Fatalf("person again: %s", p.Raw)
 	}
-	bad, n, err := env.Store.VerifyAudit(context.Background())
+	bad, n, err := env.Store.Audit.Verify(context.Background())
 	if err != nil || bad != 0 || n != 7 {
 		t.Errorf("audit chain: bad=%d rows=%d err=%v, want 7 good rows (3 authorized reads on each instance, then one more on the first)", bad, n, err)
 	}

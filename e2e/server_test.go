@@ -49,11 +49,11 @@ func newTestEnvWith(t *testing.T, adjust func(*app.Config)) *testEnv {
 	env := &testEnv{Conn: conn, DBURL: dbURL, Store: db.NewStore(conn), Keys: map[access.Profile]string{}}
 	ctx := context.Background()
 	for _, p := range access.Profiles {
-		org, err := env.Store.UpsertOrganisation(ctx, "Test "+string(p), nil)
+		org, err := env.Store.Clients.UpsertOrganisation(ctx, "Test "+string(p), nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, env.Keys[p], err = env.Store.CreateClient(ctx, org.ID, "test", string(p), access.DefaultScopes(p)); err != nil {
+		if _, env.Keys[p], err = env.Store.Clients.CreateClient(ctx, org.ID, "test", string(p), access.DefaultScopes(p)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -69,7 +69,7 @@ func newTestFeed(t *testing.T, dsn string, store *db.Store) *eventfeed.Feed {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	events, err := eventfeed.New(ctx, dsn, store)
+	events, err := eventfeed.New(ctx, dsn, store.Events)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -212,14 +212,14 @@ func TestProtectedPersonMaskedAndAudited(t *testing.T) {
 		}
 	}
 
-	rows, err := env.Store.ListAudit(context.Background(), db.AuditFilter{CPR: "0101801234", Limit: 10})
+	rows, err := env.Store.Audit.List(context.Background(), db.AuditFilter{CPR: "0101801234", Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rows) != 2 {
 		t.Fatalf("want 2 audit rows (PRIVATE and AUTHORITY reads), got %d", len(rows))
 	}
-	if bad, n, err := env.Store.VerifyAudit(context.Background()); err != nil || bad != 0 || n != 2 {
+	if bad, n, err := env.Store.Audit.Verify(context.Background()); err != nil || bad != 0 || n != 2 {
 		t.Fatalf("verify: bad=%d n=%d err=%v", bad, n, err)
 	}
 }

@@ -37,10 +37,10 @@ const pingInterval = time.Minute
 // ErrClosed ends the streams of a closed Feed.
 var ErrClosed = errors.New("event feed closed")
 
-// Source reads the stored events; *db.Store is one.
+// Source reads the stored events; *db.EventStore is one.
 type Source interface {
-	ListEvents(ctx context.Context, f db.EventFilter) ([]db.Event, error)
-	LastEventID(ctx context.Context) (int64, error)
+	List(ctx context.Context, f db.EventFilter) ([]db.Event, error)
+	LastID(ctx context.Context) (int64, error)
 }
 
 // Feed is the process's listener and its subscribers.
@@ -177,15 +177,15 @@ func (f *Feed) Stream(ctx context.Context, filter db.EventFilter, send func(db.E
 // drain sends the matching events after the cursor until none are left,
 // then moves the cursor to the highest event ID seen before it began: every
 // event up to that one was committed and read (writers commit in ID order,
-// see db.LockEvents), so a filter that matches few events does not rescan
+// see db.EventStore.Lock), so a filter that matches few events does not rescan
 // the others on the next wake-up.
 func (f *Feed) drain(ctx context.Context, filter *db.EventFilter, send func(db.Event) error) error {
-	last, err := f.source.LastEventID(ctx)
+	last, err := f.source.LastID(ctx)
 	if err != nil {
 		return err
 	}
 	for {
-		events, err := f.source.ListEvents(ctx, *filter)
+		events, err := f.source.List(ctx, *filter)
 		if err != nil {
 			return err
 		}

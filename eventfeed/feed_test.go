@@ -28,7 +28,7 @@ func newFeed(t *testing.T, dsn string, source eventfeed.Source) *eventfeed.Feed 
 
 func insert(t *testing.T, conn *sqlx.DB, events ...db.Event) {
 	t.Helper()
-	err := db.NewStore(conn).InTx(context.Background(), func(tx *db.Store) error { return tx.InsertEvents(context.Background(), events) })
+	err := db.NewStore(conn).InTx(context.Background(), func(tx *db.Store) error { return tx.Events.Insert(context.Background(), events) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestStreamReplaysThenFollows(t *testing.T) {
 	conn, dsn := dbtest.NewWithURL(t)
 	store := db.NewStore(conn)
 	insert(t, conn, db.Event{Kind: db.EventCreation, CPR: "0101901234"}, db.Event{Kind: db.EventDeath, CPR: "0101901234"})
-	f := newFeed(t, dsn, store)
+	f := newFeed(t, dsn, store.Events)
 
 	all := stream(t, f, db.EventFilter{})
 	replayed := receive(t, all, 2)
@@ -114,7 +114,7 @@ func TestStreamReplaysThenFollows(t *testing.T) {
 func TestStreamFlood(t *testing.T) {
 	t.Parallel()
 	conn, dsn := dbtest.NewWithURL(t)
-	f := newFeed(t, dsn, db.NewStore(conn))
+	f := newFeed(t, dsn, db.NewStore(conn).Events)
 	out := stream(t, f, db.EventFilter{})
 	time.Sleep(100 * time.Millisecond) // the stream's first read sees no events
 	events := make([]db.Event, 3*eventfeed.PageSize+7)
@@ -136,8 +136,8 @@ func TestStreamFlood(t *testing.T) {
 func TestTwoInstances(t *testing.T) {
 	t.Parallel()
 	conn, dsn := dbtest.NewWithURL(t)
-	a := stream(t, newFeed(t, dsn, db.NewStore(conn)), db.EventFilter{})
-	b := stream(t, newFeed(t, dsn, db.NewStore(conn)), db.EventFilter{})
+	a := stream(t, newFeed(t, dsn, db.NewStore(conn).Events), db.EventFilter{})
+	b := stream(t, newFeed(t, dsn, db.NewStore(conn).Events), db.EventFilter{})
 	time.Sleep(100 * time.Millisecond)
 	insert(t, conn, db.Event{Kind: db.EventNameChange, CPR: "0101901234"})
 	if ea, eb := receive(t, a, 1)[0], receive(t, b, 1)[0]; ea.ID != eb.ID || ea.Kind != db.EventNameChange {
@@ -147,12 +147,12 @@ func TestTwoInstances(t *testing.T) {
 
 // cursorSource records the cursor of the read that returned events.
 type cursorSource struct {
-	*db.Store
+	*db.EventStore
 	cursor atomic.Int64
 }
 
-func (s *cursorSource) ListEvents(ctx context.Context, f db.EventFilter) ([]db.Event, error) {
-	events, err := s.Store.ListEvents(ctx, f)
+func (s *cursorSource) List(ctx context.Context, f db.EventFilter) ([]db.Event, error) {
+	events, err := s.EventStore.List(ctx, f)
 	if len(events) > 0 {
 		s.cursor.Store(f.AfterID)
 	}
@@ -164,7 +164,7 @@ func (s *cursorSource) ListEvents(ctx context.Context, f db.EventFilter) ([]db.E
 func TestStreamCursorSkipsUnmatched(t *testing.T) {
 	t.Parallel()
 	conn, dsn := dbtest.NewWithURL(t)
-	source := &cursorSource{Store: db.NewStore(conn)}
+	source := &cursorSource{EventStore: db.NewStore(conn).Events}
 	f := newFeed(t, dsn, source)
 	out := stream(t, f, db.EventFilter{CPRs: []string{"0202902345"}})
 	for range 3 {
@@ -182,7 +182,7 @@ func TestStreamEnds(t *testing.T) {
 	t.Parallel()
 	conn, dsn := dbtest.NewWithURL(t)
 	insert(t, conn, db.Event{Kind: db.EventCreation, CPR: "0101901234"}, db.Event{Kind: db.EventDeath, CPR: "0101901234"})
-	f := newFeed(t, dsn, db.NewStore(conn))
+	f := newFeed(t, dsn, db.NewStore(conn).Events)
 
 	stop := errors.New("stop")
 	n := 0

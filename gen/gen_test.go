@@ -265,7 +265,7 @@ func TestSeededPersonReadBack(t *testing.T) {
 	if err := conn.Select(&numbers, `SELECT cpr FROM person ORDER BY cpr LIMIT 5`); err != nil {
 		t.Fatal(err)
 	}
-	persons, err := db.NewStore(conn).PersonsByCPR(context.Background(), numbers)
+	persons, err := db.NewStore(conn).Register.PersonsByCPR(context.Background(), numbers)
 	if err != nil {
 		t.Fatal(err)
 	}

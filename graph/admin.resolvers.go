@@ -24,7 +24,7 @@ func (r *auditEntryResolver) Cprs(ctx context.Context, obj *db.AuditEntry) ([]st
 
 // Organisation is the resolver for the organisation field.
 func (r *clientResolver) Organisation(ctx context.Context, obj *db.Client) (*db.Organisation, error) {
-	o, err := r.Store.OrganisationByID(ctx, obj.OrganisationID)
+	o, err := r.Store.Clients.OrganisationByID(ctx, obj.OrganisationID)
 	return &o, err
 }
 
@@ -43,7 +43,7 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, name string, 
 	if _, err := access.Authorize(ctx, access.OpAdmin); err != nil {
 		return nil, err
 	}
-	o, err := r.Store.CreateOrganisation(ctx, name, cvr)
+	o, err := r.Store.Clients.CreateOrganisation(ctx, name, cvr)
 	return &o, err
 }
 
@@ -60,7 +60,7 @@ func (r *mutationResolver) CreateClient(ctx context.Context, organisationID stri
 	if err != nil {
 		return nil, err
 	}
-	c, key, err := r.Store.CreateClient(ctx, orgID, name, string(profile), granted)
+	c, key, err := r.Store.Clients.CreateClient(ctx, orgID, name, string(profile), granted)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +76,7 @@ func (r *mutationResolver) RevokeClient(ctx context.Context, id string) (*db.Cli
 	if err != nil {
 		return nil, err
 	}
-	c, err := r.Store.RevokeClient(ctx, clientID)
+	c, err := r.Store.Clients.RevokeClient(ctx, clientID)
 	return &c, err
 }
 
@@ -91,11 +91,11 @@ func (r *mutationResolver) RotateClientKey(ctx context.Context, id string) (*mod
 	}
 	var out model.ClientWithKey
 	err = r.Store.InTx(ctx, func(tx *db.Store) error {
-		key, err := tx.RotateClientKey(ctx, clientID)
+		key, err := tx.Clients.RotateClientKey(ctx, clientID)
 		if err != nil {
 			return err
 		}
-		c, err := tx.ClientByID(ctx, clientID)
+		c, err := tx.Clients.ClientByID(ctx, clientID)
 		out = model.ClientWithKey{Client: &c, Key: key}
 		return err
 	})
@@ -111,10 +111,10 @@ func (r *mutationResolver) AddOwnerLink(ctx context.Context, organisationID stri
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Store.AddOwnerLink(ctx, orgID, ownerNumber); err != nil {
+	if err := r.Store.Clients.AddOwnerLink(ctx, orgID, ownerNumber); err != nil {
 		return nil, err
 	}
-	o, err := r.Store.OrganisationByID(ctx, orgID)
+	o, err := r.Store.Clients.OrganisationByID(ctx, orgID)
 	return &o, err
 }
 
@@ -127,22 +127,22 @@ func (r *mutationResolver) RemoveOwnerLink(ctx context.Context, organisationID s
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Store.RemoveOwnerLink(ctx, orgID, ownerNumber); err != nil {
+	if err := r.Store.Clients.RemoveOwnerLink(ctx, orgID, ownerNumber); err != nil {
 		return nil, err
 	}
-	o, err := r.Store.OrganisationByID(ctx, orgID)
+	o, err := r.Store.Clients.OrganisationByID(ctx, orgID)
 	return &o, err
 }
 
 // Clients is the resolver for the clients field.
 func (r *organisationResolver) Clients(ctx context.Context, obj *db.Organisation) ([]*db.Client, error) {
-	clients, err := r.Store.Clients(ctx, obj.ID)
+	clients, err := r.Store.Clients.OfOrganisation(ctx, obj.ID)
 	return pointers(clients), err
 }
 
 // OwnerNumbers is the resolver for the ownerNumbers field.
 func (r *organisationResolver) OwnerNumbers(ctx context.Context, obj *db.Organisation) ([]string, error) {
-	return r.Store.OwnerNumbers(ctx, obj.ID)
+	return r.Store.Clients.OwnerNumbers(ctx, obj.ID)
 }
 
 // Organisations is the resolver for the organisations field.
@@ -150,7 +150,7 @@ func (r *queryResolver) Organisations(ctx context.Context) ([]*db.Organisation, 
 	if _, err := access.Authorize(ctx, access.OpAdmin); err != nil {
 		return nil, err
 	}
-	orgs, err := r.Store.Organisations(ctx)
+	orgs, err := r.Store.Clients.Organisations(ctx)
 	return pointers(orgs), err
 }
 
@@ -170,7 +170,7 @@ func (r *queryResolver) AuditLog(ctx context.Context, cpr *string, clientID *str
 	if f.CPR != "" {
 		access.RecordFrom(ctx).AddCPR(f.CPR)
 	}
-	rows, err := r.Store.ListAudit(ctx, f)
+	rows, err := r.Store.Audit.List(ctx, f)
 	if err != nil {
 		return nil, err
 	}

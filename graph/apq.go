@@ -84,7 +84,7 @@ func (r registeredDocuments) lookup(ctx context.Context, hash string) (string, e
 	if document, ok := r.cache.Get(ctx, hash); ok {
 		return document, nil
 	}
-	document, err := r.store.PersistedQueryDocument(ctx, hash)
+	document, err := r.store.PersistedQueries.Document(ctx, hash)
 	switch {
 	case apperr.CodeOf(err) == apperr.NotFound:
 		return "", nil

@@ -74,7 +74,7 @@ func (b *auditBatcher) write(ctx context.Context) {
 		for i, w := range batch {
 			entries[i] = w.entry
 		}
-		last, err := b.store.AppendAudits(ctx, b.last, entries)
+		last, err := b.store.Audit.Append(ctx, b.last, entries)
 		b.last = last // nil after an error: read it again next time
 		for _, w := range batch {
 			w.done <- err

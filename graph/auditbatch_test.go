@@ -35,7 +35,7 @@ func TestStoreAuditorGroupCommit(t *testing.T) {
 				return
 			}
 			// The row is committed when the call returns.
-			rows, err := store.ListAudit(ctx, db.AuditFilter{CPR: fmt.Sprintf("01019012%02d", i), Limit: 10})
+			rows, err := store.Audit.List(ctx, db.AuditFilter{CPR: fmt.Sprintf("01019012%02d", i), Limit: 10})
 			if err == nil && (len(rows) != 1 || rows[0].RequestID != fmt.Sprintf("req-%d", i)) {
 				err = fmt.Errorf("rows %+v", rows)
 			}
@@ -48,8 +48,8 @@ func TestStoreAuditorGroupCommit(t *testing.T) {
 			t.Errorf("request %d: %v", i, err)
 		}
 	}
-	if bad, checked, err := store.VerifyAudit(ctx); err != nil || bad != 0 || checked != requests {
-		t.Errorf("VerifyAudit: bad row %d, %d checked, %v", bad, checked, err)
+	if bad, checked, err := store.Audit.Verify(ctx); err != nil || bad != 0 || checked != requests {
+		t.Errorf("Verify: bad row %d, %d checked, %v", bad, checked, err)
 	}
 
 	conn.MustExec(`CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$`)

@@ -32,7 +32,7 @@ func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newO
 		return nil, err
 	}
 	persons := append(slices.Clone(primaries), newOwners...)
-	facts, err := r.reader().CohabitationFacts(ctx, persons)
+	facts, err := r.reader().Register.CohabitationFacts(ctx, persons)
 	if err != nil {
 		return nil, err
 	}
@@ -43,7 +43,7 @@ func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newO
 		}
 		rec.AddCPR(c) // every person checked, whichever subject masks a pair
 	}
-	protection, err := r.reader().PersonsByCPR(ctx, persons)
+	protection, err := r.reader().Register.PersonsByCPR(ctx, persons)
 	if err != nil {
 		return nil, err
 	}

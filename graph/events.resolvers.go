@@ -27,7 +27,7 @@ func (r *queryResolver) PersonEvents(ctx context.Context, filter *model.PersonEv
 		return nil, err
 	}
 	f.Limit = page.limit()
-	events, err := r.reader().ListEvents(ctx, f)
+	events, err := r.reader().Events.List(ctx, f)
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, filter *model.P
 	// The stream reads the primary, like the listener that wakes it: a
 	// replica may not yet hold the events a notification announces.
 	if after == nil {
-		if f.AfterID, err = r.Store.LastEventID(ctx); err != nil {
+		if f.AfterID, err = r.Store.Events.LastID(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -27,10 +27,10 @@ func TestSlowSubscriberDropped(t *testing.T) {
 	for i := range events {
 		events[i] = db.Event{Kind: db.EventAddress, CPR: "0101901234"}
 	}
-	if err := store.InTx(context.Background(), func(tx *db.Store) error { return tx.InsertEvents(context.Background(), events) }); err != nil {
+	if err := store.InTx(context.Background(), func(tx *db.Store) error { return tx.Events.Insert(context.Background(), events) }); err != nil {
 		t.Fatal(err)
 	}
-	feed, err := eventfeed.New(context.Background(), dsn, store)
+	feed, err := eventfeed.New(context.Background(), dsn, store.Events)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,12 +4,16 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"cprgraph/db"
 )
 
 // The graphql-http audit suite (e2e_ops_test.go) covers the rest.
 func TestHTTPTransport(t *testing.T) {
 	t.Parallel()
-	h := NewHandler(&Resolver{}, Options{})
+	// A Store on no connection: the loaders take its domain stores' methods,
+	// and these requests run no query.
+	h := NewHandler(&Resolver{Store: db.NewStore(nil)}, Options{})
 	for _, tc := range []struct {
 		name, method, target, contentType, accept, body string
 		status                                          int

@@ -19,7 +19,7 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 		return nil, err
 	}
 	today := access.Today()
-	res, err := r.reader().Residents(ctx, p.OrganisationID, residentsQuery(input), today)
+	res, err := r.reader().Landlord.Residents(ctx, p.OrganisationID, residentsQuery(input), today)
 	if err != nil {
 		return nil, err
 	}

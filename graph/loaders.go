@@ -41,20 +41,20 @@ func newLoaders(store *db.Store, wait time.Duration) *loaders {
 		opts = append(opts, dataloadgen.WithWait(wait))
 	}
 	l := &loaders{
-		person:        dataloadgen.NewMappedLoader(store.PersonsByCPR, opts...),
-		household:     dataloadgen.NewMappedLoader(store.Households, opts...),
-		children:      groupLoader(store.Children, opts...),
-		custody:       groupLoader(store.CustodyOf, opts...),
-		guardianships: groupLoader(store.Guardianships, opts...),
-		names:         groupLoader(store.NameHistory, opts...),
-		civilStatuses: groupLoader(store.CivilStatusHistory, opts...),
-		citizenships:  groupLoader(store.CitizenshipHistory, opts...),
-		church:        groupLoader(store.ChurchHistory, opts...),
-		travels:       groupLoader(store.TravelHistory, opts...),
-		separations:   groupLoader(store.SeparationHistory, opts...),
-		disappearance: groupLoader(store.DisappearanceHistory, opts...),
-		cprNumbers:    groupLoader(store.CPRNumberHistory, opts...),
-		notes:         groupLoader(store.Notes, opts...),
+		person:        dataloadgen.NewMappedLoader(store.Register.PersonsByCPR, opts...),
+		household:     dataloadgen.NewMappedLoader(store.Register.Households, opts...),
+		children:      groupLoader(store.Register.Children, opts...),
+		custody:       groupLoader(store.Register.CustodyOf, opts...),
+		guardianships: groupLoader(store.Register.Guardianships, opts...),
+		names:         groupLoader(store.Register.NameHistory, opts...),
+		civilStatuses: groupLoader(store.Register.CivilStatusHistory, opts...),
+		citizenships:  groupLoader(store.Register.CitizenshipHistory, opts...),
+		church:        groupLoader(store.Register.ChurchHistory, opts...),
+		travels:       groupLoader(store.Register.TravelHistory, opts...),
+		separations:   groupLoader(store.Register.SeparationHistory, opts...),
+		disappearance: groupLoader(store.Register.DisappearanceHistory, opts...),
+		cprNumbers:    groupLoader(store.Register.CPRNumberHistory, opts...),
+		notes:         groupLoader(store.Register.Notes, opts...),
 	}
 	// The address history starts with the current address, so it reads the
 	// persons through the person loader (usually already primed).
@@ -67,7 +67,7 @@ func newLoaders(store *db.Store, wait time.Duration) *loaders {
 		for _, p := range persons {
 			byCPR[p.CPR] = *p
 		}
-		return store.AddressHistory(ctx, byCPR)
+		return store.Register.AddressHistory(ctx, byCPR)
 	}, opts...)
 	return l
 }

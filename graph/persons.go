@@ -88,9 +88,9 @@ func personEdge(cursor string, p *db.Person) (*model.PersonEdge, error) {
 // with them, or as of a validity date.
 func (r *Resolver) readPersons(ctx context.Context, numbers []string, asOf *scalar.Date) (map[string]db.Person, error) {
 	if asOf != nil {
-		return r.Store.PersonsAsOf(ctx, numbers, time.Time(*asOf))
+		return r.Store.Register.PersonsAsOf(ctx, numbers, time.Time(*asOf))
 	}
-	persons, err := r.Store.PersonsByCPR(ctx, numbers)
+	persons, err := r.Store.Register.PersonsByCPR(ctx, numbers)
 	if err != nil {
 		return nil, err
 	}

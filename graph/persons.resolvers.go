@@ -97,12 +97,12 @@ func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSea
 	if err := criteria.Validate(); err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.SearchPersons(ctx, criteria, db.Page{Limit: page.limit(), Offset: page.after})
+	rows, err := r.Store.Register.SearchPersons(ctx, criteria, db.Page{Limit: page.limit(), Offset: page.after})
 	if err != nil {
 		return nil, err
 	}
 	edges, info, err := connection(page, rows, nil, personEdge)
-	count := func(ctx context.Context) (int, error) { return r.Store.CountPersonSearch(ctx, criteria) }
+	count := func(ctx context.Context) (int, error) { return r.Store.Register.CountPersonSearch(ctx, criteria) }
 	return &model.PersonConnection{Edges: edges, PageInfo: info, Count: count}, err
 }
 
@@ -127,12 +127,12 @@ func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date
 	if err := circle.Validate(); err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.PersonsByBirthDate(ctx, circle, db.Page{Limit: page.limit(), Offset: page.after})
+	rows, err := r.Store.Register.PersonsByBirthDate(ctx, circle, db.Page{Limit: page.limit(), Offset: page.after})
 	if err != nil {
 		return nil, err
 	}
 	edges, info, err := connection(page, rows, nil, personEdge)
-	count := func(ctx context.Context) (int, error) { return r.Store.CountPersonsByBirthDate(ctx, circle) }
+	count := func(ctx context.Context) (int, error) { return r.Store.Register.CountPersonsByBirthDate(ctx, circle) }
 	return &model.PersonConnection{Edges: edges, PageInfo: info, Count: count}, err
 }
 
@@ -145,11 +145,11 @@ func (r *queryResolver) AddressHistory(ctx context.Context, cprs []string) ([]*m
 	if err != nil {
 		return nil, err
 	}
-	persons, err := r.Store.PersonsByCPR(ctx, numbers)
+	persons, err := r.Store.Register.PersonsByCPR(ctx, numbers)
 	if err != nil {
 		return nil, err
 	}
-	histories, err := r.Store.AddressHistory(ctx, persons)
+	histories, err := r.Store.Register.AddressHistory(ctx, persons)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func (r *queryResolver) Household(ctx context.Context, cpr string) (*db.Househol
 		return nil, err
 	}
 	// One key: read at once rather than wait LOADER_WAIT for others.
-	households, err := r.Store.Households(ctx, []string{number})
+	households, err := r.Store.Register.Households(ctx, []string{number})
 	if err != nil {
 		return nil, err
 	}

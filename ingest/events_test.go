@@ -127,7 +127,7 @@ func TestEvents(t *testing.T) {
 
 func eventsAfter(t *testing.T, conn *sqlx.DB, id int64) []db.Event {
 	t.Helper()
-	events, err := db.NewStore(conn).ListEvents(context.Background(), db.EventFilter{AfterID: id})
+	events, err := db.NewStore(conn).Events.List(context.Background(), db.EventFilter{AfterID: id})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,7 +84,7 @@ func TestImportFixtures(t *testing.T) {
 		}
 	}
 
-	persons, err := db.NewStore(conn).PersonsByCPR(context.Background(), []string{anna, bo, eva})
+	persons, err := db.NewStore(conn).Register.PersonsByCPR(context.Background(), []string{anna, bo, eva})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -145,7 +145,7 @@ func (l *loader) apply(ctx context.Context, res *Result) error {
 	}
 	res.Unchanged = res.Read - res.Inserted - res.Updated
 	if q := eventsQuery(d); q != "" {
-		if err := db.NewStore(l.tx).LockEvents(ctx); err != nil {
+		if err := db.NewStore(l.tx).Events.Lock(ctx); err != nil {
 			return err
 		}
 		n, err := execCount(ctx, l.tx, q)

@@ -75,6 +75,27 @@ func ensure(ctx context.Context, dir string, durable bool) (string, error) {
 	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), nil
 }
 
+// ModuleRoot returns the folder holding go.mod, from the working directory
+// up: where the project keeps its cluster folders (.pgdata, .pgdata-bench)
+// when run from anywhere inside the module (go test runs in the package's
+// folder).
+func ModuleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory")
+		}
+		dir = parent
+	}
+}
+
 // Stop stops the cluster in dir if it runs.
 func Stop(ctx context.Context, dir string) error {
 	bin, err := serverBinaries(ctx)

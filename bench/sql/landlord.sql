@@ -1,7 +1,8 @@
 -- The landlord lookup of a stairwell as pgbench runs it: the four statements
 -- cprgraph runs for residents(input: {owner, darHouseNumberId, from}) in
--- db.Store.Residents (OwnerLinked, darAddresses, currentOwnedFrom,
--- residents; copied from db/landlord.go, the residents query checked by
+-- db.LandlordStore.Residents (ClientStore.OwnerLinked, darAddresses,
+-- currentOwnedFrom, residents; copied from db/client.go and db/landlord.go,
+-- the residents query checked by
 -- bench/sql_test.go), the first one folded into picking
 -- a stairwell at random from bench.stairwell. Run with -M prepared -D n=<rows
 -- of bench.stairwell>.

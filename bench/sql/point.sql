@@ -1,5 +1,5 @@
 -- The point lookup as pgbench runs it: the statement cprgraph runs for
--- person(cpr) (db.Store.PersonsByCPR of one number: personSelect WHERE
+-- person(cpr) (db.RegisterStore.PersonsByCPR of one number: personSelect WHERE
 -- p.cpr = $1, copied from db/person.go; bench/sql_test.go checks the copy),
 -- with the CPR number picked at random from bench.cpr inside the same
 -- statement. Run with -M prepared -D n=<rows of bench.cpr>.

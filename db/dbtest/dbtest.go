@@ -75,17 +75,6 @@ func NewWithURL(tb testing.TB) (*sqlx.DB, string) {
 	return conn, dbURL
 }
 
-// AdminURL returns the URL of the server's maintenance database, starting the
-// private cluster if needed.
-func AdminURL(tb testing.TB) string {
-	tb.Helper()
-	setupOnce.Do(func() { setupErr = setup() })
-	if setupErr != nil {
-		tb.Fatalf("test database: %v", setupErr)
-	}
-	return adminURL
-}
-
 // setup finds the server and makes sure a migrated template database for
 // the current migration set exists. The template is named by a hash of the
 // migrations, so concurrent test processes share it and a changed migration
@@ -95,7 +84,7 @@ func setup() error {
 	defer cancel()
 	adminURL = os.Getenv("DATABASE_URL")
 	if adminURL == "" {
-		root, err := moduleRoot()
+		root, err := pgcluster.ModuleRoot()
 		if err != nil {
 			return err
 		}
@@ -164,23 +153,6 @@ func migrationsHash() (string, error) {
 		return nil
 	})
 	return hex.EncodeToString(h.Sum(nil))[:16], err
-}
-
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", fmt.Errorf("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
 
 func withDatabase(rawURL, name string) string {
