@@ -4,6 +4,7 @@ import (
 	"slices"
 	"time"
 
+	"cprgraph/apperr"
 	"cprgraph/cpr"
 )
 
@@ -14,21 +15,17 @@ import (
 type Subject interface {
 	// SubjectCPR is the person's CPR number (recorded in the audit log).
 	SubjectCPR() string
-	// NameAddressProtection returns the protection's start and delete date.
-	NameAddressProtection() (start, deleteDate *time.Time)
+	// NameAddressProtected reports whether the person has a name-and-address
+	// protection in force, as the database's name_address_protected judged
+	// it when the subject was read: every source, every CPR number of the
+	// person, failing closed (see the package doc).
+	NameAddressProtected() bool
 }
 
-// Protected reports whether s has an active name-and-address protection on
-// the given day: start ≤ day < delete date.
-func Protected(s Subject, day time.Time) bool {
-	start, end := s.NameAddressProtection()
-	return cpr.ProtectionActive(start, end, day)
-}
-
-// Masks reports whether p must not see the name and address of s on the
-// given day. Only AUTHORITY sees protected persons unmasked.
-func Masks(p *Principal, s Subject, day time.Time) bool {
-	return !SeesProtected(p) && Protected(s, day)
+// Masks reports whether p must not see the name and address of s. Only
+// AUTHORITY sees protected persons unmasked.
+func Masks(p *Principal, s Subject) bool {
+	return !SeesProtected(p) && s.NameAddressProtected()
 }
 
 // SeesProtected reports whether p sees the name and address of protected
@@ -45,9 +42,9 @@ func Today() time.Time { return cpr.DanishDate(time.Now()) }
 // MaskedLast moves the subjects that p must not see to the end of rows,
 // keeping the order within both parts, so that a list ordered by address or
 // name does not give a masked subject's address or name away by its place.
-func MaskedLast[T Subject](p *Principal, rows []T, day time.Time) {
+func MaskedLast[T Subject](p *Principal, rows []T) {
 	slices.SortStableFunc(rows, func(a, b T) int {
-		ma, mb := Masks(p, a, day), Masks(p, b, day)
+		ma, mb := Masks(p, a), Masks(p, b)
 		switch {
 		case ma == mb:
 			return 0
@@ -59,12 +56,30 @@ func MaskedLast[T Subject](p *Principal, rows []T, day time.Time) {
 	})
 }
 
-// Stricter returns the one of a and b that is protected on day, or a when
+// Stricter returns the one of a and b that is protected, or a when
 // neither or both are: the subject of a value that shows data of both
 // persons, so that it is masked when either is protected.
-func Stricter(a, b Subject, day time.Time) Subject {
-	if !Protected(a, day) && Protected(b, day) {
+func Stricter(a, b Subject) Subject {
+	if !a.NameAddressProtected() && b.NameAddressProtected() {
 		return b
 	}
 	return a
+}
+
+// WithholdDerived refuses a derived answer — a yes/no, a date or a rule
+// computed from several persons' registered facts (sharedAddress,
+// cohabitation) — with WITHHELD when any participant is protected and p may
+// not see protected persons: bisecting such an answer over chosen windows
+// would recover the protected person's facts. Its outcome depends only on
+// who takes part, never on what the answer would have been.
+func WithholdDerived(p *Principal, participants ...Subject) error {
+	if SeesProtected(p) {
+		return nil
+	}
+	for _, s := range participants {
+		if s.NameAddressProtected() {
+			return apperr.Errorf(apperr.Withheld, "withheld: a person with name-and-address protection takes part, and this client may not see protected persons")
+		}
+	}
+	return nil
 }

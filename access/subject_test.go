@@ -2,26 +2,23 @@ package access
 
 import (
 	"testing"
-	"time"
+
+	"cprgraph/apperr"
 )
 
-// fakeSubject is a subject with fixed protection dates.
+// fakeSubject is a subject with a fixed protection.
 type fakeSubject struct {
-	cpr        string
-	start, end *time.Time
+	cpr       string
+	protected bool
 }
 
-func (s fakeSubject) SubjectCPR() string { return s.cpr }
-func (s fakeSubject) NameAddressProtection() (start, deleteDate *time.Time) {
-	return s.start, s.end
-}
+func (s fakeSubject) SubjectCPR() string         { return s.cpr }
+func (s fakeSubject) NameAddressProtected() bool { return s.protected }
 
-func TestMaskedLast(t *testing.T) {
-	day := time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)
-	since := day.AddDate(-1, 0, 0)
-	rows := []fakeSubject{{cpr: "a"}, {cpr: "p1", start: &since}, {cpr: "b"}, {cpr: "p2", start: &since}, {cpr: "c"}}
+func TestMaskedSubjectsGoLastKeepingTheirOrder(t *testing.T) {
+	rows := []fakeSubject{{cpr: "a"}, {cpr: "p1", protected: true}, {cpr: "b"}, {cpr: "p2", protected: true}, {cpr: "c"}}
 
-	MaskedLast(&Principal{Profile: Landlord}, rows, day)
+	MaskedLast(&Principal{Profile: Landlord}, rows)
 	var got string
 	for _, r := range rows {
 		got += r.cpr + " "
@@ -30,9 +27,22 @@ func TestMaskedLast(t *testing.T) {
 		t.Errorf("LANDLORD order %q, want %q", got, want)
 	}
 
-	authority := []fakeSubject{{cpr: "a"}, {cpr: "p1", start: &since}, {cpr: "b"}}
-	MaskedLast(&Principal{Profile: Authority}, authority, day)
+	authority := []fakeSubject{{cpr: "a"}, {cpr: "p1", protected: true}, {cpr: "b"}}
+	MaskedLast(&Principal{Profile: Authority}, authority)
 	if authority[1].cpr != "p1" {
 		t.Errorf("AUTHORITY sees everything, order kept: %v", authority)
+	}
+}
+
+func TestDerivedAnswerWithheldWhenAProtectedPersonTakesPart(t *testing.T) {
+	open, protected := fakeSubject{cpr: "a"}, fakeSubject{cpr: "p", protected: true}
+	for _, profile := range Profiles {
+		err := WithholdDerived(&Principal{Profile: profile}, open, protected)
+		if want := profile != Authority; (apperr.CodeOf(err) == apperr.Withheld) != want {
+			t.Errorf("%s with a protected participant: %v", profile, err)
+		}
+		if err := WithholdDerived(&Principal{Profile: profile}, open, open); err != nil {
+			t.Errorf("%s without a protected participant: %v", profile, err)
+		}
 	}
 }

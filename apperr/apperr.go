@@ -35,6 +35,13 @@ const (
 	// owner of the property holding the address.
 	NotCurrentOwner Code = "NOT_CURRENT_OWNER"
 
+	// Withheld: the answer would be computed from the facts of a person
+	// with name-and-address protection whom the caller may not see
+	// (sharedAddress, cohabitation). It is given whatever the answer
+	// would have been, so it tells nothing but that a protected person
+	// takes part.
+	Withheld Code = "WITHHELD"
+
 	// PersistedQueryNotAllowed: in allow-list mode (PERSISTED_QUERIES=
 	// allowlist) the document is not registered.
 	PersistedQueryNotAllowed Code = "PERSISTED_QUERY_NOT_ALLOWED"

@@ -64,19 +64,16 @@ type Event struct {
 	EffectiveDate    *time.Time      `db:"effective_date"` // when the change took effect, if known
 	Data             json.RawMessage `db:"data"`           // the kind's fields, a JSON object (EventData)
 
-	// ProtectionStart and ProtectionEnd are the person's current
-	// name-and-address protection, as on Person (read, never written).
-	ProtectionStart *time.Time `db:"protection_start"`
-	ProtectionEnd   *time.Time `db:"protection_end"`
+	// Protected is the person's protection when the event is read
+	// (Person.Protected; read, never written).
+	Protected bool `db:"protected"`
 }
 
 // SubjectCPR returns the person's CPR number.
 func (e Event) SubjectCPR() string { return e.CPR }
 
-// NameAddressProtection returns the person's protection start and delete date.
-func (e Event) NameAddressProtection() (start, deleteDate *time.Time) {
-	return e.ProtectionStart, e.ProtectionEnd
-}
+// NameAddressProtected reports whether the person is protected now.
+func (e Event) NameAddressProtected() bool { return e.Protected }
 
 // EventData is the decoded Data of an event. Which fields are set depends
 // on the kind (see the kinds' comments); dates are YYYY-MM-DD.
@@ -126,12 +123,8 @@ const MaxEventPage = 1000
 // call's AfterID.
 func (s *EventStore) List(ctx context.Context, f EventFilter) ([]Event, error) {
 	const query = `SELECT e.id, e.registered_at, e.kind, e.cpr, e.kommune_kode, e.effective_date, e.data,
-		COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
-		CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
-		     ELSE p.navnebeskyttelseslettedato::date END AS protection_end
+		name_address_protected(e.cpr) AS protected
 		FROM person_event e
-		LEFT JOIN person p ON p.cpr = e.cpr
-		LEFT JOIN personkontakt k ON k.cpr = e.cpr
 		WHERE e.id > $1
 		  AND ($2::timestamptz IS NULL OR e.registered_at >= $2)
 		  AND ($3::timestamptz IS NULL OR e.registered_at < $3)

@@ -155,10 +155,8 @@ type Household struct {
 // SubjectCPR returns the CPR number of the person asked for.
 func (h Household) SubjectCPR() string { return h.Owner.CPR }
 
-// NameAddressProtection returns the protection of the person asked for.
-func (h Household) NameAddressProtection() (start, deleteDate *time.Time) {
-	return h.Owner.NameAddressProtection()
-}
+// NameAddressProtected reports whether the person asked for is protected.
+func (h Household) NameAddressProtected() bool { return h.Owner.Protected }
 
 // Address returns the folkeregisteradresse.
 func (h Household) Address() *Address { return h.Owner.Address() }
@@ -173,10 +171,8 @@ type HouseholdMember struct {
 // SubjectCPR returns the member's CPR number.
 func (m HouseholdMember) SubjectCPR() string { return m.Member.CPR }
 
-// NameAddressProtection returns the member's protection.
-func (m HouseholdMember) NameAddressProtection() (start, deleteDate *time.Time) {
-	return m.Member.NameAddressProtection()
-}
+// NameAddressProtected reports whether the member is protected.
+func (m HouseholdMember) NameAddressProtected() bool { return m.Member.Protected }
 
 // resident is one row of the household query: a person at the address of
 // the owner, and whether barnrelation makes the person the owner's child.

@@ -88,17 +88,15 @@ type Resident struct {
 	// Address is the dwelling's label (DarAddress.Label).
 	Address string `db:"-"`
 
-	ProtectionStart *time.Time `db:"protection_start"`
-	ProtectionEnd   *time.Time `db:"protection_end"`
+	// Protected is the resident's protection today (Person.Protected).
+	Protected bool `db:"protected"`
 }
 
 // SubjectCPR returns the resident's CPR number.
 func (r Resident) SubjectCPR() string { return r.CPR }
 
-// NameAddressProtection returns the protection's start and delete date.
-func (r Resident) NameAddressProtection() (start, deleteDate *time.Time) {
-	return r.ProtectionStart, r.ProtectionEnd
-}
+// NameAddressProtected reports whether the resident is protected today.
+func (r Resident) NameAddressProtected() bool { return r.Protected }
 
 // LandlordStore runs landlord lookups over DAR addresses, the ownership
 // table and the register; whether an organisation may look up an owner is
@@ -374,8 +372,7 @@ func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, o
 		SELECT p.cpr, p.kommune_kode, p.vej_kode, p.husnummer,
 			COALESCE(p.etage, '') AS etage, COALESCE(p.side_doer_nummer, '') AS side_doer_nummer,
 			p.adresserings_navn, k.tilflytnings_dato::date AS move_in,
-			` + protectionStart + ` AS protection_start,
-			` + protectionEnd + ` AS protection_end
+			` + protectedColumn + ` AS protected
 		FROM house s
 		JOIN person p ON p.kommune_kode = s.kommune_kode AND p.vej_kode = s.vej_kode AND p.husnummer = s.husnummer
 		LEFT JOIN personkontakt k ON k.cpr = p.cpr
@@ -396,17 +393,15 @@ func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, o
 			AND d.etage = h.etage AND d.side_doer_nummer = h.side_doer_nummer
 	), stay AS (
 		SELECT d.id AS dar_adresse_id, d.position, r.cpr, r.adresserings_navn, r.move_in, NULL::date AS move_out,
-			r.protection_start, r.protection_end
+			r.protected
 		FROM registered r
 		JOIN dwelling d ON d.kommune_kode = r.kommune_kode AND d.vej_kode = r.vej_kode AND d.husnummer = r.husnummer
 			AND d.etage = r.etage AND d.side_doer_nummer = r.side_doer_nummer
 		UNION ALL
 		SELECT s.dar_adresse_id, s.position, s.cpr, p.adresserings_navn, s.move_in, s.move_out,
-			` + protectionStart + ` AS protection_start,
-			` + protectionEnd + ` AS protection_end
+			name_address_protected(s.cpr) AS protected
 		FROM past_stay s
 		LEFT JOIN person p ON p.cpr = s.cpr
-		LEFT JOIN personkontakt k ON k.cpr = s.cpr
 		WHERE s.rank > 0 AND NOT EXISTS (
 			SELECT 1 FROM past_stay o
 			WHERE o.cpr = s.cpr AND o.dar_adresse_id = s.dar_adresse_id AND o.id <> s.id
@@ -414,7 +409,7 @@ func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, o
 			  AND (o.rank < s.rank OR (o.rank = s.rank AND o.id > s.id)))
 	)
 	SELECT dar_adresse_id, cpr, adresserings_navn, GREATEST(move_in, $2::date) AS move_in, move_out,
-		protection_start, protection_end
+		protected
 	FROM stay
 	WHERE COALESCE(move_in, '-infinity') <= $4::date
 	  AND (move_out IS NULL OR move_out >= GREATEST($2::date, $3::date))

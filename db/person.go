@@ -50,11 +50,14 @@ type Person struct {
 	StreetCode        *int       `db:"vej_kode"`
 	StreetName        *string    `db:"vejnavn"`
 
-	// ProtectionStart and ProtectionEnd are the name-and-address protection
-	// (navne- og adressebeskyttelse) of personkontakt, falling back to the
-	// name protection dates of person.
-	ProtectionStart *time.Time `db:"protection_start"`
-	ProtectionEnd   *time.Time `db:"protection_end"`
+	// Protected is whether the person has a name-and-address protection in
+	// force today by any source and any of its CPR numbers, as the database's
+	// name_address_protected judged it when the row was read (migration
+	// 00070): the one definition of protection.
+	Protected bool `db:"protected"`
+	// NameProtection is person's own name protection (navnebeskyttelse), one
+	// of the sources of Protected.
+	NameProtection DatedProtection `db:"n"`
 
 	Contact  Contact  `db:"k"`
 	Family   Family   `db:"f"`
@@ -99,12 +102,10 @@ type Contact struct {
 	SupplementaryLine5 *string    `db:"supplerende_adr5"`
 	CitizenshipCountry *int       `db:"statsborgerskab_landekode"`
 	CitizenshipStart   *time.Time `db:"statsborgerskab_start_dato"`
-	DirectoryProtStart *time.Time `db:"vejviserbeskyttelse_start_dato"`
-	DirectoryProtEnd   *time.Time `db:"vejviserbeskyttelse_slette_dato"`
-	MarketingProtStart *time.Time `db:"markedsfoeringsbeskyttelse_start_dato"`
-	MarketingProtEnd   *time.Time `db:"markedsfoeringsbeskyttelse_slette_dato"`
-	ResearchProtStart  *time.Time `db:"forskerbeskyttelse_start_dato"`
-	ResearchProtEnd    *time.Time `db:"forskerbeskyttelse_slette_dato"`
+	NameAddressProt    DatedProtection `db:"na"`  // navne- og adressebeskyttelse
+	DirectoryProt      DatedProtection `db:"dir"` // vejviserbeskyttelse
+	MarketingProt      DatedProtection `db:"mkt"` // markedsføringsbeskyttelse
+	ResearchProt       DatedProtection `db:"res"` // forskerbeskyttelse
 }
 
 // Family is a person's personfamilie row: civil status with the spouse, and
@@ -137,18 +138,19 @@ type Extended struct {
 // SubjectCPR returns the person's CPR number.
 func (p Person) SubjectCPR() string { return p.CPR }
 
-// NameAddressProtection returns the protection's start and delete date.
-func (p Person) NameAddressProtection() (start, deleteDate *time.Time) {
-	return p.ProtectionStart, p.ProtectionEnd
+// NameAddressProtected reports whether the person is protected today.
+func (p Person) NameAddressProtected() bool { return p.Protected }
+
+// DatedProtection is one registered protection: its dates and whether it is
+// in force today (the database's protection_active).
+type DatedProtection struct {
+	Start  *time.Time `db:"start"`
+	Delete *time.Time `db:"delete"`
+	Active bool       `db:"active"`
 }
 
-// protectionStart and protectionEnd are the SQL of Person.ProtectionStart
-// and ProtectionEnd over person p and personkontakt k.
-const (
-	protectionStart = `COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date)`
-	protectionEnd   = `CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
-	     ELSE p.navnebeskyttelseslettedato::date END`
-)
+// protectedColumn is the SQL of Person.Protected over person p.
+const protectedColumn = `name_address_protected(p.cpr)`
 
 // personSelect selects Person rows: person p with its personkontakt k,
 // personfamilie f, personudvidet u, deltbopael d and personkommunikation m.
@@ -161,8 +163,17 @@ const personColumns = `p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p
 	p.gaeldende_cpr, p.husnummer, p.koen, p.kommune_kode, p.lokalitet, p.mellemnavn, p.mellemnavn_markering,
 	p.navn_start_dato, p.navn_start_dato_markering, p.postdistrikt, p.postnummer, p.side_doer_nummer,
 	p.standard_adresse, p.status, p.status_dato, p.status_markering, p.stilling, p.vej_kode, p.vejnavn,
-	` + protectionStart + ` AS protection_start,
-	` + protectionEnd + ` AS protection_end,
+	` + protectedColumn + ` AS protected,
+	p.navnebeskyttelsestartdato::date AS "n.start", p.navnebeskyttelseslettedato::date AS "n.delete",
+	COALESCE(protection_active(p.navnebeskyttelsestartdato::date, p.navnebeskyttelseslettedato::date, danish_today()), false) AS "n.active",
+	k.navne_adressebeskyttelse_start_dato AS "k.na.start", k.navne_adressebeskyttelse_slette_dato AS "k.na.delete",
+	COALESCE(protection_active(k.navne_adressebeskyttelse_start_dato, k.navne_adressebeskyttelse_slette_dato, danish_today()), false) AS "k.na.active",
+	k.vejviserbeskyttelse_start_dato AS "k.dir.start", k.vejviserbeskyttelse_slette_dato AS "k.dir.delete",
+	COALESCE(protection_active(k.vejviserbeskyttelse_start_dato, k.vejviserbeskyttelse_slette_dato, danish_today()), false) AS "k.dir.active",
+	k.markedsfoeringsbeskyttelse_start_dato AS "k.mkt.start", k.markedsfoeringsbeskyttelse_slette_dato AS "k.mkt.delete",
+	COALESCE(protection_active(k.markedsfoeringsbeskyttelse_start_dato, k.markedsfoeringsbeskyttelse_slette_dato, danish_today()), false) AS "k.mkt.active",
+	k.forskerbeskyttelse_start_dato AS "k.res.start", k.forskerbeskyttelse_slette_dato AS "k.res.delete",
+	COALESCE(protection_active(k.forskerbeskyttelse_start_dato, k.forskerbeskyttelse_slette_dato, danish_today()), false) AS "k.res.active",
 	k.tilflytnings_dato AS "k.tilflytnings_dato",
 	k.kontakt_adr1 AS "k.kontakt_adr1", k.kontakt_adr2 AS "k.kontakt_adr2", k.kontakt_adr3 AS "k.kontakt_adr3",
 	k.kontakt_adr4 AS "k.kontakt_adr4", k.kontakt_adr5 AS "k.kontakt_adr5",
@@ -174,12 +185,6 @@ const personColumns = `p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p
 	k.supplerende_adr3 AS "k.supplerende_adr3", k.supplerende_adr4 AS "k.supplerende_adr4",
 	k.supplerende_adr5 AS "k.supplerende_adr5",
 	k.statsborgerskab_landekode AS "k.statsborgerskab_landekode", k.statsborgerskab_start_dato AS "k.statsborgerskab_start_dato",
-	k.vejviserbeskyttelse_start_dato AS "k.vejviserbeskyttelse_start_dato",
-	k.vejviserbeskyttelse_slette_dato AS "k.vejviserbeskyttelse_slette_dato",
-	k.markedsfoeringsbeskyttelse_start_dato AS "k.markedsfoeringsbeskyttelse_start_dato",
-	k.markedsfoeringsbeskyttelse_slette_dato AS "k.markedsfoeringsbeskyttelse_slette_dato",
-	k.forskerbeskyttelse_start_dato AS "k.forskerbeskyttelse_start_dato",
-	k.forskerbeskyttelse_slette_dato AS "k.forskerbeskyttelse_slette_dato",
 	f.civilstand AS "f.civilstand", f.civilstand_start_dato AS "f.civilstand_start_dato",
 	f.aegtefaelle_cpr AS "f.aegtefaelle_cpr",
 	CASE WHEN f.aegtefaelle_cpr IS NULL THEN f.aegtefaelle_navn END AS "f.aegtefaelle_navn",
@@ -344,7 +349,7 @@ const (
 )
 
 // Protection is one registered protection with its dates; Active tells
-// whether it is in force on the day it was judged.
+// whether it is in force today.
 type Protection struct {
 	Kind       ProtectionKind
 	StartDate  *time.Time
@@ -352,21 +357,27 @@ type Protection struct {
 	Active     bool
 }
 
-// Protections returns the person's registered protections, judged on day.
-func (p Person) Protections(day time.Time) []Protection {
+// Protections returns the person's registered protections, each source on
+// its own: personkontakt's name-and-address protection and person's name
+// protection are both NAME_AND_ADDRESS, so an expired one never hides an
+// active one.
+func (p Person) Protections() []Protection {
 	c := p.Contact
 	var out []Protection
-	for _, pr := range []Protection{
-		{Kind: ProtectionNameAddress, StartDate: p.ProtectionStart, DeleteDate: p.ProtectionEnd},
-		{Kind: ProtectionDirectory, StartDate: c.DirectoryProtStart, DeleteDate: c.DirectoryProtEnd},
-		{Kind: ProtectionMarketing, StartDate: c.MarketingProtStart, DeleteDate: c.MarketingProtEnd},
-		{Kind: ProtectionResearch, StartDate: c.ResearchProtStart, DeleteDate: c.ResearchProtEnd},
+	for _, pr := range []struct {
+		kind ProtectionKind
+		DatedProtection
+	}{
+		{ProtectionNameAddress, c.NameAddressProt},
+		{ProtectionNameAddress, p.NameProtection},
+		{ProtectionDirectory, c.DirectoryProt},
+		{ProtectionMarketing, c.MarketingProt},
+		{ProtectionResearch, c.ResearchProt},
 	} {
-		if pr.StartDate == nil {
+		if pr.Start == nil && pr.Delete == nil {
 			continue
 		}
-		pr.Active = cpr.ProtectionActive(pr.StartDate, pr.DeleteDate, day)
-		out = append(out, pr)
+		out = append(out, Protection{Kind: pr.kind, StartDate: pr.Start, DeleteDate: pr.Delete, Active: pr.Active})
 	}
 	return out
 }
@@ -397,7 +408,7 @@ type ForwardingAddress struct {
 // has none of them.
 func (p Person) ForwardingAddress(day time.Time) *ForwardingAddress {
 	c := p.Contact
-	contactInForce := c.ContactStart == nil || cpr.ProtectionActive(c.ContactStart, c.ContactEnd, day)
+	contactInForce := c.ContactStart == nil || cpr.InForce(c.ContactStart, c.ContactEnd, day)
 	if lines := nonEmpty(c.ContactLine1, c.ContactLine2, c.ContactLine3, c.ContactLine4, c.ContactLine5); len(lines) > 0 && contactInForce {
 		return &ForwardingAddress{Kind: ForwardingContact, Lines: lines, ValidFrom: c.ContactStart}
 	}

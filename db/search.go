@@ -32,9 +32,9 @@ type PersonSearch struct {
 	PostalDistrict   *string
 	CityName         *string
 
-	// ExcludeProtectedOn, when set, leaves out every person with a
-	// name-and-address protection in force on that day.
-	ExcludeProtectedOn *time.Time
+	// ExcludeProtected leaves out every person with a name-and-address
+	// protection in force (Person.Protected).
+	ExcludeProtected bool
 }
 
 // MinSearchChars is the least number of characters of name and street name
@@ -86,12 +86,12 @@ func (f PersonSearch) args() []any {
 		`^\s*0*` + number + `\s*` + letter + `$`,
 		"%" + likeEscape(strings.ToLower(strings.Join(strings.Fields(f.Name), " "))) + "%",
 		f.BirthDate, f.Sex, f.MunicipalityCode, f.Floor, f.Door, f.PostalDistrict, f.CityName,
-		f.ExcludeProtectedOn,
+		f.ExcludeProtected,
 	}
 }
 
-// searchWhere is the WHERE clause of PersonSøg over person p and
-// personkontakt k, parameters as PersonSearch.args.
+// searchWhere is the WHERE clause of PersonSøg over person p, parameters
+// as PersonSearch.args.
 const searchWhere = ` WHERE p.postnummer = $1
 	AND lower(p.vejnavn) LIKE $2
 	AND upper(p.husnummer) ~ $3
@@ -103,8 +103,7 @@ const searchWhere = ` WHERE p.postnummer = $1
 	AND ($9::text IS NULL OR lower(p.side_doer_nummer) = lower($9))
 	AND ($10::text IS NULL OR lower(p.postdistrikt) = lower($10))
 	AND ($11::text IS NULL OR lower(p.bynavn) = lower($11))
-	AND ($12::date IS NULL OR NOT COALESCE(` + protectionStart + ` <= $12
-		AND (` + protectionEnd + ` IS NULL OR ` + protectionEnd + ` > $12), false))`
+	AND NOT ($12 AND ` + protectedColumn + `)`
 
 // Page is one page of a list in a fixed order: at most Limit rows, after
 // the first Offset.
@@ -124,7 +123,7 @@ func (s *RegisterStore) SearchPersons(ctx context.Context, f PersonSearch, page 
 
 // CountPersonSearch returns how many persons match f.
 func (s *RegisterStore) CountPersonSearch(ctx context.Context, f PersonSearch) (int, error) {
-	const query = `SELECT count(*) FROM person p LEFT JOIN personkontakt k ON k.cpr = p.cpr` + searchWhere
+	const query = `SELECT count(*) FROM person p` + searchWhere
 	var n int
 	err := sqlx.GetContext(ctx, s.q, &n, query, f.args()...)
 	return n, err
@@ -133,14 +132,14 @@ func (s *RegisterStore) CountPersonSearch(ctx context.Context, f PersonSearch) (
 // BirthDateCircle holds the criteria of PersonkredsSøg: persons born from
 // From to To (inclusive, at most MaxBirthDateDays days), optionally only
 // those registered in one municipality. Dead, emigrated and protected
-// persons are included, except as ExcludeProtectedOn says.
+// persons are included, except as ExcludeProtected says.
 type BirthDateCircle struct {
 	From, To         time.Time
 	MunicipalityCode *int
-	// ExcludeProtectedOn, when set, leaves out every person with a
-	// name-and-address protection active on that day: for a caller who must
-	// not see it, a hit in a municipality would give part of the address away.
-	ExcludeProtectedOn *time.Time
+	// ExcludeProtected leaves out every person with a name-and-address
+	// protection in force (Person.Protected): for a caller who must not see
+	// it, a hit in a municipality would give part of the address away.
+	ExcludeProtected bool
 }
 
 // MaxBirthDateDays is the longest birth-date interval, counting both ends.
@@ -163,24 +162,23 @@ func (c BirthDateCircle) Validate() error {
 
 // birthDateWhere is the WHERE clause of PersonkredsSøg over person p.
 const birthDateWhere = ` WHERE p.foedselsdato BETWEEN $1 AND $2 AND ($3::int IS NULL OR p.kommune_kode = $3)
-	AND ($4::date IS NULL OR NOT COALESCE(` + protectionStart + ` <= $4
-		AND (` + protectionEnd + ` IS NULL OR ` + protectionEnd + ` > $4), false))`
+	AND NOT ($4 AND ` + protectedColumn + `)`
 
 // PersonsByBirthDate returns the page of the persons of the circle in
 // (birth date, CPR number) order. Call Validate first.
 func (s *RegisterStore) PersonsByBirthDate(ctx context.Context, c BirthDateCircle, page Page) ([]Person, error) {
 	const query = personSelect + birthDateWhere + ` ORDER BY p.foedselsdato, p.cpr LIMIT $5 OFFSET $6`
 	var rows []Person
-	err := sqlx.SelectContext(ctx, s.q, &rows, query, c.From, c.To, c.MunicipalityCode, c.ExcludeProtectedOn,
+	err := sqlx.SelectContext(ctx, s.q, &rows, query, c.From, c.To, c.MunicipalityCode, c.ExcludeProtected,
 		page.Limit, page.Offset)
 	return rows, err
 }
 
 // CountPersonsByBirthDate returns how many persons the circle holds.
 func (s *RegisterStore) CountPersonsByBirthDate(ctx context.Context, c BirthDateCircle) (int, error) {
-	const query = `SELECT count(*) FROM person p LEFT JOIN personkontakt k ON k.cpr = p.cpr` + birthDateWhere
+	const query = `SELECT count(*) FROM person p` + birthDateWhere
 	var n int
-	err := sqlx.GetContext(ctx, s.q, &n, query, c.From, c.To, c.MunicipalityCode, c.ExcludeProtectedOn)
+	err := sqlx.GetContext(ctx, s.q, &n, query, c.From, c.To, c.MunicipalityCode, c.ExcludeProtected)
 	return n, err
 }
 

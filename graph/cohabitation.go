@@ -59,7 +59,7 @@ func cohabitationResult(res cohabitation.Result, day time.Time, persons map[stri
 		NewOwner:    res.Decision.NewOwner,
 		Date:        scalar.Date(day),
 		Pairs:       []*model.CohabitationPair{},
-		Subject:     pairSubject(res.Decision, persons, day),
+		Subject:     pairSubject(res.Decision, persons),
 	}
 	if res.Decision.Primary != "" {
 		out.Primary = &res.Decision.Primary
@@ -67,7 +67,7 @@ func cohabitationResult(res cohabitation.Result, day time.Time, persons map[stri
 	for _, p := range res.Pairs {
 		out.Pairs = append(out.Pairs, &model.CohabitationPair{
 			Primary: p.Primary, NewOwner: p.NewOwner, Rule: p.Rule, Explanation: &p.Explanation,
-			Dates: cohabitationDates(p.Dates), Subject: pairSubject(p, persons, day),
+			Dates: cohabitationDates(p.Dates), Subject: pairSubject(p, persons),
 		})
 	}
 	return out
@@ -75,13 +75,13 @@ func cohabitationResult(res cohabitation.Result, day time.Time, persons map[stri
 
 // pairSubject is the stricter of a pair's two persons (the new owner alone
 // when it has no primary person).
-func pairSubject(d cohabitation.Decision, persons map[string]db.Person, day time.Time) access.Subject {
+func pairSubject(d cohabitation.Decision, persons map[string]db.Person) access.Subject {
 	newOwner := persons[d.NewOwner]
 	primary, ok := persons[d.Primary]
 	if !ok {
 		return newOwner
 	}
-	return access.Stricter(primary, newOwner, day)
+	return access.Stricter(primary, newOwner)
 }
 
 func cohabitationDates(d cohabitation.Dates) *model.CohabitationDates {

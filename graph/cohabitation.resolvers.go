@@ -16,7 +16,8 @@ import (
 
 // Cohabitation is the resolver for the cohabitation field.
 func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date) (*model.CohabitationResult, error) {
-	if _, err := access.Authorize(ctx, access.OpCohabitation); err != nil {
+	p, err := access.Authorize(ctx, access.OpCohabitation)
+	if err != nil {
 		return nil, err
 	}
 	primaries, err := cohabitationCPRs("primary", primary)
@@ -45,6 +46,13 @@ func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newO
 	}
 	protection, err := r.reader().Register.PersonsByCPR(ctx, persons)
 	if err != nil {
+		return nil, err
+	}
+	participants := make([]access.Subject, 0, len(protection))
+	for _, person := range protection {
+		participants = append(participants, person)
+	}
+	if err := access.WithholdDerived(p, participants...); err != nil {
 		return nil, err
 	}
 	return cohabitationResult(cohabitation.Check(facts, primaries, newOwners, day), day, protection), nil

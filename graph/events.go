@@ -58,7 +58,7 @@ func eventFilter(in *model.PersonEventFilter, after int64) (db.EventFilter, erro
 // filter asks for a municipality, the event of a person p sees masked would
 // tell where that person lives.
 func hiddenEvent(p *access.Principal, f db.EventFilter, e access.Subject) bool {
-	return f.Municipality != nil && access.Masks(p, e, access.Today())
+	return f.Municipality != nil && access.Masks(p, e)
 }
 
 // eventEdge is the edge of an event connection or subscription.

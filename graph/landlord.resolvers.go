@@ -23,13 +23,13 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 	if err != nil {
 		return nil, err
 	}
-	access.MaskedLast(p, res.Rows, today)
+	access.MaskedLast(p, res.Rows)
 	return residentsResult(res), nil
 }
 
 // Protected is the resolver for the protected field.
 func (r *residentRowResolver) Protected(ctx context.Context, obj *db.Resident) (bool, error) {
-	return access.Protected(obj, access.Today()), nil
+	return obj.NameAddressProtected(), nil
 }
 
 // ResidentRow returns ResidentRowResolver implementation.

@@ -17,7 +17,7 @@ import (
 
 // Protected is the resolver for the protected field.
 func (r *addressHistoryResolver) Protected(ctx context.Context, obj *model.AddressHistory) (bool, error) {
-	return access.Protected(obj, access.Today()), nil
+	return obj.NameAddressProtected(), nil
 }
 
 // Spouse is the resolver for the spouse field.
@@ -37,12 +37,12 @@ func (r *guardianshipResolver) Guardian(ctx context.Context, obj *db.Guardianshi
 
 // Protected is the resolver for the protected field.
 func (r *householdResolver) Protected(ctx context.Context, obj *db.Household) (bool, error) {
-	return access.Protected(obj, access.Today()), nil
+	return obj.NameAddressProtected(), nil
 }
 
 // Protected is the resolver for the protected field.
 func (r *householdMemberResolver) Protected(ctx context.Context, obj *db.HouseholdMember) (bool, error) {
-	return access.Protected(obj, access.Today()), nil
+	return obj.NameAddressProtected(), nil
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -90,10 +90,7 @@ func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSea
 	if err != nil {
 		return nil, err
 	}
-	if !access.SeesProtected(p) {
-		today := access.Today()
-		criteria.ExcludeProtectedOn = &today
-	}
+	criteria.ExcludeProtected = !access.SeesProtected(p)
 	if err := criteria.Validate(); err != nil {
 		return nil, err
 	}
@@ -120,10 +117,7 @@ func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date
 	if to != nil {
 		circle.To = time.Time(*to)
 	}
-	if municipalityCode != nil && !access.SeesProtected(p) {
-		today := access.Today()
-		circle.ExcludeProtectedOn = &today
-	}
+	circle.ExcludeProtected = municipalityCode != nil && !access.SeesProtected(p)
 	if err := circle.Validate(); err != nil {
 		return nil, err
 	}
@@ -169,7 +163,8 @@ func (r *queryResolver) AddressHistory(ctx context.Context, cprs []string) ([]*m
 
 // SharedAddress is the resolver for the sharedAddress field.
 func (r *queryResolver) SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date) (*model.SharedAddress, error) {
-	if _, err := access.Authorize(ctx, access.OpAddressHistory); err != nil {
+	p, err := access.Authorize(ctx, access.OpAddressHistory)
+	if err != nil {
 		return nil, err
 	}
 	if from != nil && to != nil && time.Time(*to).Before(time.Time(*from)) {
@@ -184,6 +179,9 @@ func (r *queryResolver) SharedAddress(ctx context.Context, cprA string, cprB str
 	if err != nil {
 		return nil, err
 	}
+	if err := access.WithholdDerived(p, a, b); err != nil {
+		return nil, err
+	}
 	historyA, err := l.addresses.Load(ctx, a.CPR)
 	if err != nil {
 		return nil, err
@@ -194,7 +192,7 @@ func (r *queryResolver) SharedAddress(ctx context.Context, cprA string, cprB str
 	}
 	out := &model.SharedAddress{PersonA: &a, PersonB: &b, Periods: []*model.SharedPeriod{}}
 	for _, period := range db.SharedPeriods(historyA, historyB, dateOf(from), dateOf(to)) {
-		out.Periods = append(out.Periods, model.NewSharedPeriod(period, a, b, access.Today()))
+		out.Periods = append(out.Periods, model.NewSharedPeriod(period, a, b))
 	}
 	out.Shared = len(out.Periods) > 0
 	return out, nil
@@ -220,7 +218,7 @@ func (r *queryResolver) Household(ctx context.Context, cpr string) (*db.Househol
 		return nil, errUnknownCPR(cpr)
 	}
 	r.loaders(ctx).household.Prime(number, h)
-	access.MaskedLast(p, h.Members, access.Today())
+	access.MaskedLast(p, h.Members)
 	return &h, nil
 }
 

@@ -12,7 +12,8 @@ import (
 )
 
 // masker is the field middleware every field of every response passes
-// through. When the object a field belongs to is an access.Subject, it notes
+// through. It asks access whether the principal may read the field at all
+// (scopes apply to nested fields too). When the object a field belongs to is an access.Subject, it notes
 // the subject's CPR number in the request's audit record and, when the
 // principal must not see the subject's name and address, answers null for
 // every field the schema does not mark @unmasked — without running its
@@ -35,7 +36,13 @@ func newMasker(schema *ast.Schema) masker {
 
 func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || !m.subjectTypes[fc.Object] {
+	if fc == nil {
+		return next(ctx)
+	}
+	if err := access.AuthorizeField(ctx, fc.Object, fc.Field.Name); err != nil {
+		return nil, err
+	}
+	if !m.subjectTypes[fc.Object] {
 		return next(ctx)
 	}
 	// A subject with no parent field is the root value of a subscription
@@ -53,7 +60,7 @@ func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, e
 	}
 	access.RecordFrom(ctx).AddCPR(subject.SubjectCPR())
 	if fc.Field.Definition.Directives.ForName("unmasked") == nil &&
-		access.Masks(access.FromContext(ctx), subject, access.Today()) {
+		access.Masks(access.FromContext(ctx), subject) {
 		return nil, nil
 	}
 	return next(ctx)

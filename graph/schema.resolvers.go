@@ -14,7 +14,7 @@ import (
 
 // Protected is the resolver for the protected field.
 func (r *personResolver) Protected(ctx context.Context, obj *db.Person) (bool, error) {
-	return access.Protected(obj, access.Today()), nil
+	return obj.NameAddressProtected(), nil
 }
 
 // Spouse is the resolver for the spouse field.
@@ -68,7 +68,7 @@ func (r *personResolver) ForwardingAddress(ctx context.Context, obj *db.Person) 
 
 // Protections is the resolver for the protections field.
 func (r *personResolver) Protections(ctx context.Context, obj *db.Person) ([]*db.Protection, error) {
-	return pointers(obj.Protections(access.Today())), nil
+	return pointers(obj.Protections()), nil
 }
 
 // Household is the resolver for the household field.
@@ -81,7 +81,7 @@ func (r *personResolver) Household(ctx context.Context, obj *db.Person) ([]*db.H
 	if err != nil {
 		return nil, err
 	}
-	access.MaskedLast(p, h.Members, access.Today())
+	access.MaskedLast(p, h.Members)
 	return pointers(h.Members), nil
 }
 

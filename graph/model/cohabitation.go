@@ -1,8 +1,6 @@
 package model
 
 import (
-	"time"
-
 	"cprgraph/access"
 	"cprgraph/cohabitation"
 	"cprgraph/graph/scalar"
@@ -26,10 +24,8 @@ type CohabitationResult struct {
 // SubjectCPR returns the CPR number of the result's subject.
 func (r CohabitationResult) SubjectCPR() string { return r.Subject.SubjectCPR() }
 
-// NameAddressProtection returns the protection of the result's subject.
-func (r CohabitationResult) NameAddressProtection() (start, deleteDate *time.Time) {
-	return r.Subject.NameAddressProtection()
-}
+// NameAddressProtected reports whether the result's subject is protected.
+func (r CohabitationResult) NameAddressProtected() bool { return r.Subject.NameAddressProtected() }
 
 // CohabitationPair is the check of one pair, masked like CohabitationResult.
 type CohabitationPair struct {
@@ -44,7 +40,5 @@ type CohabitationPair struct {
 // SubjectCPR returns the CPR number of the pair's subject.
 func (p CohabitationPair) SubjectCPR() string { return p.Subject.SubjectCPR() }
 
-// NameAddressProtection returns the protection of the pair's subject.
-func (p CohabitationPair) NameAddressProtection() (start, deleteDate *time.Time) {
-	return p.Subject.NameAddressProtection()
-}
+// NameAddressProtected reports whether the pair's subject is protected.
+func (p CohabitationPair) NameAddressProtected() bool { return p.Subject.NameAddressProtected() }

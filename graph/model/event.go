@@ -73,10 +73,8 @@ func (b Event) event() db.Event { return b.e }
 // SubjectCPR returns the person's CPR number.
 func (b Event) SubjectCPR() string { return b.e.CPR }
 
-// NameAddressProtection returns the person's current protection.
-func (b Event) NameAddressProtection() (start, deleteDate *time.Time) {
-	return b.e.NameAddressProtection()
-}
+// NameAddressProtected reports whether the person is protected now.
+func (b Event) NameAddressProtected() bool { return b.e.NameAddressProtected() }
 
 func (b Event) ID() int64                   { return b.e.ID }
 func (b Event) Cursor() string              { return b.cursor }
@@ -85,7 +83,7 @@ func (b Event) RegisteredAt() time.Time     { return b.e.RegisteredAt }
 func (b Event) Cpr() string                 { return b.e.CPR }
 func (b Event) EffectiveDate() *scalar.Date { return date(b.e.EffectiveDate) }
 func (b Event) MunicipalityCode() *int      { return b.e.MunicipalityCode }
-func (b Event) Protected() bool             { return access.Protected(b.e, access.Today()) }
+func (b Event) Protected() bool             { return b.e.Protected }
 
 // registeredOn is the day the event was registered, in Denmark: the date
 // seed 001 gives for a protection, name or incapacity change.

@@ -2,7 +2,6 @@ package model
 
 import (
 	"context"
-	"time"
 
 	"cprgraph/access"
 	"cprgraph/db"
@@ -21,10 +20,8 @@ func (h AddressHistory) CPR() string { return h.Person.CPR }
 // SubjectCPR returns the person's CPR number.
 func (h AddressHistory) SubjectCPR() string { return h.Person.CPR }
 
-// NameAddressProtection returns the person's protection.
-func (h AddressHistory) NameAddressProtection() (start, deleteDate *time.Time) {
-	return h.Person.NameAddressProtection()
-}
+// NameAddressProtected reports whether the person is protected.
+func (h AddressHistory) NameAddressProtected() bool { return h.Person.NameAddressProtected() }
 
 // SharedPeriod is a period two persons shared a dwelling. Its subject is
 // the one of the two who is protected today, so the address is masked when
@@ -36,17 +33,15 @@ type SharedPeriod struct {
 
 // NewSharedPeriod returns the period with the stricter of a and b as its
 // subject.
-func NewSharedPeriod(p db.SharedPeriod, a, b access.Subject, day time.Time) *SharedPeriod {
-	return &SharedPeriod{SharedPeriod: p, subject: access.Stricter(a, b, day)}
+func NewSharedPeriod(p db.SharedPeriod, a, b access.Subject) *SharedPeriod {
+	return &SharedPeriod{SharedPeriod: p, subject: access.Stricter(a, b)}
 }
 
 // SubjectCPR returns the CPR number of the period's subject.
 func (p SharedPeriod) SubjectCPR() string { return p.subject.SubjectCPR() }
 
-// NameAddressProtection returns the protection of the period's subject.
-func (p SharedPeriod) NameAddressProtection() (start, deleteDate *time.Time) {
-	return p.subject.NameAddressProtection()
-}
+// NameAddressProtected reports whether the period's subject is protected.
+func (p SharedPeriod) NameAddressProtected() bool { return p.subject.NameAddressProtected() }
 
 // PersonConnection is a page of persons; Count counts every match.
 type PersonConnection struct {

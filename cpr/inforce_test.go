@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-func TestProtectionActive(t *testing.T) {
+func TestInForce(t *testing.T) {
 	ptr := func(t time.Time) *time.Time { return &t }
 	start := date(2020, 3, 1)
 	end := date(2024, 3, 1)
@@ -30,8 +30,8 @@ func TestProtectionActive(t *testing.T) {
 		{"other location", &start, &end, time.Date(2020, 3, 1, 0, 30, 0, 0, cet), true},
 	}
 	for _, tt := range tests {
-		if got := ProtectionActive(tt.start, tt.end, tt.today); got != tt.want {
-			t.Errorf("%s: ProtectionActive = %v, want %v", tt.name, got, tt.want)
+		if got := InForce(tt.start, tt.end, tt.today); got != tt.want {
+			t.Errorf("%s: InForce = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

@@ -1,0 +1,71 @@
+package access
+
+import (
+	"context"
+
+	"cprgraph/apperr"
+)
+
+// Scopes apply to every field path, not only to root fields: a person
+// reached through search, a household, an address history or a cohabitation
+// check shows its identity (identityFields) under that root's scope, and
+// every other field of a Person needs the scope of the operation that serves
+// it at the root (fieldOperations) — a nested addressHistory needs
+// address_history, a nested household needs household, master data needs
+// person. A Person field in neither list is refused (fail closed; a test
+// checks that every field of the schema's Person is classified).
+
+// identityFields are the Person fields every operation that returns persons
+// may show: who the person is and where they are registered.
+var identityFields = map[string]bool{
+	"cpr": true, "protected": true, "newCpr": true, "asOf": true,
+	"firstName": true, "middleName": true, "lastName": true, "addressingName": true,
+	"birthDate": true, "sex": true, "status": true, "statusText": true, "statusDate": true,
+	"deathDate": true, "address": true,
+}
+
+// fieldOperations are the Person fields that need an operation's scope of
+// their own.
+var fieldOperations = map[string]Operation{
+	"addressHistory": OpAddressHistory,
+	"household":      OpHousehold,
+
+	"nameStartDate": OpPerson, "occupation": OpPerson, "civilStatus": OpPerson,
+	"spouse": OpPerson, "mother": OpPerson, "father": OpPerson, "children": OpPerson,
+	"relations": OpPerson, "custody": OpPerson, "guardianships": OpPerson,
+	"forwardingAddress": OpPerson, "email": OpPerson, "mobilePhone": OpPerson,
+	"foreignMobilePhone": OpPerson, "protections": OpPerson, "citizenship": OpPerson,
+	"church": OpPerson, "sharedResidenceSince": OpPerson, "nameHistory": OpPerson,
+	"civilStatusHistory": OpPerson, "citizenshipHistory": OpPerson, "churchHistory": OpPerson,
+	"travelHistory": OpPerson, "separationHistory": OpPerson, "disappearanceHistory": OpPerson,
+	"cprNumberHistory": OpPerson, "notes": OpPerson,
+}
+
+// PersonFieldClassified reports whether the rules above say who may read the
+// Person field: an identity field or one with an operation of its own.
+func PersonFieldClassified(field string) bool {
+	_, ok := fieldOperations[field]
+	return ok || identityFields[field]
+}
+
+// AuthorizeField is the gate of every field of type typeName below the root:
+// nil when the principal may read it, FORBIDDEN naming the scope it lacks
+// otherwise. Only Person fields have rules of their own; other types' fields
+// are read under their root's scope.
+func AuthorizeField(ctx context.Context, typeName, field string) error {
+	if typeName != "Person" || identityFields[field] {
+		return nil
+	}
+	op, ok := fieldOperations[field]
+	p := FromContext(ctx)
+	if !ok {
+		return apperr.Errorf(apperr.Forbidden, "Person.%s has no access rule", field)
+	}
+	if !p.May(op) {
+		return apperr.Errorf(apperr.Forbidden, "Person.%s needs the %s scope, which this client does not hold", field, op)
+	}
+	if op.Audited() {
+		RecordFrom(ctx).addOperation(op)
+	}
+	return nil
+}
