@@ -80,28 +80,28 @@ type Person struct {
 // Contact is a person's personkontakt row: move-in date, the alternative
 // addresses (contact, foreign, supplementary), citizenship and protections.
 type Contact struct {
-	MoveInDate         *time.Time `db:"tilflytnings_dato"`
-	ContactLine1       *string    `db:"kontakt_adr1"`
-	ContactLine2       *string    `db:"kontakt_adr2"`
-	ContactLine3       *string    `db:"kontakt_adr3"`
-	ContactLine4       *string    `db:"kontakt_adr4"`
-	ContactLine5       *string    `db:"kontakt_adr5"`
-	ContactStart       *time.Time `db:"start_dato_kontakt_adr"`
-	ContactEnd         *time.Time `db:"slette_dato_kontakt_adr"`
-	ForeignLine1       *string    `db:"udlands_adr1"`
-	ForeignLine2       *string    `db:"udlands_adr2"`
-	ForeignLine3       *string    `db:"udlands_adr3"`
-	ForeignLine4       *string    `db:"udlands_adr4"`
-	ForeignLine5       *string    `db:"udlands_adr5"`
-	ExitDate           *time.Time `db:"udrejse_dato"`
-	ExitCountryCode    *int       `db:"udrejse_landekode"`
-	SupplementaryLine1 *string    `db:"supplerende_adr1"`
-	SupplementaryLine2 *string    `db:"supplerende_adr2"`
-	SupplementaryLine3 *string    `db:"supplerende_adr3"`
-	SupplementaryLine4 *string    `db:"supplerende_adr4"`
-	SupplementaryLine5 *string    `db:"supplerende_adr5"`
-	CitizenshipCountry *int       `db:"statsborgerskab_landekode"`
-	CitizenshipStart   *time.Time `db:"statsborgerskab_start_dato"`
+	MoveInDate         *time.Time      `db:"tilflytnings_dato"`
+	ContactLine1       *string         `db:"kontakt_adr1"`
+	ContactLine2       *string         `db:"kontakt_adr2"`
+	ContactLine3       *string         `db:"kontakt_adr3"`
+	ContactLine4       *string         `db:"kontakt_adr4"`
+	ContactLine5       *string         `db:"kontakt_adr5"`
+	ContactStart       *time.Time      `db:"start_dato_kontakt_adr"`
+	ContactEnd         *time.Time      `db:"slette_dato_kontakt_adr"`
+	ForeignLine1       *string         `db:"udlands_adr1"`
+	ForeignLine2       *string         `db:"udlands_adr2"`
+	ForeignLine3       *string         `db:"udlands_adr3"`
+	ForeignLine4       *string         `db:"udlands_adr4"`
+	ForeignLine5       *string         `db:"udlands_adr5"`
+	ExitDate           *time.Time      `db:"udrejse_dato"`
+	ExitCountryCode    *int            `db:"udrejse_landekode"`
+	SupplementaryLine1 *string         `db:"supplerende_adr1"`
+	SupplementaryLine2 *string         `db:"supplerende_adr2"`
+	SupplementaryLine3 *string         `db:"supplerende_adr3"`
+	SupplementaryLine4 *string         `db:"supplerende_adr4"`
+	SupplementaryLine5 *string         `db:"supplerende_adr5"`
+	CitizenshipCountry *int            `db:"statsborgerskab_landekode"`
+	CitizenshipStart   *time.Time      `db:"statsborgerskab_start_dato"`
 	NameAddressProt    DatedProtection `db:"na"`  // navne- og adressebeskyttelse
 	DirectoryProt      DatedProtection `db:"dir"` // vejviserbeskyttelse
 	MarketingProt      DatedProtection `db:"mkt"` // markedsføringsbeskyttelse
