@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -442,13 +441,14 @@ type wsMessage struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-// dialEvents opens a websocket to the server at baseURL and initialises
-// it, authenticated by key in the connection_init payload ("" for none).
-func dialEvents(t *testing.T, baseURL, key string) *wsClient {
+// dialEvents opens a websocket to env's server and initialises it,
+// authenticated as the client of profile in the connection_init payload
+// ("" = anonymous).
+func (env *testEnv) dialEvents(t *testing.T, profile access.Profile) *wsClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/graphql",
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(env.URL, "http")+"/graphql",
 		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
 		t.Fatal(err)
@@ -457,8 +457,8 @@ func dialEvents(t *testing.T, baseURL, key string) *wsClient {
 	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
 	go c.read()
 	init := map[string]any{}
-	if key != "" {
-		init["Authorization"] = "Bearer " + key
+	for k, v := range env.headers(profile) {
+		init[k] = v
 	}
 	c.send(t, wsMessage{Type: "connection_init", Payload: wsJSON(init)})
 	if m := c.receive(t); m.Type != "connection_ack" {
@@ -562,7 +562,7 @@ func TestPersonEventsSubscriptionWebsocket(t *testing.T) {
 	importDelta(t, env, "person", annaRecord(nil))
 	start := env.lastCursor(t)
 
-	ws := dialEvents(t, env.URL, env.Keys[access.Private])
+	ws := env.dialEvents(t, access.Private)
 	ws.subscribe(t, "all", map[string]any{"after": start})
 	ws.subscribe(t, "bo", map[string]any{"after": start, "filter": map[string]any{"cprs": []string{evBo}, "kinds": []string{"ADDRESS_PROTECTION"}}})
 	ws.expectQuiet(t)
@@ -621,7 +621,7 @@ func TestPersonEventsSubscriptionWebsocket(t *testing.T) {
 	ws.conn.Close(websocket.StatusNormalClosure, "")
 	importDelta(t, env, "person", annaRecord(map[string]any{"kommuneKode": 751, "vejKode": 42, "startDato": "2026-01-05", "efternavn": "Berg"}))
 
-	again := dialEvents(t, env.URL, env.Keys[access.Private])
+	again := env.dialEvents(t, access.Private)
 	again.subscribe(t, "1", map[string]any{"after": move["cursor"]})
 	if k := strings.Join(kinds(again.next(t, 2)), " "); k != "CREATION NAME_CHANGE" {
 		t.Errorf("resumed: %s", k)
@@ -638,7 +638,7 @@ func TestPersonEventsSubscriptionFromNow(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
-	ws := dialEvents(t, env.URL, env.Keys[access.Authority])
+	ws := env.dialEvents(t, access.Authority)
 	ws.subscribe(t, "1", nil)
 	// The subscription starts in the background: change Anna until an
 	// event arrives; it must be one of the changes, not her creation.
@@ -664,31 +664,34 @@ func TestPersonEventsSubscriptionRefused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	for profile, code := range map[access.Profile]string{"": "UNAUTHENTICATED", access.Landlord: "FORBIDDEN"} {
-		ws := dialEvents(t, env.URL, env.Keys[profile])
+		ws := env.dialEvents(t, profile)
 		ws.subscribe(t, "1", map[string]any{"after": nil})
 		m := ws.receive(t)
 		if (m.Type != "next" && m.Type != "error") || !strings.Contains(string(m.Payload), code) {
 			t.Errorf("%q: %s %s", profile, m.Type, m.Payload)
 		}
 	}
-	ws := dialEvents(t, env.URL, env.Keys[access.Authority])
+	ws := env.dialEvents(t, access.Authority)
 	ws.subscribe(t, "1", map[string]any{"after": "bm90LWEtY3Vyc29y"})
 	if m := ws.receive(t); !strings.Contains(string(m.Payload), "BAD_USER_INPUT") {
 		t.Errorf("bad cursor: %s %s", m.Type, m.Payload)
 	}
 }
 
-// sseEvents subscribes over server-sent events and returns the events as
-// they arrive; the channel closes when the stream ends.
-func sseEvents(t *testing.T, baseURL, key string, vars map[string]any) <-chan event {
+// sseEvents subscribes over server-sent events as the client of profile
+// and returns the events as they arrive; the channel closes when the stream
+// ends.
+func (env *testEnv) sseEvents(t *testing.T, profile access.Profile, vars map[string]any) <-chan event {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	body, _ := json.Marshal(map[string]any{"query": eventsSubscription, "variables": vars})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/graphql", strings.NewReader(string(body)))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, env.URL+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")
-	req.Header.Set("Authorization", "Bearer "+key)
+	for k, v := range env.headers(profile) {
+		req.Header.Set(k, v)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -746,8 +749,8 @@ func TestPersonEventsSubscriptionSSE(t *testing.T) {
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
 	start := env.lastCursor(t)
-	annas := sseEvents(t, env.URL, env.Keys[access.Authority], map[string]any{"after": start, "filter": map[string]any{"cprs": []string{evAnna}}})
-	all := sseEvents(t, env.URL, env.Keys[access.Private], map[string]any{"after": start})
+	annas := env.sseEvents(t, access.Authority, map[string]any{"after": start, "filter": map[string]any{"cprs": []string{evAnna}}})
+	all := env.sseEvents(t, access.Private, map[string]any{"after": start})
 
 	importDelta(t, env, "person", annaRecord(map[string]any{"efternavn": "Berg"}), map[string]any{"cpr": evBo, "koen": "M", "status": "01"})
 	importDelta(t, env, "person", annaRecord(map[string]any{"efternavn": "Berg", "status": "90"}))
@@ -772,17 +775,16 @@ func TestPersonEventsTwoInstances(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: env.Conn, Store: env.Store, Events: newTestFeed(t, env.DBURL, env.Store)}))
-	t.Cleanup(second.Close)
+	second := env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Events: newTestFeed(t, env.DBURL, env.Store)})
 
 	// A cursor to start from, so that no subscription can miss the event by
 	// starting after it (a subscription without a cursor starts "now").
 	importDelta(t, env, "person", map[string]any{"cpr": evBo, "koen": "M", "status": "01"})
 	start := env.lastCursor(t)
-	ws := dialEvents(t, env.URL, env.Keys[access.Authority])
+	ws := env.dialEvents(t, access.Authority)
 	ws.subscribe(t, "1", map[string]any{"after": start})
-	onSecond := sseEvents(t, second.URL, env.Keys[access.Authority], map[string]any{"after": start})
-	wsOnSecond := dialEvents(t, second.URL, env.Keys[access.Private])
+	onSecond := second.sseEvents(t, access.Authority, map[string]any{"after": start})
+	wsOnSecond := second.dialEvents(t, access.Private)
 	wsOnSecond.subscribe(t, "1", map[string]any{"after": start})
 
 	importDelta(t, env, "person", annaRecord(nil))

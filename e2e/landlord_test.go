@@ -548,7 +548,7 @@ func TestLandlordExportErrors(t *testing.T) {
 		"no house nmbr": {access.Landlord, url.Values{"owner": {ownerCVR}, "municipalityCode": {"101"}, "streetCode": {"1234"}, "from": {from}}, 400, "BAD_USER_INPUT"},
 	} {
 		for _, format := range []string{"csv", "xlsx"} {
-			status, body := get(t, env, c.profile, "/export/residents."+format+"?"+c.params.Encode())
+			status, body := env.get(t, c.profile, "/export/residents."+format+"?"+c.params.Encode())
 			var resp struct {
 				Errors []struct{ Extensions struct{ Code string } }
 			}
@@ -566,7 +566,7 @@ func TestLandlordExportErrors(t *testing.T) {
 // exportCSV downloads the CSV export as the LANDLORD client and parses it.
 func exportCSV(t *testing.T, env *testEnv, params url.Values) [][]string {
 	t.Helper()
-	status, body := get(t, env, access.Landlord, "/export/residents.csv?"+params.Encode())
+	status, body := env.get(t, access.Landlord, "/export/residents.csv?"+params.Encode())
 	if status != http.StatusOK {
 		t.Fatalf("CSV export: %d %s", status, body)
 	}
@@ -587,7 +587,7 @@ func exportCSV(t *testing.T, env *testEnv, params url.Values) [][]string {
 // first sheet as shown; its date cells must be real dates.
 func exportXLSX(t *testing.T, env *testEnv, params url.Values) [][]string {
 	t.Helper()
-	status, body := get(t, env, access.Landlord, "/export/residents.xlsx?"+params.Encode())
+	status, body := env.get(t, access.Landlord, "/export/residents.xlsx?"+params.Encode())
 	if status != http.StatusOK {
 		t.Fatalf("XLSX export: %d %s", status, body)
 	}

@@ -95,7 +95,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		if op != public {
 			for profile, key := range lacking[op] {
-				r := env.queryWithKey(t, key, doc)
+				r := env.queryAs(t, bearer(key), doc)
 				checkOutcome(t, fmt.Sprintf("%s as %s client without scope %s", root, profile, op), r, false, apperr.Forbidden)
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -681,10 +680,7 @@ func TestPersonStatementCount(t *testing.T) {
 	// A generous batch window, so a busy test machine cannot split a batch.
 	cfg.LoaderWait = 200 * time.Millisecond
 	counter := &countingDB{DB: env.Conn}
-	srv := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: env.Conn, Store: db.NewStore(counter)}))
-	t.Cleanup(srv.Close)
-	counted := *env
-	counted.URL = srv.URL
+	counted := env.serve(t, cfg, app.Deps{DB: env.Conn, Store: db.NewStore(counter)})
 
 	const q = `query($cprs: [String!]!) { persons(cprs: $cprs) { person {
 		cpr firstName spouse { cpr firstName } mother { cpr firstName } father { cpr firstName }
