@@ -31,8 +31,8 @@ import (
 // seedProtected inserts a person with an active name-and-address protection.
 func seedProtected(t *testing.T, env *testEnv, cpr, lastName string) {
 	t.Helper()
-	env.exec(t, `INSERT INTO person (cpr, fornavn, efternavn) VALUES ($1, 'Skjult', $2)`, cpr, lastName)
-	env.exec(t, `INSERT INTO personkontakt (cpr, navne_adressebeskyttelse_start_dato) VALUES ($1, current_date - 10)`, cpr)
+	person{CPR: cpr, First: "Skjult", Last: lastName}.insert(t, env)
+	protect(t, env, cpr, daysFromToday(-10))
 }
 
 func TestAPIKeyHeadersRevocationAndRotation(t *testing.T) {

@@ -78,7 +78,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, root := range schema.rootFields() {
 		op, ok := rootOperations[root.String()]
 		if !ok {
-			t.Errorf("%s maps to no operation: add it to rootOperations in e2e_matrix_test.go", root)
+			t.Errorf("%s maps to no operation: add it to rootOperations in e2e/matrix_test.go", root)
 			continue
 		}
 		lists, err := argLists(root.Root, root.Field)

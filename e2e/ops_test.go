@@ -64,7 +64,7 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 func TestMetrics(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.RateLimitRPS, c.RateLimitBurst = 0.001, 3 })
-	env.exec(t, `INSERT INTO person (cpr, fornavn) VALUES ('0101801234', 'Målt')`)
+	person{CPR: "0101801234", First: "Målt"}.insert(t, env)
 	if r := env.query(t, access.Authority, `query Lookup { person(cpr: "0101801234") { firstName } }`, nil); r.code() != "" {
 		t.Fatal(r.Raw)
 	}

@@ -217,8 +217,8 @@ func TestHealthAndGraphiQL(t *testing.T) {
 func TestProtectedPersonMaskedAndAudited(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-	env.exec(t, `INSERT INTO person (cpr, fornavn, efternavn, adresserings_navn) VALUES ('0101801234', 'Skjult', 'Markørsen', 'Markørsen,Skjult')`)
-	env.exec(t, `INSERT INTO personkontakt (cpr, navne_adressebeskyttelse_start_dato) VALUES ('0101801234', current_date - 10)`)
+	person{CPR: "0101801234", First: "Skjult", Last: "Markørsen", AddressingName: "Markørsen,Skjult"}.insert(t, env)
+	protect(t, env, "0101801234", daysFromToday(-10))
 	const q = `{ person(cpr: "0101801234") { cpr protected firstName lastName addressingName } }`
 
 	priv := env.query(t, access.Private, q, nil)
