@@ -35,7 +35,7 @@ func seedProtected(t *testing.T, env *testEnv, cpr, lastName string) {
 	protect(t, env, cpr, daysFromToday(-10))
 }
 
-func TestAPIKeyHeadersRevocationAndRotation(t *testing.T) {
+func TestAPIKeyWorksInEitherHeaderUntilRevokedOrRotated(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Nøglesen")
@@ -81,7 +81,7 @@ func TestAPIKeyHeadersRevocationAndRotation(t *testing.T) {
 	}
 }
 
-func TestAnonymousRequests(t *testing.T) {
+func TestAnonymousMayOnlyIntrospectAndAskVersion(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	for _, q := range []string{
@@ -119,14 +119,14 @@ func TestAnonymousRequests(t *testing.T) {
 	}
 }
 
-// jwtKeys are the signing keys of TestJWT.
+// jwtKeys are the signing keys of TestJWTAcceptedOnlyWhenValidlySignedAndScoped.
 type jwtKeys struct {
 	secret []byte
 	rsa    *rsa.PrivateKey
 	ec     *ecdsa.PrivateKey
 }
 
-func TestJWT(t *testing.T) {
+func TestJWTAcceptedOnlyWhenValidlySignedAndScoped(t *testing.T) {
 	t.Parallel()
 	keys := jwtKeys{secret: []byte("test-secret-of-at-least-32-bytes!!")}
 	var err error
@@ -204,7 +204,7 @@ func TestJWT(t *testing.T) {
 	}
 }
 
-func TestRateLimit(t *testing.T) {
+func TestRateLimitRefusesBeyondBurstPerClient(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.RateLimitRPS, c.RateLimitBurst = 0.5, 2 })
 	const q = `{ version }`
@@ -222,7 +222,7 @@ func TestRateLimit(t *testing.T) {
 	}
 }
 
-func TestBodySizeLimit(t *testing.T) {
+func TestOversizedBodyRefused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.MaxBodyBytes = 4096 })
 	big := `{ version }` + strings.Repeat(" ", 5000)
@@ -242,7 +242,7 @@ func TestBodySizeLimit(t *testing.T) {
 	}
 }
 
-func TestDepthAndComplexityLimits(t *testing.T) {
+func TestTooDeepOrTooComplexQueryRefused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t) // default limits: depth 12, complexity 10000
 	// nested(n) is organisations { clients { organisation { clients ... { id } } } }
@@ -286,7 +286,7 @@ func TestDepthAndComplexityLimits(t *testing.T) {
 	}
 }
 
-func TestAuditLogQuery(t *testing.T) {
+func TestAuditLogPagesLookupsAndAuditsItsReading(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Revisen")
@@ -458,7 +458,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 	}
 }
 
-func TestAdminMutations(t *testing.T) {
+func TestAdminManagesOrganisationsClientsAndOwnerLinks(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Adminsen")
@@ -510,7 +510,7 @@ func TestAdminMutations(t *testing.T) {
 	}
 }
 
-func TestAdminCLI(t *testing.T) {
+func TestAdminCLIManagesOrganisationsClientsAndKeys(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Kommandosen")
@@ -559,8 +559,8 @@ func TestAdminCLI(t *testing.T) {
 	}
 }
 
-// TestDemoKeys: a request with each demo key behaves as its profile says.
-func TestDemoKeys(t *testing.T) {
+// TestDemoKeysActAsTheirProfiles: a request with each demo key behaves as its profile says.
+func TestDemoKeysActAsTheirProfiles(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Demosen")

@@ -67,9 +67,9 @@ func livedAt(t *testing.T, env *testEnv, who string, road int, in, out, correcti
 		In: in, Out: out, Correction: correction}.insert(t, env)
 }
 
-// TestCohabitationRules checks a dated fixture for each exemption of
+// TestCohabitationExemptionPerRule checks a dated fixture for each exemption of
 // § 124 m, stk. 2, judged on 2025-06-01.
-func TestCohabitationRules(t *testing.T) {
+func TestCohabitationExemptionPerRule(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	const day = "2025-06-01"
@@ -175,7 +175,7 @@ func TestCohabitationRules(t *testing.T) {
 	}
 }
 
-func TestCohabitationInputAccessAndAudit(t *testing.T) {
+func TestCohabitationRefusesBadInputAndOtherProfilesAndIsAudited(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	a, b := cohabitationPerson(t, env, 1), cohabitationPerson(t, env, 2)
@@ -219,11 +219,11 @@ func TestCohabitationInputAccessAndAudit(t *testing.T) {
 	}
 }
 
-// TestCohabitationProtectedPerson: when a person of a pair is protected, a
+// TestCohabitationHidesProtectedPersonsDatesFromPrivate: when a person of a pair is protected, a
 // PRIVATE caller gets the answer and the rule but neither the explanation
 // nor the dates (beside the other person's visible address history, the
 // start of a common residence would tell the protected person's address).
-func TestCohabitationProtectedPerson(t *testing.T) {
+func TestCohabitationHidesProtectedPersonsDatesFromPrivate(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	owner, newOwner := cohabitationPerson(t, env, 9001), cohabitationPerson(t, env, 9002)

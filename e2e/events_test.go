@@ -184,9 +184,9 @@ func kinds(events []event) []string {
 	return out
 }
 
-// TestPersonEventsEveryKind registers every kind of event by importing
+// TestPersonEventsRecordEveryKindOfChange registers every kind of event by importing
 // changes and reads each back with its fields from seed 001.
-func TestPersonEventsEveryKind(t *testing.T) {
+func TestPersonEventsRecordEveryKindOfChange(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	n, err := cpr.New(time.Date(1980, 3, 14, 0, 0, 0, 0, time.UTC), 517, cpr.Female)
@@ -303,9 +303,9 @@ func TestPersonEventsEveryKind(t *testing.T) {
 	}
 }
 
-// TestPersonEventsPagingAndFilters pages through the feed, resumes from a
+// TestPersonEventsPageResumeAndFilter pages through the feed, resumes from a
 // cursor and filters by kind, person, municipality and registration time.
-func TestPersonEventsPagingAndFilters(t *testing.T) {
+func TestPersonEventsPageResumeAndFilter(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
@@ -370,11 +370,11 @@ func TestPersonEventsPagingAndFilters(t *testing.T) {
 	}
 }
 
-// TestPersonEventsMaskingAndAudit: a protected person's events show no
+// TestPersonEventsMaskProtectedMunicipalityAndAreAudited: a protected person's events show no
 // municipality to PRIVATE and never match its municipality filter; every
 // page is audited with the persons it showed; only AUTHORITY and PRIVATE
 // may read events.
-func TestPersonEventsMaskingAndAudit(t *testing.T) {
+func TestPersonEventsMaskProtectedMunicipalityAndAreAudited(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil), map[string]any{"cpr": evBo, "koen": "M", "status": "01", "kommuneKode": 101})
@@ -552,11 +552,11 @@ func (env *testEnv) lastCursor(t *testing.T) any {
 	return all[len(all)-1].str("cursor")
 }
 
-// TestPersonEventsSubscriptionWebsocket: a daily delta imported while a
+// TestPersonEventsStreamOverWebsocketWithoutGaps: a daily delta imported while a
 // client subscribes over graphql-transport-ws reaches it as events, masked
 // for PRIVATE and audited one row per event; a client that reconnects with
 // its last cursor misses nothing.
-func TestPersonEventsSubscriptionWebsocket(t *testing.T) {
+func TestPersonEventsStreamOverWebsocketWithoutGaps(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
@@ -632,9 +632,9 @@ func TestPersonEventsSubscriptionWebsocket(t *testing.T) {
 	}
 }
 
-// TestPersonEventsSubscriptionFromNow: without a cursor a subscription
+// TestPersonEventsSubscriptionWithoutCursorStartsNow: without a cursor a subscription
 // starts with the events registered after it.
-func TestPersonEventsSubscriptionFromNow(t *testing.T) {
+func TestPersonEventsSubscriptionWithoutCursorStartsNow(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
@@ -743,8 +743,8 @@ func receiveEvents(t *testing.T, ch <-chan event, n int) []event {
 	return out
 }
 
-// TestPersonEventsSubscriptionSSE: the same stream over server-sent events.
-func TestPersonEventsSubscriptionSSE(t *testing.T) {
+// TestPersonEventsStreamOverSSE: the same stream over server-sent events.
+func TestPersonEventsStreamOverSSE(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
@@ -766,9 +766,9 @@ func TestPersonEventsSubscriptionSSE(t *testing.T) {
 	}
 }
 
-// TestPersonEventsTwoInstances: two server instances on one database both
+// TestPersonEventsDeliveredByEveryInstance: two server instances on one database both
 // deliver an event registered once (LISTEN/NOTIFY).
-func TestPersonEventsTwoInstances(t *testing.T) {
+func TestPersonEventsDeliveredByEveryInstance(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	cfg, err := app.LoadConfig()

@@ -286,7 +286,7 @@ func TestLandlordPeriodAtMostTwelveMonthsBack(t *testing.T) {
 	}
 }
 
-func TestLandlordProtectedResident(t *testing.T) {
+func TestLandlordProtectedResidentWithoutNameOrAddress(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
@@ -334,7 +334,7 @@ func TestLandlordProtectedResident(t *testing.T) {
 	}
 }
 
-func TestLandlordScope(t *testing.T) {
+func TestLandlordLookupNeedsLandlordProfileAndScope(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
@@ -387,7 +387,7 @@ func TestLandlordOwnerSoldProperty(t *testing.T) {
 	}
 }
 
-func TestLandlordOwnerByCPRNumber(t *testing.T) {
+func TestLandlordOwnerMayBeAPerson(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
@@ -398,7 +398,7 @@ func TestLandlordOwnerByCPRNumber(t *testing.T) {
 	}
 }
 
-func TestLandlordAddressErrors(t *testing.T) {
+func TestLandlordUnknownOrMalformedAddressRefused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
@@ -517,7 +517,7 @@ func TestLandlordExportsMatchQuery(t *testing.T) {
 	}
 }
 
-func TestLandlordExportErrors(t *testing.T) {
+func TestLandlordExportErrorsAnswerJSONWithStatus(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)

@@ -206,13 +206,13 @@ func leakTestEnv(t *testing.T) *testEnv {
 	})
 }
 
-// TestLeak runs, for every root query field of the live schema, a query
+// TestNoProtectedDataLeaksBeyondAuthority runs, for every root query field of the live schema, a query
 // selecting every field path below it (to leakDepth, each type at most
 // twice on a path, every member of unions and interfaces) with every sample
 // argument list, as every profile. No marker of a protected person may
 // appear in any answer for a profile other than AUTHORITY; AUTHORITY must
 // see markers, which shows the test would see a leak.
-func TestLeak(t *testing.T) {
+func TestNoProtectedDataLeaksBeyondAuthority(t *testing.T) {
 	t.Parallel()
 	const leakDepth, maxVisits = 6, 2
 	env := leakTestEnv(t)

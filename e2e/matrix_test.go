@@ -16,7 +16,7 @@ import (
 const public access.Operation = ""
 
 // rootOperations maps every root field to the one operation (scope) it is
-// authorized as. A root field missing here fails TestAuthorizationMatrix:
+// authorized as. A root field missing here fails TestEveryRootFieldAuthorizedAsDesigned:
 // add a line when you add a root field.
 var rootOperations = map[string]access.Operation{
 	"Query.version":       public,
@@ -64,11 +64,11 @@ func TestPolicyCeilingMatchesDesign(t *testing.T) {
 	}
 }
 
-// TestAuthorizationMatrix calls every root field of the live schema as
+// TestEveryRootFieldAuthorizedAsDesigned calls every root field of the live schema as
 // every profile, as a client of that profile lacking the field's scope, and
 // without credentials: allowed, or a FORBIDDEN error (401 UNAUTHENTICATED
 // without credentials) and no data.
-func TestAuthorizationMatrix(t *testing.T) {
+func TestEveryRootFieldAuthorizedAsDesigned(t *testing.T) {
 	t.Parallel()
 	env := leakTestEnv(t)
 	fx := seedLeakFixture(t, env)

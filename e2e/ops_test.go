@@ -61,7 +61,7 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 	}
 }
 
-func TestMetrics(t *testing.T) {
+func TestMetricsCountOperationsWithoutPersonData(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.RateLimitRPS, c.RateLimitBurst = 0.001, 3 })
 	person{CPR: "0101801234", First: "Målt"}.insert(t, env)
@@ -102,7 +102,7 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-func TestMetricsOnTheirOwnAddress(t *testing.T) {
+func TestMetricsOnlyOnTheirOwnAddressWhenSet(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.MetricsAddr = "127.0.0.1:0" })
 	if status, _ := env.get(t, "", "/metrics"); status == http.StatusOK {
@@ -115,7 +115,7 @@ func persisted(document string) map[string]any {
 	return map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": db.PersistedQueryHash(document)}}
 }
 
-func TestAutomaticPersistedQueries(t *testing.T) {
+func TestPersistedQueryFoundByHashOnceSent(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	const doc = `query Version { version }`
@@ -133,7 +133,7 @@ func TestAutomaticPersistedQueries(t *testing.T) {
 	}
 }
 
-func TestPersistedQueryAllowList(t *testing.T) {
+func TestAllowListServesOnlyRegisteredQueries(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.PersistedQueries = graph.PersistedQueryAllowList })
 	ctx := context.Background()
@@ -189,11 +189,11 @@ func TestPersistedQueryAllowList(t *testing.T) {
 	}
 }
 
-// TestReadReplica serves the landlord lookup from a "replica" — a separate
+// TestLandlordLookupReadsReplicaAuditsOnPrimary serves the landlord lookup from a "replica" — a separate
 // database with the same fixture, where one resident has another name —
 // and checks that the lookup reads the replica while authentication and
 // the audit log stay on the primary (the replica has no API clients at all).
-func TestReadReplica(t *testing.T) {
+func TestLandlordLookupReadsReplicaAuditsOnPrimary(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	env := newTestEnv(t)
@@ -318,11 +318,11 @@ func (in *instance) stop(t *testing.T) {
 	}
 }
 
-// TestTwoInstances runs two server processes on one database, as behind a
+// TestTwoInstancesShareDatabaseAndAuditChain runs two server processes on one database, as behind a
 // load balancer: both serve the same clients the same answers, both write
 // into the one audit chain, each exposes its own metrics, both stop cleanly
 // on SIGTERM, and neither logs person data.
-func TestTwoInstances(t *testing.T) {
+func TestTwoInstancesShareDatabaseAndAuditChain(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
 	}

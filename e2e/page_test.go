@@ -21,7 +21,7 @@ var personLists = []struct{ name, query, path string }{
 }
 
 // seedCircle adds 155 persons born 1980-01-01 to 1980-01-31 to
-// seedFamily's, as TestPersonsByBirthDate does, all in municipality 101.
+// seedFamily's, as TestPersonsByBirthDatePagesAndHidesProtectedByMunicipality does, all in municipality 101.
 func seedCircle(t *testing.T, env *testEnv) {
 	t.Helper()
 	seedFamily(t, env)

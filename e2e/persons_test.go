@@ -80,7 +80,7 @@ func seedFamily(t *testing.T, env *testEnv) {
 	guardianship{ID: "1", CPR: cprF, TypeCode: "0000", TypeText: "Værge findes ikke i CPR", GuardianName: "Advokat Værgesen",
 		GuardianLines: []string{"Værgevej 1", "8000 Aarhus C"}, Since: "2020-01-01"}.insert(t, env)
 
-	// Datatypes only TestPersonMasterData reads, one row each.
+	// Datatypes only TestPersonShowsEveryDatatype reads, one row each.
 	insertRow(t, env, "personudvidet", map[string]any{"cpr": cprF, "folkekirke_forhold": "F", "folkekirke_start_dato": "1970-02-01"})
 	insertRow(t, env, "deltbopael", map[string]any{"cpr": cprC, "start_dato": "2018-01-01"})
 	insertRow(t, env, "personkommunikation", map[string]any{"cpr": cprF, "email": "hans@example.dk", "mobil_telefon": "12345678"})
@@ -155,7 +155,7 @@ func wantEqual(t *testing.T, r gqlResponse, path string, want any) {
 	}
 }
 
-func TestPersonMasterData(t *testing.T) {
+func TestPersonShowsEveryDatatype(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -228,7 +228,7 @@ func TestPersonMasterData(t *testing.T) {
 	wantEqual(t, r, "person.newCpr", cprF)
 }
 
-func TestPersonMasking(t *testing.T) {
+func TestProtectedRelativesMaskedForPrivate(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -257,7 +257,7 @@ func TestPersonMasking(t *testing.T) {
 	}
 }
 
-func TestPersonsBatch(t *testing.T) {
+func TestPersonsAnswersEachNumberOfABatch(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -292,7 +292,7 @@ func TestPersonsBatch(t *testing.T) {
 	}
 }
 
-func TestPersonAsOf(t *testing.T) {
+func TestPersonAsOfShowsTheDataValidThen(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -319,7 +319,7 @@ func TestPersonAsOf(t *testing.T) {
 	wantEqual(t, r, "person.lastName", "Hansen")
 }
 
-func TestSearchPersons(t *testing.T) {
+func TestSearchPersonsMatchesCriteriaAndHidesProtected(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -399,7 +399,7 @@ func TestSearchPersons(t *testing.T) {
 	}
 }
 
-func TestPersonsByBirthDate(t *testing.T) {
+func TestPersonsByBirthDatePagesAndHidesProtectedByMunicipality(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -463,7 +463,7 @@ func TestPersonsByBirthDate(t *testing.T) {
 	}
 }
 
-func TestAddressHistory(t *testing.T) {
+func TestAddressHistoryShowsTenLatestAndMasksProtected(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -497,7 +497,7 @@ func TestAddressHistory(t *testing.T) {
 	}
 }
 
-func TestSharedAddress(t *testing.T) {
+func TestSharedAddressHidesWhereAndWhenForProtected(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -542,7 +542,7 @@ func TestSharedAddress(t *testing.T) {
 	}
 }
 
-func TestHousehold(t *testing.T) {
+func TestHouseholdListsProtectedMemberLastWithoutNumber(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -586,10 +586,10 @@ func TestHousehold(t *testing.T) {
 	}
 }
 
-// TestExamples runs every example of the README and GraphiQL tabs against
+// TestREADMEExamplesRunForAuthorityAndPrivateOnly runs every example of the README and GraphiQL tabs against
 // the family fixture, for both profiles that may use them; the others are
 // refused.
-func TestExamples(t *testing.T) {
+func TestREADMEExamplesRunForAuthorityAndPrivateOnly(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedFamily(t, env)
@@ -674,10 +674,10 @@ func seedFamilies(t *testing.T, env *testEnv, n int) []string {
 	return persons
 }
 
-// TestPersonStatementCount checks that nested relations are batched: the
+// TestPersonStatementCountIndependentOfBatchSize checks that nested relations are batched: the
 // number of SQL statements for a batch with spouse, parents, children,
 // address history and household does not grow with the batch.
-func TestPersonStatementCount(t *testing.T) {
+func TestPersonStatementCountIndependentOfBatchSize(t *testing.T) {
 	env := newTestEnv(t)
 	persons := seedFamilies(t, env, 100)
 	cfg, err := app.LoadConfig()

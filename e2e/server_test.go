@@ -194,7 +194,7 @@ func (env *testEnv) exec(t *testing.T, sql string, args ...any) {
 	}
 }
 
-func TestTypename(t *testing.T) {
+func TestTypenameAnsweredAnonymously(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	r := env.query(t, "", `{ __typename }`, nil)
@@ -203,7 +203,7 @@ func TestTypename(t *testing.T) {
 	}
 }
 
-func TestHealthAndGraphiQL(t *testing.T) {
+func TestHealthReadinessAndGraphiQLServed(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/": "graphiql"} {
