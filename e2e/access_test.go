@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -29,25 +28,14 @@ import (
 	"cprgraph/db"
 )
 
-func gqlBody(query string) []byte {
-	b, _ := json.Marshal(map[string]any{"query": query})
-	return b
-}
-
-// queryWithKey posts query with `Authorization: Bearer key`.
-func (env *testEnv) queryWithKey(t *testing.T, key, query string) gqlResponse {
-	t.Helper()
-	return env.request(t, map[string]string{"Authorization": "Bearer " + key}, gqlBody(query))
-}
-
 // seedProtected inserts a person with an active name-and-address protection.
 func seedProtected(t *testing.T, env *testEnv, cpr, lastName string) {
 	t.Helper()
-	env.exec(t, `INSERT INTO person (cpr, fornavn, efternavn) VALUES ($1, 'Skjult', $2)`, cpr, lastName)
-	env.exec(t, `INSERT INTO personkontakt (cpr, navne_adressebeskyttelse_start_dato) VALUES ($1, current_date - 10)`, cpr)
+	person{CPR: cpr, First: "Skjult", Last: lastName}.insert(t, env)
+	protect(t, env, cpr, daysFromToday(-10))
 }
 
-func TestAPIKeyHeadersRevocationAndRotation(t *testing.T) {
+func TestAPIKeyWorksInEitherHeaderUntilRevokedOrRotated(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Nøglesen")
@@ -59,11 +47,11 @@ func TestAPIKeyHeadersRevocationAndRotation(t *testing.T) {
 		"lower-case bearer":     {"Authorization": "bearer " + key},
 		"X-API-Key":             {"X-API-Key": key},
 	} {
-		if r := env.request(t, headers, gqlBody(q)); len(r.Errors) > 0 || !strings.Contains(r.Raw, "Nøglesen") {
+		if r := env.queryAs(t, headers, q); len(r.Errors) > 0 || !strings.Contains(r.Raw, "Nøglesen") {
 			t.Errorf("%s: %s", name, r.Raw)
 		}
 	}
-	if r := env.queryWithKey(t, "cpr_wrong", q); r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
+	if r := env.queryAs(t, bearer("cpr_wrong"), q); r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" {
 		t.Errorf("wrong key: %d %s", r.Status, r.Raw)
 	}
 
@@ -78,22 +66,22 @@ func TestAPIKeyHeadersRevocationAndRotation(t *testing.T) {
 		return r
 	}
 	admin(`mutation { revokeClient(id: "%d") { revokedAt } }`)
-	if r := env.queryWithKey(t, key, q); r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" || strings.Contains(r.Raw, "Nøglesen") {
+	if r := env.queryAs(t, bearer(key), q); r.Status != http.StatusUnauthorized || r.code() != "UNAUTHENTICATED" || strings.Contains(r.Raw, "Nøglesen") {
 		t.Errorf("revoked key: %d %s", r.Status, r.Raw)
 	}
 	var rotated struct {
 		RotateClientKey struct{ Key string }
 	}
 	json.Unmarshal(admin(`mutation { rotateClientKey(id: "%d") { key client { revokedAt } } }`).Data, &rotated)
-	if r := env.queryWithKey(t, rotated.RotateClientKey.Key, q); len(r.Errors) > 0 {
+	if r := env.queryAs(t, bearer(rotated.RotateClientKey.Key), q); len(r.Errors) > 0 {
 		t.Errorf("rotated key: %s", r.Raw)
 	}
-	if r := env.queryWithKey(t, key, q); r.Status != http.StatusUnauthorized {
+	if r := env.queryAs(t, bearer(key), q); r.Status != http.StatusUnauthorized {
 		t.Errorf("old key after rotation: %d %s", r.Status, r.Raw)
 	}
 }
 
-func TestAnonymousRequests(t *testing.T) {
+func TestAnonymousMayOnlyIntrospectAndAskVersion(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	for _, q := range []string{
@@ -107,7 +95,7 @@ func TestAnonymousRequests(t *testing.T) {
 		}
 	}
 	get, _ := http.NewRequest(http.MethodGet, env.URL+"/graphql?query="+url.QueryEscape(`{ version }`), nil)
-	if r := env.do(t, get); r.Status != http.StatusOK || len(r.Errors) > 0 {
+	if r := env.send(t, get); r.Status != http.StatusOK || len(r.Errors) > 0 {
 		t.Errorf("GET { version }: %d %s", r.Status, r.Raw)
 	}
 	for _, q := range []string{
@@ -126,24 +114,19 @@ func TestAnonymousRequests(t *testing.T) {
 	if r := closed.query(t, "", `{ __typename }`, nil); r.Status != http.StatusUnauthorized {
 		t.Errorf("ALLOW_ANONYMOUS_INTROSPECTION=false: %d %s", r.Status, r.Raw)
 	}
-	resp, err := http.Get(closed.URL + "/")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound {
-		t.Errorf("GRAPHIQL=false: GET / answered %d", resp.StatusCode)
+	if status, _ := closed.get(t, "", "/"); status != http.StatusNotFound {
+		t.Errorf("GRAPHIQL=false: GET / answered %d", status)
 	}
 }
 
-// jwtKeys are the signing keys of TestJWT.
+// jwtKeys are the signing keys of TestJWTAcceptedOnlyWhenValidlySignedAndScoped.
 type jwtKeys struct {
 	secret []byte
 	rsa    *rsa.PrivateKey
 	ec     *ecdsa.PrivateKey
 }
 
-func TestJWT(t *testing.T) {
+func TestJWTAcceptedOnlyWhenValidlySignedAndScoped(t *testing.T) {
 	t.Parallel()
 	keys := jwtKeys{secret: []byte("test-secret-of-at-least-32-bytes!!")}
 	var err error
@@ -203,7 +186,7 @@ func TestJWT(t *testing.T) {
 		{"no org", sign(jwt.SigningMethodHS256, keys.secret, claims("AUTHORITY", func(c jwt.MapClaims) { delete(c, "org") })), "UNAUTHENTICATED", false},
 		{"alg none", sign(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims("AUTHORITY")), "UNAUTHENTICATED", false},
 	} {
-		r := env.queryWithKey(t, tc.token, q)
+		r := env.queryAs(t, bearer(tc.token), q)
 		if r.code() != tc.wantCode || strings.Contains(r.Raw, "Tokensen") != tc.wantName {
 			t.Errorf("%s: want code %q and name shown %v, got %d %s", tc.name, tc.wantCode, tc.wantName, r.Status, r.Raw)
 		}
@@ -221,7 +204,7 @@ func TestJWT(t *testing.T) {
 	}
 }
 
-func TestRateLimit(t *testing.T) {
+func TestRateLimitRefusesBeyondBurstPerClient(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.RateLimitRPS, c.RateLimitBurst = 0.5, 2 })
 	const q = `{ version }`
@@ -230,35 +213,28 @@ func TestRateLimit(t *testing.T) {
 			t.Fatalf("request %d within the burst: %d %s", i+1, r.Status, r.Raw)
 		}
 	}
-	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", bytes.NewReader(gqlBody(q)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-API-Key", env.Keys[access.Private])
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(string(raw), `"RATE_LIMITED"`) {
-		t.Errorf("over the limit: %d Retry-After=%q %s", resp.StatusCode, resp.Header.Get("Retry-After"), raw)
+	r := env.queryAs(t, map[string]string{"X-API-Key": env.Keys[access.Private]}, q)
+	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || !strings.Contains(r.Raw, `"RATE_LIMITED"`) {
+		t.Errorf("over the limit: %d Retry-After=%q %s", r.Status, r.Header.Get("Retry-After"), r.Raw)
 	}
 	if r := env.query(t, access.Authority, q, nil); r.Status != http.StatusOK {
 		t.Errorf("another client is limited too: %d %s", r.Status, r.Raw)
 	}
 }
 
-func TestBodySizeLimit(t *testing.T) {
+func TestOversizedBodyRefused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.MaxBodyBytes = 4096 })
-	big := gqlBody(`{ version }` + strings.Repeat(" ", 5000))
-	if r := env.request(t, map[string]string{"X-API-Key": env.Keys[access.Private]}, big); r.Status != http.StatusRequestEntityTooLarge || r.code() != "PAYLOAD_TOO_LARGE" {
+	big := `{ version }` + strings.Repeat(" ", 5000)
+	if r := env.queryAs(t, map[string]string{"X-API-Key": env.Keys[access.Private]}, big); r.Status != http.StatusRequestEntityTooLarge || r.code() != "PAYLOAD_TOO_LARGE" {
 		t.Errorf("large body: %d %s", r.Status, r.Raw)
 	}
 	// Without a Content-Length the limit holds while reading.
-	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", io.MultiReader(bytes.NewReader(big)))
+	body, _ := json.Marshal(map[string]any{"query": big})
+	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", io.MultiReader(bytes.NewReader(body)))
 	req.ContentLength = -1
 	req.Header.Set("Content-Type", "application/json")
-	if r := env.do(t, req); r.Status != http.StatusRequestEntityTooLarge || r.code() != "PAYLOAD_TOO_LARGE" {
+	if r := env.send(t, req); r.Status != http.StatusRequestEntityTooLarge || r.code() != "PAYLOAD_TOO_LARGE" {
 		t.Errorf("large chunked body: %d %s", r.Status, r.Raw)
 	}
 	if r := env.query(t, access.Private, `{ version }`, nil); r.Status != http.StatusOK {
@@ -266,7 +242,7 @@ func TestBodySizeLimit(t *testing.T) {
 	}
 }
 
-func TestDepthAndComplexityLimits(t *testing.T) {
+func TestTooDeepOrTooComplexQueryRefused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t) // default limits: depth 12, complexity 10000
 	// nested(n) is organisations { clients { organisation { clients ... { id } } } }
@@ -310,14 +286,14 @@ func TestDepthAndComplexityLimits(t *testing.T) {
 	}
 }
 
-func TestAuditLogQuery(t *testing.T) {
+func TestAuditLogPagesLookupsAndAuditsItsReading(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Revisen")
 	const read = `{ person(cpr: "0101801234") { cpr } }`
 	for i, profile := range []access.Profile{access.Private, access.Authority, access.Private} {
 		headers := map[string]string{"X-API-Key": env.Keys[profile], "X-Purpose": fmt.Sprintf("sag %d", i+1)}
-		if r := env.request(t, headers, gqlBody(read)); len(r.Errors) > 0 {
+		if r := env.queryAs(t, headers, read); len(r.Errors) > 0 {
 			t.Fatal(r.Raw)
 		}
 	}
@@ -395,11 +371,9 @@ func appServer(t *testing.T, env *testEnv) (*testEnv, *db.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: conn, Store: db.NewStore(conn)}))
-	t.Cleanup(func() { srv.Close(); conn.Close() })
-	app := *env
-	app.URL = srv.URL
-	return &app, db.NewStore(conn)
+	t.Cleanup(func() { conn.Close() })
+	store := db.NewStore(conn)
+	return env.serve(t, cfg, app.Deps{DB: conn, Store: store}), store
 }
 
 // TestAppRoleAppendOnly runs the server as a member of cprgraph_app: it
@@ -484,7 +458,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 	}
 }
 
-func TestAdminMutations(t *testing.T) {
+func TestAdminManagesOrganisationsClientsAndOwnerLinks(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Adminsen")
@@ -515,7 +489,7 @@ func TestAdminMutations(t *testing.T) {
 		t.Fatal(r.Raw)
 	}
 	key := client.CreateClient.Key
-	if r := env.queryWithKey(t, key, `{ person(cpr: "0101801234") { protected lastName } }`); len(r.Errors) > 0 || strings.Contains(r.Raw, "Adminsen") {
+	if r := env.queryAs(t, bearer(key), `{ person(cpr: "0101801234") { protected lastName } }`); len(r.Errors) > 0 || strings.Contains(r.Raw, "Adminsen") {
 		t.Errorf("new PRIVATE client: %s", r.Raw)
 	}
 	for _, m := range []string{
@@ -536,7 +510,7 @@ func TestAdminMutations(t *testing.T) {
 	}
 }
 
-func TestAdminCLI(t *testing.T) {
+func TestAdminCLIManagesOrganisationsClientsAndKeys(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Kommandosen")
@@ -553,7 +527,7 @@ func TestAdminCLI(t *testing.T) {
 
 	run("org-create", "-name", "Kommune X", "-cvr", "29189846")
 	key := keyRE.FindString(run("client-create", "-org", "Kommune X", "-name", "sagssystem", "-profile", "authority", "-scopes", "person,audit"))
-	if r := env.queryWithKey(t, key, `{ person(cpr: "0101801234") { lastName } }`); !strings.Contains(r.Raw, "Kommandosen") {
+	if r := env.queryAs(t, bearer(key), `{ person(cpr: "0101801234") { lastName } }`); !strings.Contains(r.Raw, "Kommandosen") {
 		t.Errorf("CLI-created AUTHORITY key: %s", r.Raw)
 	}
 	run("owner-link", "-org", "Kommune X", "-owner", "29189846")
@@ -561,11 +535,11 @@ func TestAdminCLI(t *testing.T) {
 		t.Errorf("list:\n%s", list)
 	}
 	run("client-revoke", "-org", "Kommune X", "-name", "sagssystem")
-	if r := env.queryWithKey(t, key, `{ version }`); r.Status != http.StatusUnauthorized {
+	if r := env.queryAs(t, bearer(key), `{ version }`); r.Status != http.StatusUnauthorized {
 		t.Errorf("revoked CLI key: %d %s", r.Status, r.Raw)
 	}
 	newKey := keyRE.FindString(run("key-rotate", "-org", "Kommune X", "-name", "sagssystem"))
-	if r := env.queryWithKey(t, newKey, `{ version }`); r.Status != http.StatusOK {
+	if r := env.queryAs(t, bearer(newKey), `{ version }`); r.Status != http.StatusOK {
 		t.Errorf("rotated CLI key: %d %s", r.Status, r.Raw)
 	}
 	run("owner-unlink", "-org", "Kommune X", "-owner", "29189846")
@@ -585,8 +559,8 @@ func TestAdminCLI(t *testing.T) {
 	}
 }
 
-// TestDemoKeys: a request with each demo key behaves as its profile says.
-func TestDemoKeys(t *testing.T) {
+// TestDemoKeysActAsTheirProfiles: a request with each demo key behaves as its profile says.
+func TestDemoKeysActAsTheirProfiles(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedProtected(t, env, "0101801234", "Demosen")
@@ -597,7 +571,7 @@ func TestDemoKeys(t *testing.T) {
 	const person = `{ person(cpr: "0101801234") { protected lastName } }`
 	const orgs = `{ organisations { name } }`
 	for i, d := range app.DemoClients {
-		p, o := env.queryWithKey(t, keys[i], person), env.queryWithKey(t, keys[i], orgs)
+		p, o := env.queryAs(t, bearer(keys[i]), person), env.queryAs(t, bearer(keys[i]), orgs)
 		var ok bool
 		switch d.Profile {
 		case access.Authority:

@@ -48,7 +48,7 @@ func (env *testEnv) cohabitation(t *testing.T, profile access.Profile, primary, 
 func cohabitationPerson(t *testing.T, env *testEnv, n int) string {
 	t.Helper()
 	c := fmt.Sprintf("010170%04d", n)
-	env.exec(t, `INSERT INTO person (cpr, fornavn, efternavn, status) VALUES ($1, 'Navn', $2, '01')`, c, "Efternavn"+c)
+	person{CPR: c, First: "Navn", Last: "Efternavn" + c, Status: "01"}.insert(t, env)
 	return c
 }
 
@@ -56,19 +56,20 @@ func cohabitationPerson(t *testing.T, env *testEnv, n int) string {
 func liveAt(t *testing.T, env *testEnv, who string, road int, door, since string) {
 	t.Helper()
 	env.exec(t, `UPDATE person SET kommune_kode = 101, vej_kode = $2, husnummer = '1', etage = '2', side_doer_nummer = $3 WHERE cpr = $1`, who, road, door)
-	env.exec(t, `INSERT INTO personkontakt (cpr, tilflytnings_dato) VALUES ($1, $2)`, who, since)
+	contact{CPR: who, MovedIn: since}.insert(t, env)
 }
 
-// livedAt registers a former address; correction is the ret/fortryd marker.
-func livedAt(t *testing.T, env *testEnv, who string, road int, in, out string, correction any) {
+// livedAt registers a former address at house 1 of road; correction is
+// the ret/fortryd marker ("" for none).
+func livedAt(t *testing.T, env *testEnv, who string, road int, in, out, correction string) {
 	t.Helper()
-	env.exec(t, `INSERT INTO historiskeadresser (id, cpr, kommune_kode, vej_kode, husnummer, tilflytnings_dato, fraflytnings_dato, ret_fortryd_aendring)
-		VALUES ($1, $2, 101, $3, '1', $4, $5, $6)`, fmt.Sprintf("%s-%d-%s", who, road, in), who, road, in, out, correction)
+	formerAddress{ID: fmt.Sprintf("%s-%d-%s", who, road, in), CPR: who, Address: addr{Municipality: 101, Street: road, House: "1"},
+		In: in, Out: out, Correction: correction}.insert(t, env)
 }
 
-// TestCohabitationRules checks a dated fixture for each exemption of
+// TestCohabitationExemptionPerRule checks a dated fixture for each exemption of
 // § 124 m, stk. 2, judged on 2025-06-01.
-func TestCohabitationRules(t *testing.T) {
+func TestCohabitationExemptionPerRule(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	const day = "2025-06-01"
@@ -76,29 +77,29 @@ func TestCohabitationRules(t *testing.T) {
 
 	// 1) Spouses: married since 2015-05-05, on both records.
 	a1, b1, stranger := p(1001), p(1002), p(1003)
-	env.exec(t, `INSERT INTO personfamilie (cpr, civilstand, aegtefaelle_cpr, civilstand_start_dato) VALUES ($1, 'G', $2, '2015-05-05'), ($2, 'G', $1, '2015-05-05')`, a1, b1)
+	marry(t, env, a1, b1, "2015-05-05")
 
 	// 2) The owner died married to the new owner, as the survivor's
 	// history says; a divorce; a separation.
 	a2, b2 := p(2001), p(2002)
 	env.exec(t, `UPDATE person SET status = '90', status_dato = '2025-03-01' WHERE cpr = $1`, a2)
-	env.exec(t, `INSERT INTO personfamilie (cpr, civilstand, civilstand_start_dato) VALUES ($1, 'E', '2025-03-01')`, b2)
-	env.exec(t, `INSERT INTO historiskecivilstande (id, cpr, civilstand, aegtefaelle_cpr, start_dato, slut_dato) VALUES ('c2', $1, 'G', $2, '1990-08-08', '2025-03-01')`, b2, a2)
+	family{CPR: b2, CivilStatus: "E", Since: "2025-03-01"}.insert(t, env)
+	formerCivilStatus{ID: "c2", CPR: b2, CivilStatus: "G", Spouse: a2, From: "1990-08-08", To: "2025-03-01"}.insert(t, env)
 	a3, b3 := p(3001), p(3002)
-	env.exec(t, `INSERT INTO personfamilie (cpr, civilstand, civilstand_start_dato) VALUES ($1, 'F', '2020-05-01')`, a3)
-	env.exec(t, `INSERT INTO historiskecivilstande (id, cpr, civilstand, aegtefaelle_cpr, start_dato, slut_dato) VALUES ('c3', $1, 'G', $2, '2010-01-01', '2020-05-01')`, a3, b3)
+	family{CPR: a3, CivilStatus: "F", Since: "2020-05-01"}.insert(t, env)
+	formerCivilStatus{ID: "c3", CPR: a3, CivilStatus: "G", Spouse: b3, From: "2010-01-01", To: "2020-05-01"}.insert(t, env)
 	a4, b4 := p(4001), p(4002)
-	env.exec(t, `INSERT INTO personfamilie (cpr, civilstand, aegtefaelle_cpr, civilstand_start_dato, seperation_start_dato) VALUES ($1, 'G', $2, '2012-01-01', '2024-09-01')`, a4, b4)
+	family{CPR: a4, CivilStatus: "G", Spouse: b4, Since: "2012-01-01", SeparatedSince: "2024-09-01"}.insert(t, env)
 
 	// 3) Cohabitants since 2018, through a move together; an annulled
 	// earlier stay does not count. Others only since 2021.
 	a5, b5 := p(5001), p(5002)
 	liveAt(t, env, a5, 500, "tv", "2019-01-01")
 	liveAt(t, env, b5, 500, "tv", "2019-01-01")
-	livedAt(t, env, a5, 501, "2018-01-01", "2019-01-01", nil)
-	livedAt(t, env, b5, 501, "2018-01-01", "2019-01-01", nil)
+	livedAt(t, env, a5, 501, "2018-01-01", "2019-01-01", "")
+	livedAt(t, env, b5, 501, "2018-01-01", "2019-01-01", "")
 	livedAt(t, env, a5, 502, "2010-01-01", "2018-01-01", "A")
-	livedAt(t, env, b5, 502, "2010-01-01", "2018-01-01", nil)
+	livedAt(t, env, b5, 502, "2010-01-01", "2018-01-01", "")
 	a6, b6 := p(6001), p(6002)
 	liveAt(t, env, a6, 600, "th", "2021-01-01")
 	liveAt(t, env, b6, 600, "th", "2021-01-01")
@@ -113,8 +114,8 @@ func TestCohabitationRules(t *testing.T) {
 
 	// 5) Lived together 2012-01-01 to 2019-03-01, apart since.
 	a8, b8 := p(8001), p(8002)
-	livedAt(t, env, a8, 800, "2012-01-01", "2019-03-01", nil)
-	livedAt(t, env, b8, 800, "2012-01-01", "2019-03-01", nil)
+	livedAt(t, env, a8, 800, "2012-01-01", "2019-03-01", "")
+	livedAt(t, env, b8, 800, "2012-01-01", "2019-03-01", "")
 	liveAt(t, env, a8, 801, "tv", "2019-03-01")
 	liveAt(t, env, b8, 802, "tv", "2019-03-01")
 
@@ -174,7 +175,7 @@ func TestCohabitationRules(t *testing.T) {
 	}
 }
 
-func TestCohabitationInputAccessAndAudit(t *testing.T) {
+func TestCohabitationRefusesBadInputAndOtherProfilesAndIsAudited(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	a, b := cohabitationPerson(t, env, 1), cohabitationPerson(t, env, 2)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"maps"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -185,9 +184,9 @@ func kinds(events []event) []string {
 	return out
 }
 
-// TestPersonEventsEveryKind registers every kind of event by importing
+// TestPersonEventsRecordEveryKindOfChange registers every kind of event by importing
 // changes and reads each back with its fields from seed 001.
-func TestPersonEventsEveryKind(t *testing.T) {
+func TestPersonEventsRecordEveryKindOfChange(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	n, err := cpr.New(time.Date(1980, 3, 14, 0, 0, 0, 0, time.UTC), 517, cpr.Female)
@@ -304,9 +303,9 @@ func TestPersonEventsEveryKind(t *testing.T) {
 	}
 }
 
-// TestPersonEventsPagingAndFilters pages through the feed, resumes from a
+// TestPersonEventsPageResumeAndFilter pages through the feed, resumes from a
 // cursor and filters by kind, person, municipality and registration time.
-func TestPersonEventsPagingAndFilters(t *testing.T) {
+func TestPersonEventsPageResumeAndFilter(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
@@ -371,11 +370,11 @@ func TestPersonEventsPagingAndFilters(t *testing.T) {
 	}
 }
 
-// TestPersonEventsMaskingAndAudit: a protected person's events show no
+// TestPersonEventsMaskProtectedMunicipalityAndAreAudited: a protected person's events show no
 // municipality to PRIVATE and never match its municipality filter; every
 // page is audited with the persons it showed; only AUTHORITY and PRIVATE
 // may read events.
-func TestPersonEventsMaskingAndAudit(t *testing.T) {
+func TestPersonEventsMaskProtectedMunicipalityAndAreAudited(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil), map[string]any{"cpr": evBo, "koen": "M", "status": "01", "kommuneKode": 101})
@@ -442,13 +441,14 @@ type wsMessage struct {
 	Payload json.RawMessage `json:"payload,omitempty"`
 }
 
-// dialEvents opens a websocket to the server at baseURL and initialises
-// it, authenticated by key in the connection_init payload ("" for none).
-func dialEvents(t *testing.T, baseURL, key string) *wsClient {
+// dialEvents opens a websocket to env's server and initialises it,
+// authenticated as the client of profile in the connection_init payload
+// ("" = anonymous).
+func (env *testEnv) dialEvents(t *testing.T, profile access.Profile) *wsClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(baseURL, "http")+"/graphql",
+	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(env.URL, "http")+"/graphql",
 		&websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
 		t.Fatal(err)
@@ -457,8 +457,8 @@ func dialEvents(t *testing.T, baseURL, key string) *wsClient {
 	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
 	go c.read()
 	init := map[string]any{}
-	if key != "" {
-		init["Authorization"] = "Bearer " + key
+	for k, v := range env.headers(profile) {
+		init[k] = v
 	}
 	c.send(t, wsMessage{Type: "connection_init", Payload: wsJSON(init)})
 	if m := c.receive(t); m.Type != "connection_ack" {
@@ -552,17 +552,17 @@ func (env *testEnv) lastCursor(t *testing.T) any {
 	return all[len(all)-1].str("cursor")
 }
 
-// TestPersonEventsSubscriptionWebsocket: a daily delta imported while a
+// TestPersonEventsStreamOverWebsocketWithoutGaps: a daily delta imported while a
 // client subscribes over graphql-transport-ws reaches it as events, masked
 // for PRIVATE and audited one row per event; a client that reconnects with
 // its last cursor misses nothing.
-func TestPersonEventsSubscriptionWebsocket(t *testing.T) {
+func TestPersonEventsStreamOverWebsocketWithoutGaps(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
 	start := env.lastCursor(t)
 
-	ws := dialEvents(t, env.URL, env.Keys[access.Private])
+	ws := env.dialEvents(t, access.Private)
 	ws.subscribe(t, "all", map[string]any{"after": start})
 	ws.subscribe(t, "bo", map[string]any{"after": start, "filter": map[string]any{"cprs": []string{evBo}, "kinds": []string{"ADDRESS_PROTECTION"}}})
 	ws.expectQuiet(t)
@@ -621,7 +621,7 @@ func TestPersonEventsSubscriptionWebsocket(t *testing.T) {
 	ws.conn.Close(websocket.StatusNormalClosure, "")
 	importDelta(t, env, "person", annaRecord(map[string]any{"kommuneKode": 751, "vejKode": 42, "startDato": "2026-01-05", "efternavn": "Berg"}))
 
-	again := dialEvents(t, env.URL, env.Keys[access.Private])
+	again := env.dialEvents(t, access.Private)
 	again.subscribe(t, "1", map[string]any{"after": move["cursor"]})
 	if k := strings.Join(kinds(again.next(t, 2)), " "); k != "CREATION NAME_CHANGE" {
 		t.Errorf("resumed: %s", k)
@@ -632,13 +632,13 @@ func TestPersonEventsSubscriptionWebsocket(t *testing.T) {
 	}
 }
 
-// TestPersonEventsSubscriptionFromNow: without a cursor a subscription
+// TestPersonEventsSubscriptionWithoutCursorStartsNow: without a cursor a subscription
 // starts with the events registered after it.
-func TestPersonEventsSubscriptionFromNow(t *testing.T) {
+func TestPersonEventsSubscriptionWithoutCursorStartsNow(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
-	ws := dialEvents(t, env.URL, env.Keys[access.Authority])
+	ws := env.dialEvents(t, access.Authority)
 	ws.subscribe(t, "1", nil)
 	// The subscription starts in the background: change Anna until an
 	// event arrives; it must be one of the changes, not her creation.
@@ -664,31 +664,34 @@ func TestPersonEventsSubscriptionRefused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	for profile, code := range map[access.Profile]string{"": "UNAUTHENTICATED", access.Landlord: "FORBIDDEN"} {
-		ws := dialEvents(t, env.URL, env.Keys[profile])
+		ws := env.dialEvents(t, profile)
 		ws.subscribe(t, "1", map[string]any{"after": nil})
 		m := ws.receive(t)
 		if (m.Type != "next" && m.Type != "error") || !strings.Contains(string(m.Payload), code) {
 			t.Errorf("%q: %s %s", profile, m.Type, m.Payload)
 		}
 	}
-	ws := dialEvents(t, env.URL, env.Keys[access.Authority])
+	ws := env.dialEvents(t, access.Authority)
 	ws.subscribe(t, "1", map[string]any{"after": "bm90LWEtY3Vyc29y"})
 	if m := ws.receive(t); !strings.Contains(string(m.Payload), "BAD_USER_INPUT") {
 		t.Errorf("bad cursor: %s %s", m.Type, m.Payload)
 	}
 }
 
-// sseEvents subscribes over server-sent events and returns the events as
-// they arrive; the channel closes when the stream ends.
-func sseEvents(t *testing.T, baseURL, key string, vars map[string]any) <-chan event {
+// sseEvents subscribes over server-sent events as the client of profile
+// and returns the events as they arrive; the channel closes when the stream
+// ends.
+func (env *testEnv) sseEvents(t *testing.T, profile access.Profile, vars map[string]any) <-chan event {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	body, _ := json.Marshal(map[string]any{"query": eventsSubscription, "variables": vars})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, baseURL+"/graphql", strings.NewReader(string(body)))
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, env.URL+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")
-	req.Header.Set("Authorization", "Bearer "+key)
+	for k, v := range env.headers(profile) {
+		req.Header.Set(k, v)
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -740,14 +743,14 @@ func receiveEvents(t *testing.T, ch <-chan event, n int) []event {
 	return out
 }
 
-// TestPersonEventsSubscriptionSSE: the same stream over server-sent events.
-func TestPersonEventsSubscriptionSSE(t *testing.T) {
+// TestPersonEventsStreamOverSSE: the same stream over server-sent events.
+func TestPersonEventsStreamOverSSE(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	importDelta(t, env, "person", annaRecord(nil))
 	start := env.lastCursor(t)
-	annas := sseEvents(t, env.URL, env.Keys[access.Authority], map[string]any{"after": start, "filter": map[string]any{"cprs": []string{evAnna}}})
-	all := sseEvents(t, env.URL, env.Keys[access.Private], map[string]any{"after": start})
+	annas := env.sseEvents(t, access.Authority, map[string]any{"after": start, "filter": map[string]any{"cprs": []string{evAnna}}})
+	all := env.sseEvents(t, access.Private, map[string]any{"after": start})
 
 	importDelta(t, env, "person", annaRecord(map[string]any{"efternavn": "Berg"}), map[string]any{"cpr": evBo, "koen": "M", "status": "01"})
 	importDelta(t, env, "person", annaRecord(map[string]any{"efternavn": "Berg", "status": "90"}))
@@ -763,26 +766,25 @@ func TestPersonEventsSubscriptionSSE(t *testing.T) {
 	}
 }
 
-// TestPersonEventsTwoInstances: two server instances on one database both
+// TestPersonEventsDeliveredByEveryInstance: two server instances on one database both
 // deliver an event registered once (LISTEN/NOTIFY).
-func TestPersonEventsTwoInstances(t *testing.T) {
+func TestPersonEventsDeliveredByEveryInstance(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	cfg, err := app.LoadConfig()
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: env.Conn, Store: env.Store, Events: newTestFeed(t, env.DBURL, env.Store)}))
-	t.Cleanup(second.Close)
+	second := env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Events: newTestFeed(t, env.DBURL, env.Store)})
 
 	// A cursor to start from, so that no subscription can miss the event by
 	// starting after it (a subscription without a cursor starts "now").
 	importDelta(t, env, "person", map[string]any{"cpr": evBo, "koen": "M", "status": "01"})
 	start := env.lastCursor(t)
-	ws := dialEvents(t, env.URL, env.Keys[access.Authority])
+	ws := env.dialEvents(t, access.Authority)
 	ws.subscribe(t, "1", map[string]any{"after": start})
-	onSecond := sseEvents(t, second.URL, env.Keys[access.Authority], map[string]any{"after": start})
-	wsOnSecond := dialEvents(t, second.URL, env.Keys[access.Private])
+	onSecond := second.sseEvents(t, access.Authority, map[string]any{"after": start})
+	wsOnSecond := second.dialEvents(t, access.Private)
 	wsOnSecond.subscribe(t, "1", map[string]any{"after": start})
 
 	importDelta(t, env, "person", annaRecord(nil))

@@ -55,86 +55,77 @@ func seedLandlord(t *testing.T, env *testEnv) landlordDates {
 	t.Helper()
 	d := landlordDates{today: access.Today(), acquired: monthsAgo(6)}
 
-	for _, owner := range []string{ownerCVR, ownerCPR} {
-		env.exec(t, `INSERT INTO owner_link (organisation_id, owner_number)
-			SELECT id, $1 FROM organisation WHERE name = 'Test LANDLORD'`, owner)
-	}
+	linkOwners(t, env, ownerCVR, ownerCPR)
 	for _, bfe := range []int{100001, 100002, 100003, 100004} {
-		env.exec(t, `INSERT INTO ejendom (bfe_nummer) VALUES ($1)`, bfe)
+		property(t, env, bfe, "")
 	}
-	type dar struct {
-		id, houseNumberID, house, floor, door string
-		bfe                                   int
+	testvej := func(house, floor, door string) addr {
+		return addr{Municipality: 101, Street: 1234, StreetName: "Testvej", House: house, Floor: floor, Door: door,
+			PostalCode: 2300, District: "København S"}
 	}
-	for _, a := range []dar{
-		{testvej1StTv, testvej1, "1", "st", "tv", 100001},
-		{testvej1FirTh, testvej1, "1", "1", "th", 100001},
-		{testvej1FirTv, testvej1, "1", "1", "tv", 100001},
-		{testvej3Addr, testvej3, "3", "", "", 100002},
-		{testvej5Addr, "00000000-0000-4000-8000-000000000005", "5", "", "", 100003},
-		{testvej7Addr, "00000000-0000-4000-8000-000000000007", "7", "", "", 100004},
+	for _, a := range []darAddress{
+		{ID: testvej1StTv, HouseNumberID: testvej1, Address: testvej("1", "st", "tv"), BFE: 100001},
+		{ID: testvej1FirTh, HouseNumberID: testvej1, Address: testvej("1", "1", "th"), BFE: 100001},
+		{ID: testvej1FirTv, HouseNumberID: testvej1, Address: testvej("1", "1", "tv"), BFE: 100001},
+		{ID: testvej3Addr, HouseNumberID: testvej3, Address: testvej("3", "", ""), BFE: 100002},
+		{ID: testvej5Addr, HouseNumberID: "00000000-0000-4000-8000-000000000005", Address: testvej("5", "", ""), BFE: 100003},
+		{ID: testvej7Addr, HouseNumberID: "00000000-0000-4000-8000-000000000007", Address: testvej("7", "", ""), BFE: 100004},
 	} {
-		env.exec(t, `INSERT INTO dar_adresse (id, husnummer_id, kommune_kode, vej_kode, vejnavn, husnummer, etage,
-			side_doer_nummer, postnummer, postdistrikt, bfe_nummer)
-			VALUES ($1, $2, 101, 1234, 'Testvej', $3, $4, $5, 2300, 'København S', $6)`,
-			a.id, a.houseNumberID, a.house, a.floor, a.door, a.bfe)
+		a.insert(t, env)
 	}
-	env.exec(t, `INSERT INTO ejerskab (bfe_nummer, ejer_cvr, ejer_cpr, ejet_fra, ejet_til, status) VALUES
-		(100001, '00000001', NULL, $1, $2, 'historisk'),
-		(100001, $3, NULL, $2, NULL, 'gældende'),
-		(100002, $3, NULL, $4, NULL, 'gældende'),
-		(100003, $3, NULL, $5, $6, 'historisk'),
-		(100003, $7, NULL, $6, NULL, 'gældende'),
-		(100004, NULL, $8, $9, NULL, 'gældende')`,
-		yearsAgo(30), d.acquired, ownerCVR, yearsAgo(10), yearsAgo(5), monthsAgo(1), unlinkedCVR, ownerCPR, yearsAgo(3))
+	for _, o := range []ownership{
+		{BFE: 100001, CVR: "00000001", From: iso(yearsAgo(30)), To: iso(d.acquired), Status: "historisk"},
+		{BFE: 100001, CVR: ownerCVR, From: iso(d.acquired)},
+		{BFE: 100002, CVR: ownerCVR, From: iso(yearsAgo(10))},
+		{BFE: 100003, CVR: ownerCVR, From: iso(yearsAgo(5)), To: iso(monthsAgo(1)), Status: "historisk"},
+		{BFE: 100003, CVR: unlinkedCVR, From: iso(monthsAgo(1))},
+		{BFE: 100004, CPR: ownerCPR, From: iso(yearsAgo(3))},
+	} {
+		o.insert(t, env)
+	}
 
-	// person registers a person; at house "" it lives elsewhere (Andenvej).
-	person := func(cpr, name, house, floor, door string, movedIn time.Time, protectedFrom *time.Time) {
+	// resident registers a person; at house "" it lives elsewhere (Andenvej).
+	resident := func(cpr, name, house, floor, door string, movedIn time.Time, protectedFrom string) {
 		t.Helper()
-		vej := 1234
+		home := addr{Municipality: 101, Street: 1234, House: house, Floor: floor, Door: door}
 		if house == "" {
-			house, vej = "9", 4321
+			home.Street, home.House = 4321, "9"
 		}
-		env.exec(t, `INSERT INTO person (cpr, adresserings_navn, status, kommune_kode, vej_kode, husnummer, etage, side_doer_nummer)
-			VALUES ($1, $2, '01', 101, $3, $4, NULLIF($5, ''), NULLIF($6, ''))`, cpr, name, vej, house, floor, door)
-		env.exec(t, `INSERT INTO personkontakt (cpr, tilflytnings_dato, navne_adressebeskyttelse_start_dato)
-			VALUES ($1, $2, $3)`, cpr, movedIn, protectedFrom)
+		person{CPR: cpr, AddressingName: name, Status: "01", Address: home}.insert(t, env)
+		contact{CPR: cpr, MovedIn: iso(movedIn), ProtectedFrom: protectedFrom}.insert(t, env)
 	}
 	// moved records a past stay at Testvej (historiskeadresser).
 	moved := func(id, cpr, house, floor, door string, in, out time.Time, marker string) {
 		t.Helper()
-		env.exec(t, `INSERT INTO historiskeadresser (id, cpr, kommune_kode, vej_kode, husnummer, etage, side_doer_nummer,
-			tilflytnings_dato, fraflytnings_dato, ret_fortryd_aendring)
-			VALUES ($1, $2, 101, 1234, $3, NULLIF($4, ''), NULLIF($5, ''), $6, $7, NULLIF($8, ''))`,
-			id, cpr, house, floor, door, in, out, marker)
+		formerAddress{ID: id, CPR: cpr, Address: testvej(house, floor, door), In: iso(in), Out: iso(out), Correction: marker}.insert(t, env)
 	}
-	protectedFrom := yearsAgo(1)
+	protectedFrom := iso(yearsAgo(1))
 
 	// Testvej 1, bought six months ago.
-	person("0101801111", "Hansen,Hans", "1", "st", "tv", yearsAgo(3), nil) // moved in before the purchase
-	person("0101801112", "Jensen,Jens", "1", "1", "th", monthsAgo(2), nil) // moved in after it
-	person(protectedCPR, "Skjult,Hemmelig", "1", "1", "tv", monthsAgo(1), &protectedFrom)
-	person("0101801113", "Carlsen,Carl", "", "", "", monthsAgo(8), nil)
+	resident("0101801111", "Hansen,Hans", "1", "st", "tv", yearsAgo(3), "") // moved in before the purchase
+	resident("0101801112", "Jensen,Jens", "1", "1", "th", monthsAgo(2), "") // moved in after it
+	resident(protectedCPR, "Skjult,Hemmelig", "1", "1", "tv", monthsAgo(1), protectedFrom)
+	resident("0101801113", "Carlsen,Carl", "", "", "", monthsAgo(8), "")
 	moved("h-carl", "0101801113", "1", "st", "tv", yearsAgo(5), monthsAgo(8), "") // moved out before the purchase
-	person("0101801114", "Dam,Dorte", "", "", "", monthsAgo(1), nil)
+	resident("0101801114", "Dam,Dorte", "", "", "", monthsAgo(1), "")
 	moved("h-dorte", "0101801114", "1", "1", "th", yearsAgo(4), monthsAgo(1), "") // moved out since
-	person("0101801115", "Fisker,Frida", "", "", "", monthsAgo(2), nil)
+	resident("0101801115", "Fisker,Frida", "", "", "", monthsAgo(2), "")
 	moved("h-frida", "0101801115", "1", "1", "tv", monthsAgo(3), monthsAgo(2), "A") // annulled
-	person("0101801116", "Ibsen,Ib", "", "", "", monthsAgo(2), nil)
+	resident("0101801116", "Ibsen,Ib", "", "", "", monthsAgo(2), "")
 	moved("h-ib", "0101801116", "1", "1", "th", monthsAgo(4), monthsAgo(2), "") // ... and the move undoing it
 	moved("h-ib-undo", "0101801116", "1", "1", "th", monthsAgo(4), monthsAgo(2), "A")
-	person("0101801117", "Kofoed,Karl", "", "", "", weeksAgo(3), nil)
+	resident("0101801117", "Kofoed,Karl", "", "", "", weeksAgo(3), "")
 	moved("h-karl", "0101801117", "1", "1", "tv", yearsAgo(2), weeksAgo(3), "")    // superseded by ...
 	moved("h-karl-k", "0101801117", "1", "1", "tv", yearsAgo(2), weeksAgo(5), "K") // ... its correction
 
 	// Testvej 3, owned for ten years.
-	person("0101801118", "Eriksen,Erik", "", "", "", monthsAgo(13), nil)
+	resident("0101801118", "Eriksen,Erik", "", "", "", monthsAgo(13), "")
 	moved("h-erik", "0101801118", "3", "", "", yearsAgo(3), monthsAgo(13), "") // 13 months ago
-	person("0101801119", "Lund,Lis", "", "", "", monthsAgo(11), nil)
+	resident("0101801119", "Lund,Lis", "", "", "", monthsAgo(11), "")
 	moved("h-lis", "0101801119", "3", "", "", yearsAgo(2), monthsAgo(11), "") // 11 months ago
 
 	// Testvej 7, owned by a person.
-	person("0101801120", "Nielsen,Nina", "7", "", "", yearsAgo(1), nil)
+	resident("0101801120", "Nielsen,Nina", "7", "", "", yearsAgo(1), "")
 	return d
 }
 
@@ -295,7 +286,7 @@ func TestLandlordPeriodAtMostTwelveMonthsBack(t *testing.T) {
 	}
 }
 
-func TestLandlordProtectedResident(t *testing.T) {
+func TestLandlordProtectedResidentWithoutNameOrAddress(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
@@ -343,7 +334,7 @@ func TestLandlordProtectedResident(t *testing.T) {
 	}
 }
 
-func TestLandlordScope(t *testing.T) {
+func TestLandlordLookupNeedsLandlordProfileAndScope(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
@@ -396,7 +387,7 @@ func TestLandlordOwnerSoldProperty(t *testing.T) {
 	}
 }
 
-func TestLandlordOwnerByCPRNumber(t *testing.T) {
+func TestLandlordOwnerMayBeAPerson(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
@@ -407,7 +398,7 @@ func TestLandlordOwnerByCPRNumber(t *testing.T) {
 	}
 }
 
-func TestLandlordAddressErrors(t *testing.T) {
+func TestLandlordUnknownOrMalformedAddressRefused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
@@ -526,7 +517,7 @@ func TestLandlordExportsMatchQuery(t *testing.T) {
 	}
 }
 
-func TestLandlordExportErrors(t *testing.T) {
+func TestLandlordExportErrorsAnswerJSONWithStatus(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
@@ -548,7 +539,7 @@ func TestLandlordExportErrors(t *testing.T) {
 		"no house nmbr": {access.Landlord, url.Values{"owner": {ownerCVR}, "municipalityCode": {"101"}, "streetCode": {"1234"}, "from": {from}}, 400, "BAD_USER_INPUT"},
 	} {
 		for _, format := range []string{"csv", "xlsx"} {
-			status, body := get(t, env, c.profile, "/export/residents."+format+"?"+c.params.Encode())
+			status, body := env.get(t, c.profile, "/export/residents."+format+"?"+c.params.Encode())
 			var resp struct {
 				Errors []struct{ Extensions struct{ Code string } }
 			}
@@ -566,7 +557,7 @@ func TestLandlordExportErrors(t *testing.T) {
 // exportCSV downloads the CSV export as the LANDLORD client and parses it.
 func exportCSV(t *testing.T, env *testEnv, params url.Values) [][]string {
 	t.Helper()
-	status, body := get(t, env, access.Landlord, "/export/residents.csv?"+params.Encode())
+	status, body := env.get(t, access.Landlord, "/export/residents.csv?"+params.Encode())
 	if status != http.StatusOK {
 		t.Fatalf("CSV export: %d %s", status, body)
 	}
@@ -587,7 +578,7 @@ func exportCSV(t *testing.T, env *testEnv, params url.Values) [][]string {
 // first sheet as shown; its date cells must be real dates.
 func exportXLSX(t *testing.T, env *testEnv, params url.Values) [][]string {
 	t.Helper()
-	status, body := get(t, env, access.Landlord, "/export/residents.xlsx?"+params.Encode())
+	status, body := env.get(t, access.Landlord, "/export/residents.xlsx?"+params.Encode())
 	if status != http.StatusOK {
 		t.Fatalf("XLSX export: %d %s", status, body)
 	}

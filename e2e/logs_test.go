@@ -68,7 +68,7 @@ func cut(s string) string {
 	return s
 }
 
-func TestPersonDataInLogs(t *testing.T) {
+func TestPersonDataInLogsDetected(t *testing.T) {
 	t.Parallel()
 	ok := `{"level":"INFO","msg":"request","request_id":"a1b2c3d4e5f60718293a4b5c","status":200,"duration_ms":1.5}
 {"level":"ERROR","msg":"internal error","err":"pq: XXXXXX-XXXX"}

@@ -16,7 +16,7 @@ import (
 const public access.Operation = ""
 
 // rootOperations maps every root field to the one operation (scope) it is
-// authorized as. A root field missing here fails TestAuthorizationMatrix:
+// authorized as. A root field missing here fails TestEveryRootFieldAuthorizedAsDesigned:
 // add a line when you add a root field.
 var rootOperations = map[string]access.Operation{
 	"Query.version":       public,
@@ -64,11 +64,11 @@ func TestPolicyCeilingMatchesDesign(t *testing.T) {
 	}
 }
 
-// TestAuthorizationMatrix calls every root field of the live schema as
+// TestEveryRootFieldAuthorizedAsDesigned calls every root field of the live schema as
 // every profile, as a client of that profile lacking the field's scope, and
 // without credentials: allowed, or a FORBIDDEN error (401 UNAUTHENTICATED
 // without credentials) and no data.
-func TestAuthorizationMatrix(t *testing.T) {
+func TestEveryRootFieldAuthorizedAsDesigned(t *testing.T) {
 	t.Parallel()
 	env := leakTestEnv(t)
 	fx := seedLeakFixture(t, env)
@@ -78,7 +78,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	for _, root := range schema.rootFields() {
 		op, ok := rootOperations[root.String()]
 		if !ok {
-			t.Errorf("%s maps to no operation: add it to rootOperations in e2e_matrix_test.go", root)
+			t.Errorf("%s maps to no operation: add it to rootOperations in e2e/matrix_test.go", root)
 			continue
 		}
 		lists, err := argLists(root.Root, root.Field)
@@ -95,7 +95,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		if op != public {
 			for profile, key := range lacking[op] {
-				r := env.queryWithKey(t, key, doc)
+				r := env.queryAs(t, bearer(key), doc)
 				checkOutcome(t, fmt.Sprintf("%s as %s client without scope %s", root, profile, op), r, false, apperr.Forbidden)
 			}
 		}

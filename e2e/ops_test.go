@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -62,17 +61,10 @@ func TestGraphQLOverHTTPAudit(t *testing.T) {
 	}
 }
 
-// get fetches a path of the test server without credentials.
-func (env *testEnv) get(t *testing.T, path string) (int, string) {
-	t.Helper()
-	status, body := get(t, env, "", path)
-	return status, string(body)
-}
-
-func TestMetrics(t *testing.T) {
+func TestMetricsCountOperationsWithoutPersonData(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.RateLimitRPS, c.RateLimitBurst = 0.001, 3 })
-	env.exec(t, `INSERT INTO person (cpr, fornavn) VALUES ('0101801234', 'Målt')`)
+	person{CPR: "0101801234", First: "Målt"}.insert(t, env)
 	if r := env.query(t, access.Authority, `query Lookup { person(cpr: "0101801234") { firstName } }`, nil); r.code() != "" {
 		t.Fatal(r.Raw)
 	}
@@ -84,10 +76,11 @@ func TestMetrics(t *testing.T) {
 		t.Fatalf("want 429, got %d", r.Status)
 	}
 
-	status, body := env.get(t, "/metrics")
+	status, metrics := env.get(t, "", "/metrics")
 	if status != http.StatusOK {
 		t.Fatalf("GET /metrics: %d", status)
 	}
+	body := string(metrics)
 	for _, want := range []string{
 		`cprgraph_graphql_operations_total{operation="Lookup",type="query"} 2`,
 		`cprgraph_graphql_operation_duration_seconds_count{operation="Lookup",type="query"} 2`,
@@ -109,10 +102,10 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
-func TestMetricsOnTheirOwnAddress(t *testing.T) {
+func TestMetricsOnlyOnTheirOwnAddressWhenSet(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.MetricsAddr = "127.0.0.1:0" })
-	if status, _ := env.get(t, "/metrics"); status == http.StatusOK {
+	if status, _ := env.get(t, "", "/metrics"); status == http.StatusOK {
 		t.Fatal("/metrics is served on the API listener although METRICS_ADDR is set")
 	}
 }
@@ -122,25 +115,25 @@ func persisted(document string) map[string]any {
 	return map[string]any{"persistedQuery": map[string]any{"version": 1, "sha256Hash": db.PersistedQueryHash(document)}}
 }
 
-func TestAutomaticPersistedQueries(t *testing.T) {
+func TestPersistedQueryFoundByHashOnceSent(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	const doc = `query Version { version }`
-	if r := env.postGraphQL(t, access.Private, map[string]any{"extensions": persisted(doc)}); r.code() != "PERSISTED_QUERY_NOT_FOUND" {
+	if r := env.post(t, env.headers(access.Private), map[string]any{"extensions": persisted(doc)}); r.code() != "PERSISTED_QUERY_NOT_FOUND" {
 		t.Fatalf("unknown hash: %s", r.Raw)
 	}
-	if r := env.postGraphQL(t, access.Private, map[string]any{"query": doc, "extensions": persisted(doc)}); r.code() != "" {
+	if r := env.post(t, env.headers(access.Private), map[string]any{"query": doc, "extensions": persisted(doc)}); r.code() != "" {
 		t.Fatalf("document with hash: %s", r.Raw)
 	}
-	if r := env.postGraphQL(t, access.Private, map[string]any{"extensions": persisted(doc)}); r.code() != "" || !strings.Contains(r.Raw, `"version"`) {
+	if r := env.post(t, env.headers(access.Private), map[string]any{"extensions": persisted(doc)}); r.code() != "" || !strings.Contains(r.Raw, `"version"`) {
 		t.Fatalf("hash alone: %s", r.Raw)
 	}
-	if r := env.postGraphQL(t, access.Private, map[string]any{"query": `{ version }`, "extensions": persisted(doc)}); r.code() != "BAD_USER_INPUT" {
+	if r := env.post(t, env.headers(access.Private), map[string]any{"query": `{ version }`, "extensions": persisted(doc)}); r.code() != "BAD_USER_INPUT" {
 		t.Fatalf("hash of another document: %s", r.Raw)
 	}
 }
 
-func TestPersistedQueryAllowList(t *testing.T) {
+func TestAllowListServesOnlyRegisteredQueries(t *testing.T) {
 	t.Parallel()
 	env := newTestEnvWith(t, func(c *app.Config) { c.PersistedQueries = graph.PersistedQueryAllowList })
 	ctx := context.Background()
@@ -181,7 +174,7 @@ func TestPersistedQueryAllowList(t *testing.T) {
 		"another":        {"query": `{ __typename }`},
 		"APQ of another": {"query": `{ version }`, "extensions": persisted(`{ version }`)},
 	} {
-		r := env.postGraphQL(t, access.Private, body)
+		r := env.post(t, env.headers(access.Private), body)
 		want := "PERSISTED_QUERY_NOT_ALLOWED"
 		if strings.HasPrefix(name, "by") || name == "in full" || name == "both" {
 			want = ""
@@ -190,17 +183,17 @@ func TestPersistedQueryAllowList(t *testing.T) {
 			t.Errorf("%s: want %q, got %s", name, want, r.Raw)
 		}
 	}
-	status, body := env.get(t, "/metrics")
-	if status != http.StatusOK || !strings.Contains(body, `cprgraph_graphql_errors_total{code="PERSISTED_QUERY_NOT_ALLOWED"`) {
+	status, body := env.get(t, "", "/metrics")
+	if status != http.StatusOK || !strings.Contains(string(body), `cprgraph_graphql_errors_total{code="PERSISTED_QUERY_NOT_ALLOWED"`) {
 		t.Errorf("refusals not counted: %d", status)
 	}
 }
 
-// TestReadReplica serves the landlord lookup from a "replica" — a separate
+// TestLandlordLookupReadsReplicaAuditsOnPrimary serves the landlord lookup from a "replica" — a separate
 // database with the same fixture, where one resident has another name —
 // and checks that the lookup reads the replica while authentication and
 // the audit log stay on the primary (the replica has no API clients at all).
-func TestReadReplica(t *testing.T) {
+func TestLandlordLookupReadsReplicaAuditsOnPrimary(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	env := newTestEnv(t)
@@ -225,13 +218,10 @@ func TestReadReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer replicaDB.Close()
-	srv := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: env.Conn, Store: env.Store, Replica: replicaDB}))
-	defer srv.Close()
-	withReplica := *env
-	withReplica.URL = srv.URL
+	withReplica := env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Replica: replicaDB})
 
 	input := func() map[string]any { return map[string]any{"owner": ownerCVR, "darHouseNumberId": testvej1} }
-	if _, r := lookup(t, &withReplica, input()); !strings.Contains(r.Raw, "Replikasen") || strings.Contains(r.Raw, "Jensen") {
+	if _, r := lookup(t, withReplica, input()); !strings.Contains(r.Raw, "Replikasen") || strings.Contains(r.Raw, "Jensen") {
 		t.Errorf("with a replica, the lookup did not read it: %s", r.Raw)
 	}
 	if _, r := lookup(t, env, input()); !strings.Contains(r.Raw, "Jensen") || strings.Contains(r.Raw, "Replikasen") {
@@ -246,10 +236,10 @@ func TestReadReplica(t *testing.T) {
 			t.Errorf("%s: %d audit rows, want %d", name, n, want)
 		}
 	}
-	if status, body := withReplica.get(t, "/readyz"); status != http.StatusOK {
+	if status, body := withReplica.get(t, "", "/readyz"); status != http.StatusOK {
 		t.Errorf("readyz: %d %s", status, body)
 	}
-	if status, body := withReplica.get(t, "/metrics"); !strings.Contains(body, `go_sql_max_open_connections{db_name="replica"}`) {
+	if status, body := withReplica.get(t, "", "/metrics"); !strings.Contains(string(body), `go_sql_max_open_connections{db_name="replica"}`) {
 		t.Errorf("no replica pool metrics: %d", status)
 	}
 }
@@ -328,11 +318,11 @@ func (in *instance) stop(t *testing.T) {
 	}
 }
 
-// TestTwoInstances runs two server processes on one database, as behind a
+// TestTwoInstancesShareDatabaseAndAuditChain runs two server processes on one database, as behind a
 // load balancer: both serve the same clients the same answers, both write
 // into the one audit chain, each exposes its own metrics, both stop cleanly
 // on SIGTERM, and neither logs person data.
-func TestTwoInstances(t *testing.T) {
+func TestTwoInstancesShareDatabaseAndAuditChain(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the server binary")
 	}
@@ -349,9 +339,8 @@ func TestTwoInstances(t *testing.T) {
 
 	var answers []string
 	for _, in := range instances {
-		client := *env
-		client.URL = in.URL
-		a, r := lookup(t, &client, map[string]any{"owner": ownerCVR, "darHouseNumberId": testvej1})
+		client := env.at(in.URL)
+		a, r := lookup(t, client, map[string]any{"owner": ownerCVR, "darHouseNumberId": testvej1})
 		if len(r.Errors) > 0 || len(a.Rows) == 0 {
 			t.Fatalf("%s: lookup: %s", in.URL, r.Raw)
 		}
@@ -366,7 +355,7 @@ func TestTwoInstances(t *testing.T) {
 		if r := client.query(t, "", `{ person(cpr: "0101801111") { addressingName } }`, nil); r.Status != http.StatusUnauthorized {
 			t.Errorf("%s: anonymous: %d", in.URL, r.Status)
 		}
-		if status, _ := client.get(t, "/export/residents.csv?owner="+ownerCVR+"&darHouseNumberId="+testvej1); status != http.StatusUnauthorized {
+		if status, _ := client.get(t, "", "/export/residents.csv?owner="+ownerCVR+"&darHouseNumberId="+testvej1); status != http.StatusUnauthorized {
 			t.Errorf("%s: export without a key: %d", in.URL, status)
 		}
 		answers = append(answers, string(r.Data)+p.Raw)
@@ -377,19 +366,17 @@ func TestTwoInstances(t *testing.T) {
 
 	// The first instance's last audit hash is stale now: its next row must
 	// still follow the second instance's rows.
-	first := *env
-	first.URL = instances[0].URL
-	if p := first.query(t, access.Authority, `{ person(cpr: "0101801111") { protected } }`, nil); p.code() != "" {
+	if p := env.at(instances[0].URL).query(t, access.Authority, `{ person(cpr: "0101801111") { protected } }`, nil); p.code() != "" {
 		t.Fatalf("person again: %s", p.Raw)
 	}
 	bad, n, err := env.Store.Audit.Verify(context.Background())
 	if err != nil || bad != 0 || n != 7 {
 		t.Errorf("audit chain: bad=%d rows=%d err=%v, want 7 good rows (3 authorized reads on each instance, then one more on the first)", bad, n, err)
 	}
-	if status, body := (&testEnv{URL: instances[1].MetricsURL}).get(t, "/metrics"); !strings.Contains(body, `cprgraph_graphql_operations_total{operation="Person",type="query"} 1`) {
+	if status, body := env.at(instances[1].MetricsURL).get(t, "", "/metrics"); !strings.Contains(string(body), `cprgraph_graphql_operations_total{operation="Person",type="query"} 1`) {
 		t.Errorf("METRICS_ADDR: %d", status)
 	}
-	if status, _ := (&testEnv{URL: instances[1].URL}).get(t, "/metrics"); status == http.StatusOK {
+	if status, _ := env.at(instances[1].URL).get(t, "", "/metrics"); status == http.StatusOK {
 		t.Error("/metrics served on the API listener although METRICS_ADDR is set")
 	}
 

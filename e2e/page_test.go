@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/base64"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,12 +21,24 @@ var personLists = []struct{ name, query, path string }{
 }
 
 // seedCircle adds 155 persons born 1980-01-01 to 1980-01-31 to
-// seedFamily's, as TestPersonsByBirthDate does.
+// seedFamily's, as TestPersonsByBirthDatePagesAndHidesProtectedByMunicipality does, all in municipality 101.
 func seedCircle(t *testing.T, env *testEnv) {
 	t.Helper()
 	seedFamily(t, env)
-	env.exec(t, `INSERT INTO person (cpr, foedselsdato, kommune_kode, fornavn) SELECT lpad(d::text, 2, '0') || '0180' || lpad(s::text, 4, '0'),
-		make_date(1980, 1, d), 101, 'Jan' FROM generate_series(1, 31) d, generate_series(1, 5) s`)
+	januaryBorn(t, env, func(int) int { return 101 })
+}
+
+// januaryBorn inserts Jan, five persons born on each day of January 1980
+// with the serial numbers 1 to 5 (DD0180000s), each in the municipality
+// municipality(serial).
+func januaryBorn(t *testing.T, env *testEnv, municipality func(serial int) int) {
+	t.Helper()
+	for day := 1; day <= 31; day++ {
+		for serial := 1; serial <= 5; serial++ {
+			person{CPR: fmt.Sprintf("%02d0180%04d", day, serial), Born: fmt.Sprintf("1980-01-%02d", day), First: "Jan",
+				Address: addr{Municipality: municipality(serial)}}.insert(t, env)
+		}
+	}
 }
 
 // TestCursorCarriesNoPersonalData: paging through the person lists, no
@@ -81,7 +94,8 @@ func TestCursorOfAnotherListRefused(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	seedCircle(t, env)
-	env.exec(t, `INSERT INTO person_event (kind, cpr) VALUES ('ADDRESS', '0101701111'), ('ADDRESS', '0202721122')`)
+	personEvent(t, env, "ADDRESS", cprF)
+	personEvent(t, env, "ADDRESS", cprM)
 	lists := map[string]struct {
 		profile access.Profile
 		query   string
@@ -119,7 +133,9 @@ func TestCursorOfAnotherListRefused(t *testing.T) {
 func TestLargestPageStillTellsTheNextPage(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-	env.exec(t, `INSERT INTO person_event (kind, cpr) SELECT 'ADDRESS', '0101701111' FROM generate_series(1, $1)`, db.MaxEventPage+1)
+	for range db.MaxEventPage + 1 {
+		personEvent(t, env, "ADDRESS", cprF)
+	}
 	page := env.events(t, access.Authority, map[string]any{"first": db.MaxEventPage}).PersonEvents
 	if len(page.Edges) != db.MaxEventPage || !page.PageInfo.HasNextPage {
 		t.Fatalf("first page: %d events, hasNextPage %v", len(page.Edges), page.PageInfo.HasNextPage)

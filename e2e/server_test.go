@@ -57,10 +57,7 @@ func newTestEnvWith(t *testing.T, adjust func(*app.Config)) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	srv := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: conn, Store: env.Store, Events: newTestFeed(t, dbURL, env.Store)}))
-	t.Cleanup(srv.Close)
-	env.URL = srv.URL
-	return env
+	return env.serve(t, cfg, app.Deps{DB: conn, Store: env.Store, Events: newTestFeed(t, dbURL, env.Store)})
 }
 
 // newTestFeed starts an event listener on the database at dsn, closed when
@@ -80,6 +77,7 @@ func newTestFeed(t *testing.T, dsn string, store *db.Store) *eventfeed.Feed {
 // gqlResponse is a GraphQL response with the data left raw.
 type gqlResponse struct {
 	Status int
+	Header http.Header
 	Raw    string
 	Data   json.RawMessage
 	Errors []struct {
@@ -92,34 +90,33 @@ type gqlResponse struct {
 // query posts a GraphQL request as the client of profile ("" = anonymous).
 func (env *testEnv) query(t *testing.T, profile access.Profile, query string, vars map[string]any) gqlResponse {
 	t.Helper()
-	return env.postGraphQL(t, profile, map[string]any{"query": query, "variables": vars})
+	return env.post(t, env.headers(profile), map[string]any{"query": query, "variables": vars})
 }
 
-// postGraphQL posts body (query, variables, extensions) as the client of
-// profile ("" = anonymous).
-func (env *testEnv) postGraphQL(t *testing.T, profile access.Profile, body map[string]any) gqlResponse {
+// queryAs posts a GraphQL request with headers instead of a test client's
+// key: another key, a token, a purpose.
+func (env *testEnv) queryAs(t *testing.T, headers map[string]string, query string) gqlResponse {
+	t.Helper()
+	return env.post(t, headers, map[string]any{"query": query})
+}
+
+// post posts body (query, variables, extensions) to /graphql as JSON with
+// headers.
+func (env *testEnv) post(t *testing.T, headers map[string]string, body map[string]any) gqlResponse {
 	t.Helper()
 	data, _ := json.Marshal(body)
-	headers := map[string]string{}
-	if profile != "" {
-		headers["Authorization"] = "Bearer " + env.Keys[profile]
-	}
-	return env.request(t, headers, data)
-}
-
-// request posts a GraphQL request with the given headers and body.
-func (env *testEnv) request(t *testing.T, headers map[string]string, body []byte) gqlResponse {
-	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", bytes.NewReader(body))
+	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", bytes.NewReader(data))
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
-	return env.do(t, req)
+	return env.send(t, req)
 }
 
-// do sends req and decodes the GraphQL response.
-func (env *testEnv) do(t *testing.T, req *http.Request) gqlResponse {
+// send sends a GraphQL request built by hand (a GET, a body without a
+// length) and decodes the response; a response that is not JSON fails the
+// test.
+func (env *testEnv) send(t *testing.T, req *http.Request) gqlResponse {
 	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -127,19 +124,20 @@ func (env *testEnv) do(t *testing.T, req *http.Request) gqlResponse {
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	out := gqlResponse{Status: resp.StatusCode, Raw: string(raw)}
+	out := gqlResponse{Status: resp.StatusCode, Header: resp.Header, Raw: string(raw)}
 	if err := json.Unmarshal(raw, &out); err != nil {
 		t.Fatalf("response %d is not JSON: %s", resp.StatusCode, raw)
 	}
 	return out
 }
 
-// get fetches path as the client of profile ("" = anonymous).
-func get(t *testing.T, env *testEnv, profile access.Profile, path string) (int, []byte) {
+// get fetches a path other than /graphql (health, metrics, exports) as the
+// client of profile ("" = anonymous).
+func (env *testEnv) get(t *testing.T, profile access.Profile, path string) (int, []byte) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, env.URL+path, nil)
-	if profile != "" {
-		req.Header.Set("Authorization", "Bearer "+env.Keys[profile])
+	for k, v := range env.headers(profile) {
+		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -148,6 +146,36 @@ func get(t *testing.T, env *testEnv, profile access.Profile, path string) (int, 
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, body
+}
+
+// headers are the request headers of the client of profile: none for "".
+func (env *testEnv) headers(profile access.Profile) map[string]string {
+	if profile == "" {
+		return nil
+	}
+	return bearer(env.Keys[profile])
+}
+
+// bearer is the Authorization header carrying key.
+func bearer(key string) map[string]string {
+	return map[string]string{"Authorization": "Bearer " + key}
+}
+
+// at returns a copy of env (database, store, keys) that sends its requests
+// to the server at url.
+func (env *testEnv) at(url string) *testEnv {
+	other := *env
+	other.URL = url
+	return &other
+}
+
+// serve starts another server of the whole handler with cfg and deps and
+// returns env pointed at it.
+func (env *testEnv) serve(t *testing.T, cfg app.Config, deps app.Deps) *testEnv {
+	t.Helper()
+	srv := httptest.NewServer(app.NewHandler(cfg, deps))
+	t.Cleanup(srv.Close)
+	return env.at(srv.URL)
 }
 
 // code returns the extensions.code of the first error, or "".
@@ -166,7 +194,7 @@ func (env *testEnv) exec(t *testing.T, sql string, args ...any) {
 	}
 }
 
-func TestTypename(t *testing.T) {
+func TestTypenameAnsweredAnonymously(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	r := env.query(t, "", `{ __typename }`, nil)
@@ -175,18 +203,13 @@ func TestTypename(t *testing.T) {
 	}
 }
 
-func TestHealthAndGraphiQL(t *testing.T) {
+func TestHealthReadinessAndGraphiQLServed(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
 	for path, want := range map[string]string{"/healthz": "ok", "/readyz": "ready", "/": "graphiql"} {
-		resp, err := http.Get(env.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK || !strings.Contains(strings.ToLower(string(b)), want) {
-			t.Errorf("GET %s: %d %.80q", path, resp.StatusCode, b)
+		status, b := env.get(t, "", path)
+		if status != http.StatusOK || !strings.Contains(strings.ToLower(string(b)), want) {
+			t.Errorf("GET %s: %d %.80q", path, status, b)
 		}
 	}
 }
@@ -194,8 +217,8 @@ func TestHealthAndGraphiQL(t *testing.T) {
 func TestProtectedPersonMaskedAndAudited(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
-	env.exec(t, `INSERT INTO person (cpr, fornavn, efternavn, adresserings_navn) VALUES ('0101801234', 'Skjult', 'Markørsen', 'Markørsen,Skjult')`)
-	env.exec(t, `INSERT INTO personkontakt (cpr, navne_adressebeskyttelse_start_dato) VALUES ('0101801234', current_date - 10)`)
+	person{CPR: "0101801234", First: "Skjult", Last: "Markørsen", AddressingName: "Markørsen,Skjult"}.insert(t, env)
+	protect(t, env, "0101801234", daysFromToday(-10))
 	const q = `{ person(cpr: "0101801234") { cpr protected firstName lastName addressingName } }`
 
 	priv := env.query(t, access.Private, q, nil)
