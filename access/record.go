@@ -50,11 +50,15 @@ func (r *Record) AddCPR(cpr string) {
 	r.cprs[cpr] = struct{}{}
 }
 
-// Operations returns the person-data operations the request was authorized for.
+// Operations returns the person-data operations the request was authorized
+// for, sorted: fields resolve concurrently, and the order they happened to
+// run in must not show in the audit log.
 func (r *Record) Operations() []Operation {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return slices.Clone(r.operations)
+	out := slices.Clone(r.operations)
+	slices.Sort(out)
+	return out
 }
 
 // TakeCPRs returns the CPR numbers noted since the last call, sorted, and

@@ -39,11 +39,14 @@ func SeesProtected(p *Principal) bool {
 // are judged on.
 func Today() time.Time { return cpr.DanishDate(time.Now()) }
 
-// MaskedLast moves the subjects that p must not see to the end of rows,
-// keeping the order within both parts, so that a list ordered by address or
-// name does not give a masked subject's address or name away by its place.
-func MaskedLast[T Subject](p *Principal, rows []T) {
-	slices.SortStableFunc(rows, func(a, b T) int {
+// MaskedLast returns rows with the subjects that p must not see moved to
+// the end, keeping the order within both parts, so that a list ordered by
+// address or name does not give a masked subject's address or name away by
+// its place. rows itself is left as it is (it may be shared by resolvers
+// running at the same time).
+func MaskedLast[T Subject](p *Principal, rows []T) []T {
+	out := slices.Clone(rows)
+	slices.SortStableFunc(out, func(a, b T) int {
 		ma, mb := Masks(p, a), Masks(p, b)
 		switch {
 		case ma == mb:
@@ -54,6 +57,7 @@ func MaskedLast[T Subject](p *Principal, rows []T) {
 			return 1
 		}
 	})
+	return out
 }
 
 // Stricter returns the one of a and b that is protected, or a when
@@ -80,6 +84,26 @@ func WithholdDerived(p *Principal, participants ...Subject) error {
 		if s.NameAddressProtected() {
 			return apperr.Errorf(apperr.Withheld, "withheld: a person with name-and-address protection takes part, and this client may not see protected persons")
 		}
+	}
+	return nil
+}
+
+// AuditNumbersShown returns the CPR numbers of an audit row that p may
+// read: every one for AUTHORITY; for any other reader (ADMIN), only those
+// of persons who are not protected (protected says who is). Which lookups
+// touched a protected person would tell whom it lives with and where.
+func AuditNumbersShown(p *Principal, numbers []string, protected map[string]bool) []string {
+	if SeesProtected(p) {
+		return numbers
+	}
+	return slices.DeleteFunc(slices.Clone(numbers), func(n string) bool { return protected[n] })
+}
+
+// AuditLookupOf refuses a reader who may not see protected persons the
+// audit log of a protected person (WITHHELD).
+func AuditLookupOf(p *Principal, protected bool) error {
+	if protected && !SeesProtected(p) {
+		return apperr.Errorf(apperr.Withheld, "withheld: the person has name-and-address protection, and this client may not see protected persons")
 	}
 	return nil
 }

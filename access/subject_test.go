@@ -18,9 +18,8 @@ func (s fakeSubject) NameAddressProtected() bool { return s.protected }
 func TestMaskedSubjectsGoLastKeepingTheirOrder(t *testing.T) {
 	rows := []fakeSubject{{cpr: "a"}, {cpr: "p1", protected: true}, {cpr: "b"}, {cpr: "p2", protected: true}, {cpr: "c"}}
 
-	MaskedLast(&Principal{Profile: Landlord}, rows)
 	var got string
-	for _, r := range rows {
+	for _, r := range MaskedLast(&Principal{Profile: Landlord}, rows) {
 		got += r.cpr + " "
 	}
 	if want := "a b c p1 p2 "; got != want {
@@ -28,8 +27,7 @@ func TestMaskedSubjectsGoLastKeepingTheirOrder(t *testing.T) {
 	}
 
 	authority := []fakeSubject{{cpr: "a"}, {cpr: "p1", protected: true}, {cpr: "b"}}
-	MaskedLast(&Principal{Profile: Authority}, authority)
-	if authority[1].cpr != "p1" {
+	if authority = MaskedLast(&Principal{Profile: Authority}, authority); authority[1].cpr != "p1" {
 		t.Errorf("AUTHORITY sees everything, order kept: %v", authority)
 	}
 }

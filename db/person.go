@@ -534,3 +534,21 @@ func (s *RegisterStore) Empty(ctx context.Context) (bool, error) {
 	err := sqlx.GetContext(ctx, s.q, &exists, `SELECT EXISTS (SELECT 1 FROM person)`)
 	return !exists, err
 }
+
+// Protected returns, for each of the numbers, whether its person is
+// protected (Person.Protected); a number not in the register is not.
+func (s *RegisterStore) Protected(ctx context.Context, numbers []string) (map[string]bool, error) {
+	const query = `SELECT n AS cpr, name_address_protected(n) AS protected FROM unnest($1::text[]) AS n`
+	var rows []struct {
+		CPR       string `db:"cpr"`
+		Protected bool   `db:"protected"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(numbers)); err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		out[r.CPR] = r.Protected
+	}
+	return out, nil
+}

@@ -322,7 +322,7 @@ func TestAuditLogPagesLookupsAndAuditsItsReading(t *testing.T) {
 	if n := first.AuditLog.Edges[0].Node; n.OrganisationName != "Test PRIVATE" || n.Purpose != "sag 1" || n.Operations[0] != "person" || n.Cprs[0] != "0101801234" {
 		t.Errorf("first row: %+v", n)
 	}
-	r = env.query(t, access.Admin, lookups, map[string]any{"after": first.AuditLog.PageInfo.EndCursor})
+	r = env.query(t, access.Authority, lookups, map[string]any{"after": first.AuditLog.PageInfo.EndCursor})
 	json.Unmarshal(r.Data, &second)
 	// The third read, and AUTHORITY's reading of the audit log about this
 	// number, which is itself audited.
@@ -331,6 +331,14 @@ func TestAuditLogPagesLookupsAndAuditsItsReading(t *testing.T) {
 	}
 	if n := second.AuditLog.Edges[1].Node; n.OrganisationName != "Test AUTHORITY" || n.Operations[0] != "audit" {
 		t.Errorf("reading the audit log was not audited: %+v", n)
+	}
+	// ADMIN, who may not see protected persons, gets neither the protected
+	// person's log nor its number in the rows it may read.
+	if r := env.query(t, access.Admin, lookups, nil); r.code() != "WITHHELD" || hasData(r.Data) {
+		t.Errorf("ADMIN reading a protected person's log: %s", r.Raw)
+	}
+	if r := env.query(t, access.Admin, `{ auditLog { edges { node { cprs } } } }`, nil); len(r.Errors) > 0 || strings.Contains(r.Raw, "0101801234") {
+		t.Errorf("ADMIN sees the protected person's number in the log: %s", r.Raw)
 	}
 	if r := env.query(t, access.Admin, `{ auditLog(after: "bogus") { pageInfo { hasNextPage } } }`, nil); r.code() != "BAD_USER_INPUT" {
 		t.Errorf("bad cursor: %s", r.Raw)

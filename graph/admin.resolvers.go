@@ -156,7 +156,8 @@ func (r *queryResolver) Organisations(ctx context.Context) ([]*db.Organisation, 
 
 // AuditLog is the resolver for the auditLog field.
 func (r *queryResolver) AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error) {
-	if _, err := access.Authorize(ctx, access.OpAudit); err != nil {
+	p, err := access.Authorize(ctx, access.OpAudit)
+	if err != nil {
 		return nil, err
 	}
 	page, err := pageOf(auditList, first, after)
@@ -172,6 +173,9 @@ func (r *queryResolver) AuditLog(ctx context.Context, cpr *string, clientID *str
 	}
 	rows, err := r.Store.Audit.List(ctx, f)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.auditNumbersShown(ctx, p, f.CPR, rows); err != nil {
 		return nil, err
 	}
 	edges, info, err := connection(page, rows, auditID, auditEdge)

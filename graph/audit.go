@@ -61,3 +61,26 @@ func recordPerOperation(ctx context.Context, next graphql.OperationHandler) grap
 	ctx, _ = access.WithRecord(ctx, access.RecordFrom(ctx).RequestID)
 	return next(ctx)
 }
+
+// auditNumbersShown applies access.AuditLookupOf to the looked-up number
+// (when given) and access.AuditNumbersShown to every row.
+func (r *Resolver) auditNumbersShown(ctx context.Context, p *access.Principal, lookedUp string, rows []db.AuditEntry) error {
+	numbers := []string{}
+	if lookedUp != "" {
+		numbers = append(numbers, lookedUp)
+	}
+	for _, e := range rows {
+		numbers = append(numbers, e.CPRs...)
+	}
+	protected, err := r.Store.Register.Protected(ctx, numbers)
+	if err != nil {
+		return err
+	}
+	if err := access.AuditLookupOf(p, protected[lookedUp]); err != nil {
+		return err
+	}
+	for i := range rows {
+		rows[i].CPRs = access.AuditNumbersShown(p, rows[i].CPRs, protected)
+	}
+	return nil
+}

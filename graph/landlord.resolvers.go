@@ -23,7 +23,7 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 	if err != nil {
 		return nil, err
 	}
-	access.MaskedLast(p, res.Rows)
+	res.Rows = access.MaskedLast(p, res.Rows)
 	return residentsResult(res), nil
 }
 

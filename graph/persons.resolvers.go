@@ -218,7 +218,7 @@ func (r *queryResolver) Household(ctx context.Context, cpr string) (*db.Househol
 		return nil, errUnknownCPR(cpr)
 	}
 	r.loaders(ctx).household.Prime(number, h)
-	access.MaskedLast(p, h.Members)
+	h.Members = access.MaskedLast(p, h.Members)
 	return &h, nil
 }
 

@@ -13,12 +13,13 @@ import (
 
 // masker is the field middleware every field of every response passes
 // through. It asks access whether the principal may read the field at all
-// (scopes apply to nested fields too). When the object a field belongs to is an access.Subject, it notes
-// the subject's CPR number in the request's audit record and, when the
-// principal must not see the subject's name and address, answers null for
-// every field the schema does not mark @unmasked — without running its
-// resolver. Masking is deny-by-default: a field added later is masked until
-// someone marks it @unmasked.
+// (scopes apply to nested fields too). When the object a field belongs to
+// is an access.Subject, it notes the subject's CPR number in the request's
+// audit record; when the principal must not see the subject's name and
+// address, it answers null for every field the schema does not mark
+// @unmasked — without running its resolver. Masking is
+// deny-by-default: a field added later is masked until someone marks it
+// @unmasked.
 type masker struct {
 	// subjectTypes are the object types the schema marks @subject.
 	subjectTypes map[string]bool
@@ -58,6 +59,9 @@ func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, e
 		// protected: fail closed.
 		return nil, apperr.Errorf(apperr.Internal, "unmaskable subject %s", fc.Object)
 	}
+	// Every subject is recorded, masked ones too: the audit log answers a
+	// protected person's "who looked me up" as well (its readers see
+	// protected persons' numbers only as access.AuditNumbersShown says).
 	access.RecordFrom(ctx).AddCPR(subject.SubjectCPR())
 	if fc.Field.Definition.Directives.ForName("unmasked") == nil &&
 		access.Masks(access.FromContext(ctx), subject) {
