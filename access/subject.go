@@ -107,3 +107,21 @@ func AuditLookupOf(p *Principal, protected bool) error {
 	}
 	return nil
 }
+
+// LandlordRows returns the rows of a landlord lookup over the given number
+// of dwellings that p may see, in an order that says nothing of where a
+// protected resident lives. A protected resident is at most a dated marker,
+// and only in a lookup of several dwellings (a stairwell): in a lookup of
+// one dwelling the marker would place the person in it, so it is left out.
+// Markers come last, ordered by their dates alone (byDates), not by
+// dwelling.
+func LandlordRows[T Subject](p *Principal, rows []T, dwellings int, byDates func(a, b T) int) []T {
+	if !SeesProtected(p) && dwellings == 1 {
+		rows = slices.DeleteFunc(slices.Clone(rows), func(r T) bool { return r.NameAddressProtected() })
+	}
+	out := MaskedLast(p, rows)
+	if i := slices.IndexFunc(out, func(r T) bool { return Masks(p, r) }); i >= 0 {
+		slices.SortStableFunc(out[i:], byDates)
+	}
+	return out
+}

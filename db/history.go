@@ -44,7 +44,8 @@ func (s *RegisterStore) NameHistory(ctx context.Context, cprs []string) (map[str
 // AddressRecord is a former folkeregisteradresse (historiskeadresser). The
 // seed's record holds codes only; street name and postal code are looked up
 // in DAR (dar_adresse) or, failing that, from a current resident of the same
-// house number.
+// house number who is not protected (a protected resident's row would make
+// the answer depend on where that person lives).
 type AddressRecord struct {
 	CPR string `db:"cpr"`
 	Address
@@ -63,7 +64,7 @@ func (s *RegisterStore) addressRecords(ctx context.Context, cprs []string) (map[
 			UNION ALL
 			SELECT r.vejnavn, r.postnummer, r.postdistrikt FROM person r
 			WHERE r.kommune_kode = h.kommune_kode AND r.vej_kode = h.vej_kode AND r.husnummer = h.husnummer
-			  AND r.vejnavn IS NOT NULL
+			  AND r.vejnavn IS NOT NULL AND NOT name_address_protected(r.cpr)
 			LIMIT 1) n ON true
 		WHERE h.cpr = ANY($1) AND h.ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY h.cpr, h.tilflytnings_dato DESC NULLS LAST, h.id`

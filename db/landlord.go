@@ -98,6 +98,23 @@ func (r Resident) SubjectCPR() string { return r.CPR }
 // NameAddressProtected reports whether the resident is protected today.
 func (r Resident) NameAddressProtected() bool { return r.Protected }
 
+// CompareResidentDates orders residents by move-in, then move-out (still
+// living there last).
+func CompareResidentDates(a, b Resident) int {
+	if c := a.MoveIn.Compare(b.MoveIn); c != 0 {
+		return c
+	}
+	switch {
+	case a.MoveOut == nil && b.MoveOut == nil:
+		return 0
+	case a.MoveOut == nil:
+		return 1
+	case b.MoveOut == nil:
+		return -1
+	}
+	return a.MoveOut.Compare(*b.MoveOut)
+}
+
 // LandlordStore runs landlord lookups over DAR addresses, the ownership
 // table and the register; whether an organisation may look up an owner is
 // read from its owner links (ClientStore).

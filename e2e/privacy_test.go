@@ -207,3 +207,27 @@ func TestEveryPersonFieldHasAnAccessRule(t *testing.T) {
 		}
 	}
 }
+
+// TestFormerAddressNeverBorrowsFromAProtectedResident: a former address's
+// street name comes from DAR or from a current resident of the house who
+// is not protected, so the answer does not depend on where a protected
+// person lives.
+func TestFormerAddressNeverBorrowsFromAProtectedResident(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedPrivacy(t, env)
+	house := addr{Municipality: 101, Street: 888, StreetName: "Hemmeligvej", House: "3", PostalCode: 2200, District: "København N"}
+	const hidden, open = "0101751234", "0202751234"
+	person{CPR: hidden, First: "Henny", Last: "Skjult", Status: "01", Address: house}.insert(t, env)
+	protect(t, env, hidden, daysFromToday(-30))
+	formerAddress{ID: "vh", CPR: privV, Address: addr{Municipality: 101, Street: 888, House: "3"}, In: "2001-01-01", Out: "2005-01-01"}.insert(t, env)
+
+	const q = `query($cpr: String!) { person(cpr: $cpr) { addressHistory { streetName postalCode validFrom } } }`
+	for _, profile := range []access.Profile{access.Private, access.Authority} {
+		r := ok(t, env.query(t, profile, q, map[string]any{"cpr": privV}))
+		wantEqual(t, r, "person.addressHistory.1", map[string]any{"streetName": nil, "postalCode": nil, "validFrom": "2001-01-01"})
+	}
+	person{CPR: open, First: "Åse", Last: "Åben", Status: "01", Address: house}.insert(t, env)
+	r := ok(t, env.query(t, access.Private, q, map[string]any{"cpr": privV}))
+	wantEqual(t, r, "person.addressHistory.1", map[string]any{"streetName": "Hemmeligvej", "postalCode": float64(2200), "validFrom": "2001-01-01"})
+}

@@ -23,7 +23,7 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 	if err != nil {
 		return nil, err
 	}
-	res.Rows = access.MaskedLast(p, res.Rows)
+	res.Rows = access.LandlordRows(p, res.Rows, len(res.Addresses), db.CompareResidentDates)
 	return residentsResult(res), nil
 }
 
