@@ -1,7 +1,3 @@
-// Package access is the one place that decides who may call what and who sees
-// what. Authentication only puts a Principal into the context; every resolver
-// asks Authorize before it reads, and every person-bearing object in the graph
-// is a Subject that the GraphQL layer masks through Masks.
 package access
 
 import (

@@ -125,3 +125,11 @@ func LandlordRows[T Subject](p *Principal, rows []T, dwellings int, byDates func
 	}
 	return out
 }
+
+// SearchExcludesProtected reports whether a search that places persons —
+// PersonSøg by name and address, a birth-date circle narrowed to a
+// municipality (byPlace) — must leave protected persons out for p: a hit
+// would confirm a protected person's name or address.
+func SearchExcludesProtected(p *Principal, byPlace bool) bool {
+	return byPlace && !SeesProtected(p)
+}

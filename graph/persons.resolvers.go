@@ -90,7 +90,7 @@ func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSea
 	if err != nil {
 		return nil, err
 	}
-	criteria.ExcludeProtected = !access.SeesProtected(p)
+	criteria.ExcludeProtected = access.SearchExcludesProtected(p, true)
 	if err := criteria.Validate(); err != nil {
 		return nil, err
 	}
@@ -117,7 +117,7 @@ func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date
 	if to != nil {
 		circle.To = time.Time(*to)
 	}
-	circle.ExcludeProtected = municipalityCode != nil && !access.SeesProtected(p)
+	circle.ExcludeProtected = access.SearchExcludesProtected(p, municipalityCode != nil)
 	if err := circle.Validate(); err != nil {
 		return nil, err
 	}
