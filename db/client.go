@@ -206,15 +206,6 @@ func (s *ClientStore) OwnerNumbers(ctx context.Context, organisationID int64) ([
 	return out, err
 }
 
-// OwnerLinked reports whether the organisation may run landlord lookups for
-// the owner number (a CVR or CPR number), by its owner links.
-func (s *ClientStore) OwnerLinked(ctx context.Context, organisationID int64, owner string) (bool, error) {
-	const query = `SELECT EXISTS (SELECT 1 FROM owner_link WHERE organisation_id = $1 AND owner_number = $2)`
-	var linked bool
-	err := sqlx.GetContext(ctx, s.q, &linked, query, organisationID, owner)
-	return linked, err
-}
-
 // NewAPIKey returns a new random API key.
 func NewAPIKey() (string, error) {
 	b := make([]byte, 32)
