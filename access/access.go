@@ -31,6 +31,12 @@ const (
 // Profiles lists every profile.
 var Profiles = []Profile{Authority, Private, Landlord, Admin}
 
+// MaxSearchHits is the most persons a person search (PersonSøg) answers,
+// as seed 001's operation does: a search matching more answers these and
+// says so (refine the search), and cannot be paged past them, so a name
+// and address search cannot enumerate a street.
+const MaxSearchHits = 9
+
 // Valid reports whether p is a known profile.
 func (p Profile) Valid() bool { return slices.Contains(Profiles, p) }
 
