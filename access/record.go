@@ -43,11 +43,22 @@ func (r *Record) addOperation(op Operation) {
 	}
 }
 
-// AddCPR notes that the response holds data of the person with this number.
-func (r *Record) AddCPR(cpr string) {
+// AddCPR notes that the response holds data of the person with this
+// number. A person beyond the PersonBudget distinct persons of the response
+// is not noted: PERSON_BUDGET_EXCEEDED, and the caller must not return that
+// person's data. (A subscription's budget is per event: TakeCPRs starts the
+// next.)
+func (r *Record) AddCPR(cpr string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if _, ok := r.cprs[cpr]; ok {
+		return nil
+	}
+	if len(r.cprs) >= PersonBudget {
+		return ErrPersonBudget(len(r.cprs) + 1)
+	}
 	r.cprs[cpr] = struct{}{}
+	return nil
 }
 
 // Operations returns the person-data operations the request was authorized for.

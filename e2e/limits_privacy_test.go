@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"cprgraph/access"
@@ -59,5 +60,74 @@ func TestPersonSearchAnswersAtMostNinePersonsAndSaysWhenMoreMatch(t *testing.T) 
 		if r := env.query(t, access.Authority, doc, nil); r.code() != "GRAPHQL_VALIDATION_FAILED" {
 			t.Errorf("%s: want the document refused, got %s", name, r.Raw)
 		}
+	}
+}
+
+// hasCode reports whether any error of r has the code.
+func (r gqlResponse) hasCode(code string) bool {
+	for _, e := range r.Errors {
+		if e.Extensions["code"] == code {
+			return true
+		}
+	}
+	return false
+}
+
+func TestPersonBudgetCountsDistinctPersonsAcrossAliasesBeforeExecution(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedSearchStreet(t, env, 150)
+	cpr := func(i int) string { return fmt.Sprintf("01015%05d", i) }
+
+	// 101 aliased person fields, one person each: refused before any is read.
+	var doc strings.Builder
+	doc.WriteString("{")
+	for i := 1; i <= 101; i++ {
+		fmt.Fprintf(&doc, ` p%d: person(cpr: "%s") { cpr lastName }`, i, cpr(i))
+	}
+	doc.WriteString(" }")
+	r := env.query(t, access.Authority, doc.String(), nil)
+	if r.code() != "PERSON_BUDGET_EXCEEDED" || strings.Contains(r.Raw, "Gadesen") || !strings.Contains(r.Errors[0].Message, "100") {
+		t.Errorf("101 aliased persons: want PERSON_BUDGET_EXCEEDED naming the limit and no data, got %d %.300s", r.Status, r.Raw)
+	}
+
+	// Two batches of 60 in variables: 120 distinct persons.
+	var a, b []string
+	for i := 1; i <= 60; i++ {
+		a, b = append(a, cpr(i)), append(b, cpr(60+i))
+	}
+	const two = `query($a: [String!]!, $b: [String!]!) { a: persons(cprs: $a) { cpr } b: addressHistory(cprs: $b) { cpr } }`
+	if r := env.query(t, access.Authority, two, map[string]any{"a": a, "b": b}); r.code() != "PERSON_BUDGET_EXCEEDED" || strings.Contains(r.Raw, cpr(1)) {
+		t.Errorf("60 + 60 persons in variables: %d %.300s", r.Status, r.Raw)
+	}
+	// The same 60 twice is 60 persons, and 100 distinct are allowed.
+	if r := env.query(t, access.Authority, two, map[string]any{"a": a, "b": a}); len(r.Errors) > 0 {
+		t.Errorf("the same 60 persons twice: %.300s", r.Raw)
+	}
+	if r := env.query(t, access.Authority, two, map[string]any{"a": a, "b": b[:40]}); len(r.Errors) > 0 {
+		t.Errorf("100 distinct persons: %.300s", r.Raw)
+	}
+	var audited int
+	if err := env.Conn.Get(&audited, `SELECT count(*) FROM audit_log WHERE cardinality(cprs) > 100`); err != nil || audited != 0 {
+		t.Errorf("%d audit rows with more than 100 persons (%v)", audited, err)
+	}
+}
+
+func TestPersonBudgetStopsTheHundredAndFirstPersonReachedDuringExecution(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedSearchStreet(t, env, 150) // one household of 150 at Lillevej 3
+
+	// One CPR number in the arguments; 150 persons reached.
+	r := env.query(t, access.Authority, `{ household(cpr: "0101500001") { members { cpr person { lastName } } } }`, nil)
+	if !r.hasCode("PERSON_BUDGET_EXCEEDED") {
+		t.Fatalf("household of 150: want PERSON_BUDGET_EXCEEDED, got %d %.400s", r.Status, r.Raw)
+	}
+	if n := strings.Count(r.Raw, `"Gadesen"`); n > 100 {
+		t.Errorf("household of 150: %d persons shown", n)
+	}
+	var most int
+	if err := env.Conn.Get(&most, `SELECT COALESCE(max(cardinality(cprs)), 0) FROM audit_log`); err != nil || most > 100 || most == 0 {
+		t.Errorf("audit row of the household read holds %d persons (%v), want 1-100", most, err)
 	}
 }

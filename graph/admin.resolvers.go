@@ -168,7 +168,9 @@ func (r *queryResolver) AuditLog(ctx context.Context, cpr *string, clientID *str
 		return nil, err
 	}
 	if f.CPR != "" {
-		access.RecordFrom(ctx).AddCPR(f.CPR)
+		if err := access.RecordFrom(ctx).AddCPR(f.CPR); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := r.Store.Audit.List(ctx, f)
 	if err != nil {

@@ -13,7 +13,9 @@ import (
 
 // masker is the field middleware every field of every response passes
 // through. When the object a field belongs to is an access.Subject, it notes
-// the subject's CPR number in the request's audit record and, when the
+// the subject's CPR number in the request's audit record (failing the field
+// with PERSON_BUDGET_EXCEEDED when that is a person beyond the request's
+// access.PersonBudget) and, when the
 // principal must not see the subject's name and address, answers null for
 // every field the schema does not mark @unmasked — without running its
 // resolver. Masking is deny-by-default: a field added later is masked until
@@ -51,7 +53,10 @@ func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, e
 		// protected: fail closed.
 		return nil, apperr.Errorf(apperr.Internal, "unmaskable subject %s", fc.Object)
 	}
-	access.RecordFrom(ctx).AddCPR(subject.SubjectCPR())
+	// Beyond the request's person budget the subject is not shown at all.
+	if err := access.RecordFrom(ctx).AddCPR(subject.SubjectCPR()); err != nil {
+		return nil, err
+	}
 	if fc.Field.Definition.Directives.ForName("unmasked") == nil &&
 		access.Masks(access.FromContext(ctx), subject, access.Today()) {
 		return nil, nil
