@@ -118,6 +118,9 @@ type Principal struct {
 	OwnerClaim []string
 	// Purpose is the caller's stated purpose of the request (audited).
 	Purpose string
+	// DailyQuota is the most requests an API client may make per Danish
+	// calendar day (nil: none; JWT principals have none): see CheckQuota.
+	DailyQuota *int
 }
 
 // May reports whether the principal may call op: its profile allows it and

@@ -130,6 +130,7 @@ func (a *Authenticator) apiKeyPrincipal(ctx context.Context, key string) (*acces
 		OrganisationID: client.OrganisationID,
 		Profile:        access.Profile(client.Profile),
 		Scopes:         client.Scopes,
+		DailyQuota:     client.DailyQuota,
 	}
 	return p, nil
 }

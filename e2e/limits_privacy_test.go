@@ -1,11 +1,20 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
+	"time"
 	"testing"
 
 	"cprgraph/access"
+	"cprgraph/app"
 )
 
 // seedSearchStreet registers n persons named Gadesen at Lillevej 3, 2100,
@@ -129,5 +138,76 @@ func TestPersonBudgetStopsTheHundredAndFirstPersonReachedDuringExecution(t *test
 	var most int
 	if err := env.Conn.Get(&most, `SELECT COALESCE(max(cardinality(cprs)), 0) FROM audit_log`); err != nil || most > 100 || most == 0 {
 		t.Errorf("audit row of the household read holds %d persons (%v), want 1-100", most, err)
+	}
+}
+
+func TestDailyQuotaIsCountedInTheDatabaseAcrossInstancesAndAnswers429WithTheReset(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	env := newTestEnv(t)
+	org, err := env.Store.Clients.OrganisationByName(ctx, "Test PRIVATE")
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := env.Store.Clients.ClientByName(ctx, org.ID, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	quota := 2
+	if _, err := env.Store.Clients.SetDailyQuota(ctx, client.ID, &quota); err != nil {
+		t.Fatal(err)
+	}
+	// A second server instance on the same database.
+	cfg, err := app.LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(app.NewHandler(cfg, app.Deps{DB: env.Conn, Store: env.Store}))
+	defer srv.Close()
+	other := *env
+	other.URL = srv.URL
+
+	const q = `{ version }`
+	for i, e := range []*testEnv{env, &other} {
+		if r := e.query(t, access.Private, q, nil); r.Status != http.StatusOK || len(r.Errors) > 0 {
+			t.Fatalf("request %d within the quota: %d %s", i+1, r.Status, r.Raw)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, env.URL+"/graphql", bytes.NewReader(gqlBody(q)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-API-Key", env.Keys[access.Private])
+	before := time.Now()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var body gqlResponse
+	if err := json.Unmarshal(raw, &body); err != nil {
+		t.Fatalf("not JSON: %s", raw)
+	}
+	if resp.StatusCode != http.StatusTooManyRequests || body.code() != "QUOTA_EXCEEDED" {
+		t.Fatalf("third request, quota 2 over two instances: want 429 QUOTA_EXCEEDED, got %d %s", resp.StatusCode, raw)
+	}
+	_, reset := access.QuotaDay(before)
+	resetAt, _ := body.Errors[0].Extensions["resetAt"].(string)
+	if got, err := time.Parse(time.RFC3339, resetAt); err != nil || !got.Equal(reset) {
+		t.Errorf("extensions.resetAt %q, want the next Danish midnight %s", resetAt, reset.UTC().Format(time.RFC3339))
+	}
+	retry, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if err != nil || retry < 1 || retry > 25*3600 || before.Add(time.Duration(retry)*time.Second).Before(reset.Add(-2*time.Second)) {
+		t.Errorf("Retry-After %q, want the seconds until %s", resp.Header.Get("Retry-After"), reset)
+	}
+	if !strings.Contains(body.Errors[0].Message, "2 requests") {
+		t.Errorf("message does not say the quota: %s", body.Errors[0].Message)
+	}
+	// Another client is not limited; the refused request was not counted.
+	if r := env.query(t, access.Authority, q, nil); r.Status != http.StatusOK {
+		t.Errorf("a client without a quota: %d %s", r.Status, r.Raw)
+	}
+	var counted int
+	if err := env.Conn.Get(&counted, `SELECT lookups FROM client_lookup_day WHERE client_id = $1`, client.ID); err != nil || counted != 2 {
+		t.Errorf("counted %d requests (%v), want 2", counted, err)
 	}
 }
