@@ -10,8 +10,8 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"cprgraph/access"
 	"cprgraph/app"
