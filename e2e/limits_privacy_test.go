@@ -153,10 +153,10 @@ func TestDailyQuotaIsCountedInTheDatabaseAcrossInstancesAndAnswers429WithTheRese
 	if err != nil {
 		t.Fatal(err)
 	}
-	quota := 2
-	if _, err := env.Store.Clients.SetDailyQuota(ctx, client.ID, &quota); err != nil {
-		t.Fatal(err)
-	}
+	// The ADMIN sets the quota.
+	set := ok(t, env.query(t, access.Admin, `mutation($id: ID!) { setClientDailyQuota(id: $id, dailyQuota: 2) { name dailyQuota } }`,
+		map[string]any{"id": strconv.FormatInt(client.ID, 10)}))
+	wantEqual(t, set, "setClientDailyQuota.dailyQuota", float64(2))
 	// A second server instance on the same database.
 	cfg, err := app.LoadConfig()
 	if err != nil {

@@ -177,6 +177,7 @@ type ComplexityRoot struct {
 
 	Client struct {
 		CreatedAt    func(childComplexity int) int
+		DailyQuota   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		KeyPrefix    func(childComplexity int) int
 		Name         func(childComplexity int) int
@@ -376,12 +377,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddOwnerLink       func(childComplexity int, organisationID string, ownerNumber string) int
-		CreateClient       func(childComplexity int, organisationID string, name string, profile model.Profile, scopes []string) int
-		CreateOrganisation func(childComplexity int, name string, cvr *string) int
-		RemoveOwnerLink    func(childComplexity int, organisationID string, ownerNumber string) int
-		RevokeClient       func(childComplexity int, id string) int
-		RotateClientKey    func(childComplexity int, id string) int
+		AddOwnerLink        func(childComplexity int, organisationID string, ownerNumber string) int
+		CreateClient        func(childComplexity int, organisationID string, name string, profile model.Profile, scopes []string) int
+		CreateOrganisation  func(childComplexity int, name string, cvr *string) int
+		RemoveOwnerLink     func(childComplexity int, organisationID string, ownerNumber string) int
+		RevokeClient        func(childComplexity int, id string) int
+		RotateClientKey     func(childComplexity int, id string) int
+		SetClientDailyQuota func(childComplexity int, id string, dailyQuota *int) int
 	}
 
 	NameChangeEvent struct {
@@ -675,6 +677,7 @@ type MutationResolver interface {
 	CreateOrganisation(ctx context.Context, name string, cvr *string) (*db.Organisation, error)
 	CreateClient(ctx context.Context, organisationID string, name string, profile model.Profile, scopes []string) (*model.ClientWithKey, error)
 	RevokeClient(ctx context.Context, id string) (*db.Client, error)
+	SetClientDailyQuota(ctx context.Context, id string, dailyQuota *int) (*db.Client, error)
 	RotateClientKey(ctx context.Context, id string) (*model.ClientWithKey, error)
 	AddOwnerLink(ctx context.Context, organisationID string, ownerNumber string) (*db.Organisation, error)
 	RemoveOwnerLink(ctx context.Context, organisationID string, ownerNumber string) (*db.Organisation, error)
@@ -1278,6 +1281,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.CreatedAt(childComplexity), true
+	case "Client.dailyQuota":
+		if e.ComplexityRoot.Client.DailyQuota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.DailyQuota(childComplexity), true
 	case "Client.id":
 		if e.ComplexityRoot.Client.ID == nil {
 			break
@@ -2181,6 +2190,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateClientKey(childComplexity, args["id"].(string)), true
+	case "Mutation.setClientDailyQuota":
+		if e.ComplexityRoot.Mutation.SetClientDailyQuota == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setClientDailyQuota_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetClientDailyQuota(childComplexity, args["id"].(string), args["dailyQuota"].(*int)), true
 
 	case "NameChangeEvent.cpr":
 		if e.ComplexityRoot.NameChangeEvent.Cpr == nil {
@@ -3799,6 +3819,8 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_createdAt(ctx, field)
 	case "revokedAt":
 		return ec.fieldContext_Client_revokedAt(ctx, field)
+	case "dailyQuota":
+		return ec.fieldContext_Client_dailyQuota(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Client", field.Name)
 }
@@ -4590,6 +4612,28 @@ func (ec *executionContext) field_Mutation_rotateClientKey_args(ctx context.Cont
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_setClientDailyQuota_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dailyQuota",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dailyQuota"] = arg1
 	return args, nil
 }
 
@@ -7171,6 +7215,29 @@ func (ec *executionContext) _Client_revokedAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Client_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Client", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Client_dailyQuota(ctx context.Context, field graphql.CollectedField, obj *db.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_dailyQuota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DailyQuota, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Client_dailyQuota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Client", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ClientWithKey_client(ctx context.Context, field graphql.CollectedField, obj *model.ClientWithKey) (ret graphql.Marshaler) {
@@ -10347,6 +10414,50 @@ func (ec *executionContext) fieldContext_Mutation_revokeClient(ctx context.Conte
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_revokeClient_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_setClientDailyQuota(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setClientDailyQuota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetClientDailyQuota(ctx, fc.Args["id"].(string), fc.Args["dailyQuota"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Client) graphql.Marshaler {
+			return ec.marshalNClient2ᚖcprgraphᚋdbᚐClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setClientDailyQuota(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setClientDailyQuota_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17572,6 +17683,11 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "dailyQuota":
+			out.Values[i] = ec._Client_dailyQuota(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18834,6 +18950,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "revokeClient":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_revokeClient(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "setClientDailyQuota":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setClientDailyQuota(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
