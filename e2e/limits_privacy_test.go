@@ -128,9 +128,14 @@ func TestPersonBudgetStopsTheHundredAndFirstPersonReachedDuringExecution(t *test
 	seedSearchStreet(t, env, 150) // one household of 150 at Lillevej 3
 
 	// One CPR number in the arguments; 150 persons reached.
-	r := env.query(t, access.Authority, `{ household(cpr: "0101500001") { members { cpr person { lastName } } } }`, nil)
+	r := env.query(t, access.Authority, `{ household(cpr: "0101500001") { members { cpr protected person { lastName } } } }`, nil)
 	if !r.hasCode("PERSON_BUDGET_EXCEEDED") {
 		t.Fatalf("household of 150: want PERSON_BUDGET_EXCEEDED, got %d %.400s", r.Status, r.Raw)
+	}
+	for _, e := range r.Errors {
+		if e.Extensions["code"] != "PERSON_BUDGET_EXCEEDED" {
+			t.Errorf("household of 150: an error of another kind: %+v", e)
+		}
 	}
 	if n := strings.Count(r.Raw, `"Gadesen"`); n > 100 {
 		t.Errorf("household of 150: %d persons shown", n)

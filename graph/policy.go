@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -53,8 +54,15 @@ func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, e
 		// protected: fail closed.
 		return nil, apperr.Errorf(apperr.Internal, "unmaskable subject %s", fc.Object)
 	}
-	// Beyond the request's person budget the subject is not shown at all.
-	if err := access.RecordFrom(ctx).AddCPR(subject.SubjectCPR()); err != nil {
+	// Beyond the request's person budget the subject is not shown at all;
+	// the first of its fields reports why, and so does a non-null one
+	// (which cannot be null).
+	if err := access.RecordFrom(ctx).AddCPR(subject.SubjectCPR()); errors.Is(err, access.ErrAlreadyRefused) {
+		if fc.Field.Definition.Type.NonNull {
+			return nil, access.ErrPersonBudget(access.PersonBudget + 1)
+		}
+		return nil, nil
+	} else if err != nil {
 		return nil, err
 	}
 	if fc.Field.Definition.Directives.ForName("unmasked") == nil &&
