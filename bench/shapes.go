@@ -47,7 +47,7 @@ const (
     person {
       cpr protected firstName lastName birthDate status
       address { lines }
-      civilStatus { code validFrom spouse { cpr firstName lastName } }
+      civilStatus { code validFrom }
       relations { code cpr name }
     }
   }
@@ -134,7 +134,9 @@ func pglBatchQuery(n int) string {
 	return b.String()
 }
 
-// batchSize is the number of CPR numbers of the batch shape.
+// batchSize is the number of CPR numbers of the batch shape. It is the
+// person budget of a request (access.PersonBudget), so the shape reads no
+// relative as a Person (spouse { … }): relations give their numbers.
 const batchSize = 100
 
 // shapes builds the six shapes from the inputs.
