@@ -2,6 +2,19 @@
 // what. Authentication only puts a Principal into the context; every resolver
 // asks Authorize before it reads, and every person-bearing object in the graph
 // is a Subject that the GraphQL layer masks through Masks.
+//
+// The limits it sets on what one principal may read:
+//   - PersonBudget: a request reads at most 100 distinct persons across all
+//     its fields and aliases (CheckPersonBudget before execution,
+//     Record.AddCPR during it): PERSON_BUDGET_EXCEEDED.
+//   - MaxSearchHits: a person search answers at most 9 persons, and says
+//     when more match; it does not page.
+//   - Principal.OwnerNumbers / RepresentsOwner: a LANDLORD acts for its
+//     organisation's owner links as they are now (read from the primary),
+//     narrowed by its JWT's owners claim: OWNER_NOT_LINKED.
+//   - DailyQuota (QuotaDay, ErrQuotaExceeded): an API client with a quota
+//     makes at most that many requests per Danish calendar day:
+//     QUOTA_EXCEEDED, HTTP 429 until the next Danish midnight.
 package access
 
 import (
