@@ -27,6 +27,12 @@ const (
 // Profiles lists every profile.
 var Profiles = []Profile{Authority, Private, Landlord, Admin}
 
+// MaxSearchHits is the most persons a person search (PersonSøg) answers,
+// as seed 001's operation does: a search matching more answers these and
+// says so (refine the search), and cannot be paged past them, so a name
+// and address search cannot enumerate a street.
+const MaxSearchHits = 9
+
 // Valid reports whether p is a known profile.
 func (p Profile) Valid() bool { return slices.Contains(Profiles, p) }
 
@@ -102,12 +108,15 @@ type Principal struct {
 	OrganisationID int64
 	Profile        Profile
 	Scopes         []string
-	// OwnerNumbers are the owner CVR and CPR numbers a LANDLORD principal
-	// may run the landlord lookup for: its organisation's owner links, or
-	// the owners claim of its JWT.
-	OwnerNumbers []string
+	// OwnerClaim narrows a LANDLORD principal to these owner CVR and CPR
+	// numbers (the owners claim of its JWT); nil: no narrowing (API keys,
+	// JWTs without the claim). It never widens: see OwnerNumbers.
+	OwnerClaim []string
 	// Purpose is the caller's stated purpose of the request (audited).
 	Purpose string
+	// DailyQuota is the most requests an API client may make per Danish
+	// calendar day (nil: none; JWT principals have none): see CheckQuota.
+	DailyQuota *int
 }
 
 // May reports whether the principal may call op: its profile allows it and
@@ -116,10 +125,36 @@ func (p *Principal) May(op Operation) bool {
 	return p != nil && slices.Contains(allowed[p.Profile], op) && slices.Contains(p.Scopes, string(op))
 }
 
-// RepresentsOwner reports whether the principal may act for the owner with
-// this CVR or CPR number in the landlord lookup.
-func (p *Principal) RepresentsOwner(number string) bool {
-	return p != nil && slices.Contains(p.OwnerNumbers, number)
+// OwnerNumbers returns the owner CVR and CPR numbers the principal may run
+// the landlord lookup for, given its organisation's owner links: the links,
+// intersected with the JWT's owners claim when the token has one. A claim
+// can narrow a token to fewer owners than the organisation's, never add one.
+func (p *Principal) OwnerNumbers(links []string) []string {
+	if p == nil || p.Profile != Landlord {
+		return nil
+	}
+	if p.OwnerClaim == nil {
+		return slices.Clone(links)
+	}
+	var out []string
+	for _, n := range links {
+		if slices.Contains(p.OwnerClaim, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// RepresentsOwner is the landlord lookup's second check (seed 000): nil
+// when the principal may act for the owner with this CVR or CPR number,
+// OWNER_NOT_LINKED otherwise. links are the organisation's owner links as
+// they are now: the caller reads them from the primary database, never a
+// replica, so that an unlinked owner is refused at once.
+func (p *Principal) RepresentsOwner(owner string, links []string) error {
+	if !slices.Contains(p.OwnerNumbers(links), owner) {
+		return apperr.Errorf(apperr.OwnerNotLinked, "the owner number is not linked to your organisation")
+	}
+	return nil
 }
 
 type principalKey struct{}

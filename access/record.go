@@ -2,6 +2,7 @@ package access
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"sync"
 )
@@ -16,6 +17,7 @@ type Record struct {
 	mu         sync.Mutex
 	operations []Operation
 	cprs       map[string]struct{}
+	refused    map[string]bool // persons beyond the budget, already reported
 }
 
 type recordKey struct{}
@@ -43,12 +45,35 @@ func (r *Record) addOperation(op Operation) {
 	}
 }
 
-// AddCPR notes that the response holds data of the person with this number.
-func (r *Record) AddCPR(cpr string) {
+// AddCPR notes that the response holds data of the person with this
+// number. A person beyond the PersonBudget distinct persons of the response
+// is not noted and the caller must not return that person's data: the
+// first time, AddCPR returns PERSON_BUDGET_EXCEEDED (to report); after
+// that, ErrAlreadyRefused (not to report again). A subscription's budget is
+// per event: TakeCPRs starts the next.
+func (r *Record) AddCPR(cpr string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if _, ok := r.cprs[cpr]; ok {
+		return nil
+	}
+	if r.refused[cpr] {
+		return ErrAlreadyRefused
+	}
+	if len(r.cprs) >= PersonBudget {
+		if r.refused == nil {
+			r.refused = map[string]bool{}
+		}
+		r.refused[cpr] = true
+		return ErrPersonBudget(len(r.cprs) + 1)
+	}
 	r.cprs[cpr] = struct{}{}
+	return nil
 }
+
+// ErrAlreadyRefused is AddCPR's answer for a person already refused for
+// the budget in this response: show nothing of it, report nothing more.
+var ErrAlreadyRefused = errors.New("person already refused for the person budget")
 
 // Operations returns the person-data operations the request was authorized
 // for, sorted: fields resolve concurrently, and the order they happened to
@@ -71,6 +96,7 @@ func (r *Record) TakeCPRs() []string {
 		out = append(out, c)
 	}
 	clear(r.cprs)
+	clear(r.refused)
 	slices.Sort(out)
 	return out
 }

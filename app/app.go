@@ -40,7 +40,7 @@ type Deps struct {
 
 // NewHandler wires every HTTP endpoint of the server. A GraphQL request
 // passes, in order: the body size limit, authentication (401), the
-// per-client rate limit (429), then GraphQL with its depth and complexity
+// per-client rate limit (429), the client's daily quota (429), then GraphQL with its depth and complexity
 // limits, the masking middleware and the audit write. Every request is
 // traced (when tracing is on), counted and logged.
 func NewHandler(cfg Config, d Deps) http.Handler {
@@ -61,6 +61,8 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		LoaderWait:    cfg.LoaderWait,
 		Extensions:    graphQLExtensions(cfg, d),
 	})
+	// Inside the rate limit: a request refused for its rate is not counted.
+	gql = limits.Quota(d.Store.Clients, gql)
 	if cfg.RateLimitRPS > 0 {
 		limiter := limits.NewRateLimiter(cfg.RateLimitRPS, cfg.RateLimitBurst)
 		limiter.OnReject = d.Metrics.RateLimited

@@ -41,6 +41,12 @@ const (
 	// would have been, so it tells nothing but that a protected person
 	// takes part.
 	Withheld Code = "WITHHELD"
+	// PersonBudgetExceeded: the request would read more distinct persons
+	// than access.PersonBudget across all its fields and aliases.
+	PersonBudgetExceeded Code = "PERSON_BUDGET_EXCEEDED"
+	// QuotaExceeded: the client has used its daily lookup quota; the error
+	// says when it resets (HTTP 429 with Retry-After).
+	QuotaExceeded Code = "QUOTA_EXCEEDED"
 
 	// PersistedQueryNotAllowed: in allow-list mode (PERSISTED_QUERIES=
 	// allowlist) the document is not registered.
@@ -51,6 +57,9 @@ const (
 type Error struct {
 	Code    Code
 	Message string
+	// Extensions are facts beside the code a client may act on, e.g. when
+	// a quota resets; shown in extensions next to code.
+	Extensions map[string]any
 }
 
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
@@ -85,6 +94,27 @@ func WriteHTTP(w http.ResponseWriter, status int, err *Error) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(map[string]any{
-		"errors": []map[string]any{{"message": err.Message, "extensions": map[string]any{"code": err.Code}}},
+		"errors": []map[string]any{{"message": err.Message, "extensions": err.extensions()}},
 	})
+}
+
+// extensions returns the error's extensions with its code.
+func (e *Error) extensions() map[string]any {
+	ext := map[string]any{"code": string(e.Code)}
+	for k, v := range e.Extensions {
+		if k != "code" {
+			ext[k] = v
+		}
+	}
+	return ext
+}
+
+// ExtensionsOf returns the GraphQL extensions of err: its code and
+// Extensions, or just INTERNAL when err is not an *Error.
+func ExtensionsOf(err error) map[string]any {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.extensions()
+	}
+	return map[string]any{"code": string(Internal)}
 }

@@ -110,12 +110,8 @@ func (a *Authenticator) authenticate(ctx context.Context, cred string) (*access.
 	if err != nil {
 		return nil, err
 	}
-	if p.Profile == access.Landlord {
-		if claims.Owners != nil {
-			p.OwnerNumbers = claims.Owners
-		} else if p.OwnerNumbers, err = a.store.Clients.OwnerNumbers(ctx, p.OrganisationID); err != nil {
-			return nil, err
-		}
+	if p.Profile == access.Landlord && claims.Owners != nil {
+		p.OwnerClaim = claims.Owners
 	}
 	return p, nil
 }
@@ -134,11 +130,7 @@ func (a *Authenticator) apiKeyPrincipal(ctx context.Context, key string) (*acces
 		OrganisationID: client.OrganisationID,
 		Profile:        access.Profile(client.Profile),
 		Scopes:         client.Scopes,
-	}
-	if p.Profile == access.Landlord {
-		if p.OwnerNumbers, err = a.store.Clients.OwnerNumbers(ctx, p.OrganisationID); err != nil {
-			return nil, err
-		}
+		DailyQuota:     client.DailyQuota,
 	}
 	return p, nil
 }

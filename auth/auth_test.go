@@ -12,6 +12,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"cprgraph/access"
+	"cprgraph/apperr"
 	"cprgraph/db"
 	"cprgraph/db/dbtest"
 )
@@ -57,19 +58,24 @@ func TestLandlordOwnerNumbers(t *testing.T) {
 	}
 	exp := time.Now().Add(time.Minute).Unix()
 
+	links, err := store.Clients.OwnerNumbers(ctx, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	p, status := principalOf(t, a, "X-API-Key", key)
-	if status != http.StatusOK || p == nil || !slices.Equal(p.OwnerNumbers, []string{"0101801234", "12345678"}) || p.Purpose != "tenancy check" {
+	if status != http.StatusOK || p == nil || !slices.Equal(p.OwnerNumbers(links), []string{"0101801234", "12345678"}) || p.Purpose != "tenancy check" {
 		t.Errorf("API key: %d %+v", status, p)
 	}
-	if !p.RepresentsOwner("12345678") || p.RepresentsOwner("99999999") {
-		t.Errorf("RepresentsOwner: %+v", p.OwnerNumbers)
+	if p.RepresentsOwner("12345678", links) != nil || apperr.CodeOf(p.RepresentsOwner("99999999", links)) != apperr.OwnerNotLinked {
+		t.Errorf("RepresentsOwner: %+v", p.OwnerNumbers(links))
 	}
 	p, _ = principalOf(t, a, "Authorization", "Bearer "+sign(jwt.MapClaims{"sub": "x", "org": org.ID, "profile": "LANDLORD", "exp": exp}))
-	if p == nil || !slices.Equal(p.OwnerNumbers, []string{"0101801234", "12345678"}) || !p.May(access.OpLandlord) {
+	if p == nil || !slices.Equal(p.OwnerNumbers(links), []string{"0101801234", "12345678"}) || !p.May(access.OpLandlord) {
 		t.Errorf("JWT without owners claim: %+v", p)
 	}
-	p, _ = principalOf(t, a, "Authorization", "Bearer "+sign(jwt.MapClaims{"sub": "x", "org": org.ID, "profile": "LANDLORD", "exp": exp, "owners": []string{"11112222"}}))
-	if p == nil || !slices.Equal(p.OwnerNumbers, []string{"11112222"}) {
+	// The owners claim narrows the organisation's links; it never adds one.
+	p, _ = principalOf(t, a, "Authorization", "Bearer "+sign(jwt.MapClaims{"sub": "x", "org": org.ID, "profile": "LANDLORD", "exp": exp, "owners": []string{"12345678", "11112222"}}))
+	if p == nil || !slices.Equal(p.OwnerNumbers(links), []string{"12345678"}) {
 		t.Errorf("JWT with owners claim: %+v", p)
 	}
 	// A JWT in X-API-Key is not an API key.

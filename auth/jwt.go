@@ -32,8 +32,10 @@ func (c JWTConfig) Enabled() bool { return len(c.HS256Secret) > 0 || len(c.Publi
 
 // Claims are the claims of a bearer JWT: sub names the client, org is the
 // organisation id, profile the disclosure profile, scope the space-separated
-// operations (absent: every operation of the profile), owners the owner CVR
-// or CPR numbers of a LANDLORD (absent: the organisation's owner links).
+// operations (absent: every operation of the profile), owners narrows a
+// LANDLORD to these of its organisation's owner links (absent: all of them;
+// a number not linked to the organisation gives nothing, see
+// access.Principal.OwnerNumbers).
 type Claims struct {
 	jwt.RegisteredClaims
 	Organisation int64    `json:"org"`

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -16,7 +17,9 @@ import (
 const adminUsage = `usage: cprgraph admin <command> [flags]
 
   org-create    -name ORG [-cvr CVR]                         create an organisation
-  client-create -org ORG -name CLIENT -profile P [-scopes a,b] create a client; prints its key once
+  client-create -org ORG -name CLIENT -profile P [-scopes a,b] [-daily-quota N]
+                                                             create a client; prints its key once
+  client-quota  -org ORG -name CLIENT -daily-quota N|none      set the client's daily request quota
   client-revoke -org ORG -name CLIENT                          revoke the client's key
   key-rotate    -org ORG -name CLIENT                          give the client a new key; prints it once
   owner-link    -org ORG -owner CVR|CPR                        let ORG run landlord lookups for the owner
@@ -41,12 +44,17 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 	profile := fs.String("profile", "", "disclosure profile")
 	scopes := fs.String("scopes", "", "comma-separated scopes")
 	owner := fs.String("owner", "", "owner CVR or CPR number")
+	dailyQuota := fs.String("daily-quota", "", "requests per Danish calendar day, or none")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	quota, err := parseQuota(*dailyQuota)
+	if err != nil {
 		return err
 	}
 	need := map[string][]string{
 		"org-create": {"name"}, "client-create": {"org", "name", "profile"}, "client-revoke": {"org", "name"},
-		"key-rotate": {"org", "name"}, "owner-link": {"org", "owner"}, "owner-unlink": {"org", "owner"},
+		"key-rotate": {"org", "name"}, "client-quota": {"org", "name", "daily-quota"}, "owner-link": {"org", "owner"}, "owner-unlink": {"org", "owner"},
 	}
 	for _, flagName := range need[cmd] {
 		if fs.Lookup(flagName).Value.String() == "" {
@@ -76,12 +84,34 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 		if err != nil {
 			return err
 		}
-		c, key, err := store.Clients.CreateClient(ctx, o.ID, *name, strings.ToUpper(*profile), granted)
+		var c db.Client
+		var key string
+		err = store.InTx(ctx, func(tx *db.Store) error {
+			if c, key, err = tx.Clients.CreateClient(ctx, o.ID, *name, strings.ToUpper(*profile), granted); err != nil || quota == nil {
+				return err
+			}
+			c, err = tx.Clients.SetDailyQuota(ctx, c.ID, quota)
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "client %d %q (%s, scopes %s) created; its key, shown only now:\n%s\n",
-			c.ID, c.Name, c.Profile, strings.Join(c.Scopes, ","), key)
+		fmt.Fprintf(out, "client %d %q (%s, scopes %s, daily quota %s) created; its key, shown only now:\n%s\n",
+			c.ID, c.Name, c.Profile, strings.Join(c.Scopes, ","), quotaText(c.DailyQuota), key)
+		return nil
+	case "client-quota":
+		o, err := store.Clients.OrganisationByName(ctx, *org)
+		if err != nil {
+			return err
+		}
+		c, err := store.Clients.ClientByName(ctx, o.ID, *name)
+		if err != nil {
+			return err
+		}
+		if c, err = store.Clients.SetDailyQuota(ctx, c.ID, quota); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "client %d %q daily quota %s\n", c.ID, c.Name, quotaText(c.DailyQuota))
 		return nil
 	case "client-revoke", "key-rotate":
 		o, err := store.Clients.OrganisationByName(ctx, *org)
@@ -186,4 +216,25 @@ func AuditVerify(ctx context.Context, store *db.Store, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "audit log intact: %d rows, hash chain verified\n", checked)
 	return nil
+}
+
+// parseQuota reads -daily-quota: a number of requests, or "" or "none" for
+// no quota.
+func parseQuota(s string) (*int, error) {
+	if s == "" || strings.EqualFold(s, "none") {
+		return nil, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 0 {
+		return nil, fmt.Errorf("-daily-quota: want a number of requests (0 or more) or none, got %q", s)
+	}
+	return &n, nil
+}
+
+// quotaText shows a daily quota.
+func quotaText(q *int) string {
+	if q == nil {
+		return "none"
+	}
+	return strconv.Itoa(*q) + " requests"
 }

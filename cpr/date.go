@@ -24,3 +24,10 @@ func CalendarDate(t time.Time) time.Time {
 // DanishDate returns the calendar date in Denmark at the instant t, as
 // midnight UTC.
 func DanishDate(t time.Time) time.Time { return CalendarDate(t.In(copenhagen)) }
+
+// DanishMidnightAfter returns the instant the next calendar day begins in
+// Denmark after t.
+func DanishMidnightAfter(t time.Time) time.Time {
+	y, m, d := t.In(copenhagen).Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, copenhagen)
+}

@@ -4,11 +4,15 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
+	"errors"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+
+	"cprgraph/apperr"
 )
 
 // Organisation is a customer of the service: an authority, a company or a
@@ -31,6 +35,9 @@ type Client struct {
 	KeyPrefix      string         `db:"key_prefix"`
 	CreatedAt      time.Time      `db:"created_at"`
 	RevokedAt      *time.Time     `db:"revoked_at"`
+	// DailyQuota is the most requests the client may make per Danish
+	// calendar day; nil: no quota.
+	DailyQuota *int `db:"daily_quota"`
 }
 
 // ClientStore keeps the service's customers: organisations, their API
@@ -43,7 +50,7 @@ type ClientStore struct {
 const organisationColumns = `id, name, cvr, created_at`
 
 // clientColumns are the columns Client is scanned from.
-const clientColumns = `id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at`
+const clientColumns = `id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at, daily_quota`
 
 // UpsertOrganisation creates the organisation with the given name, or returns
 // the existing one.
@@ -140,6 +147,39 @@ func (s *ClientStore) RevokeClient(ctx context.Context, clientID int64) (Client,
 	return c, notFound(err, "client")
 }
 
+// SetDailyQuota sets the client's daily lookup quota (nil: none) and
+// returns the client. BAD_USER_INPUT for a negative quota, NOT_FOUND for an
+// unknown client.
+func (s *ClientStore) SetDailyQuota(ctx context.Context, clientID int64, quota *int) (Client, error) {
+	if quota != nil && *quota < 0 {
+		return Client{}, apperr.Errorf(apperr.BadUserInput, "a daily quota is 0 or more")
+	}
+	const query = `UPDATE api_client SET daily_quota = $2 WHERE id = $1 RETURNING ` + clientColumns
+	var c Client
+	err := sqlx.GetContext(ctx, s.q, &c, query, clientID, quota)
+	return c, notFound(err, "client")
+}
+
+// CountLookup counts one request of the client on day (a Danish calendar
+// date) against quota, in one upsert, so that concurrent requests on any
+// number of server instances never pass the quota together. It reports
+// false, counting nothing, when the day's count has reached quota.
+func (s *ClientStore) CountLookup(ctx context.Context, clientID int64, day time.Time, quota int) (bool, error) {
+	if quota <= 0 {
+		return false, nil
+	}
+	const query = `INSERT INTO client_lookup_day (client_id, day, lookups) VALUES ($1, $2, 1)
+		ON CONFLICT (client_id, day) DO UPDATE SET lookups = client_lookup_day.lookups + 1
+			WHERE client_lookup_day.lookups < $3
+		RETURNING lookups`
+	var n int
+	err := sqlx.GetContext(ctx, s.q, &n, query, clientID, day, quota)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 // ClientByID returns the client, or NOT_FOUND.
 func (s *ClientStore) ClientByID(ctx context.Context, id int64) (Client, error) {
 	const query = `SELECT ` + clientColumns + ` FROM api_client WHERE id = $1`
@@ -204,15 +244,6 @@ func (s *ClientStore) OwnerNumbers(ctx context.Context, organisationID int64) ([
 	var out []string
 	err := sqlx.SelectContext(ctx, s.q, &out, query, organisationID)
 	return out, err
-}
-
-// OwnerLinked reports whether the organisation may run landlord lookups for
-// the owner number (a CVR or CPR number), by its owner links.
-func (s *ClientStore) OwnerLinked(ctx context.Context, organisationID int64, owner string) (bool, error) {
-	const query = `SELECT EXISTS (SELECT 1 FROM owner_link WHERE organisation_id = $1 AND owner_number = $2)`
-	var linked bool
-	err := sqlx.GetContext(ctx, s.q, &linked, query, organisationID, owner)
-	return linked, err
 }
 
 // NewAPIKey returns a new random API key.

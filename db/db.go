@@ -95,13 +95,12 @@ type Store struct {
 
 // NewStore returns a Store running on q: a *sqlx.DB or a *sqlx.Tx.
 func NewStore(q sqlx.ExtContext) *Store {
-	clients := &ClientStore{q: q}
 	return &Store{
 		Register:         &RegisterStore{q: q},
-		Landlord:         &LandlordStore{q: q, clients: clients},
+		Landlord:         &LandlordStore{q: q},
 		Events:           &EventStore{q: q},
 		Audit:            &AuditStore{q: q},
-		Clients:          clients,
+		Clients:          &ClientStore{q: q},
 		PersistedQueries: &PersistedQueryStore{q: q},
 		q:                q,
 	}

@@ -116,11 +116,11 @@ func CompareResidentDates(a, b Resident) int {
 }
 
 // LandlordStore runs landlord lookups over DAR addresses, the ownership
-// table and the register; whether an organisation may look up an owner is
-// read from its owner links (ClientStore).
+// table and the register. Whether a client may look up an owner is the
+// access package's decision (access.Principal.RepresentsOwner), over the
+// owner links of ClientStore read from the primary.
 type LandlordStore struct {
-	q       sqlx.ExtContext
-	clients *ClientStore
+	q sqlx.ExtContext
 }
 
 // Residents is the answer of a landlord lookup with the criteria it was
@@ -137,24 +137,17 @@ type Residents struct {
 // maxLookback is how far back the period of a landlord lookup may start.
 const maxLookback = 12 // months
 
-// Residents runs a landlord lookup for a client of the organisation, with
-// the seed's checks in order. Errors: BAD_USER_INPUT for a malformed query
-// or a period starting more than 12 months back; OWNER_NOT_LINKED when the
-// owner number is not linked to the organisation; NOT_FOUND when no DAR
-// address matches; NOT_CURRENT_OWNER when the owner is not the current owner
-// of the property (BFE) holding the address. The caller must already have
-// checked that the client may use the landlord operation.
-func (s *LandlordStore) Residents(ctx context.Context, organisationID int64, q ResidentsQuery, today time.Time) (Residents, error) {
-	q, err := q.normalize(today)
+// Residents runs a landlord lookup with the seed's checks after the
+// owner-link check. Errors: BAD_USER_INPUT for a malformed query or a
+// period starting more than 12 months back; NOT_FOUND when no DAR address
+// matches; NOT_CURRENT_OWNER when the owner is not the current owner of
+// the property (BFE) holding the address. The caller must already have
+// checked that the client may use the landlord operation and act for
+// q.Owner (see Normalize).
+func (s *LandlordStore) Residents(ctx context.Context, q ResidentsQuery, today time.Time) (Residents, error) {
+	q, err := q.Normalize(today)
 	if err != nil {
 		return Residents{}, err
-	}
-	linked, err := s.clients.OwnerLinked(ctx, organisationID, q.Owner)
-	if err != nil {
-		return Residents{}, err
-	}
-	if !linked {
-		return Residents{}, apperr.Errorf(apperr.OwnerNotLinked, "the owner number is not linked to your organisation")
 	}
 	addresses, err := s.darAddresses(ctx, q)
 	if err != nil {
@@ -180,10 +173,11 @@ var (
 	uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 )
 
-// normalize checks q and returns it with the owner number trimmed, the
-// address parts in the register's case and To defaulted to today. Every
-// error is BAD_USER_INPUT.
-func (q ResidentsQuery) normalize(today time.Time) (ResidentsQuery, error) {
+// Normalize checks q and returns it with the owner number trimmed (the
+// form owner links are stored in), the address parts in the register's
+// case and To defaulted to today. Every error is BAD_USER_INPUT. Normalizing
+// twice changes nothing.
+func (q ResidentsQuery) Normalize(today time.Time) (ResidentsQuery, error) {
 	var err error
 	if q.Owner, err = ownerNumber(q.Owner); err != nil {
 		return q, err

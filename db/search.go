@@ -112,21 +112,14 @@ type Page struct {
 	Offset int64
 }
 
-// SearchPersons returns the page of the persons matching f in CPR-number
-// order. Call Validate first.
-func (s *RegisterStore) SearchPersons(ctx context.Context, f PersonSearch, page Page) ([]Person, error) {
-	const query = personSelect + searchWhere + ` ORDER BY p.cpr LIMIT $13 OFFSET $14`
+// SearchPersons returns the first limit persons matching f in CPR-number
+// order; there is no paging past them (PersonSøg answers a few persons and
+// asks for a narrower search when more match). Call Validate first.
+func (s *RegisterStore) SearchPersons(ctx context.Context, f PersonSearch, limit int) ([]Person, error) {
+	const query = personSelect + searchWhere + ` ORDER BY p.cpr LIMIT $13`
 	var rows []Person
-	err := sqlx.SelectContext(ctx, s.q, &rows, query, append(f.args(), page.Limit, page.Offset)...)
+	err := sqlx.SelectContext(ctx, s.q, &rows, query, append(f.args(), limit)...)
 	return rows, err
-}
-
-// CountPersonSearch returns how many persons match f.
-func (s *RegisterStore) CountPersonSearch(ctx context.Context, f PersonSearch) (int, error) {
-	const query = `SELECT count(*) FROM person p` + searchWhere
-	var n int
-	err := sqlx.GetContext(ctx, s.q, &n, query, f.args()...)
-	return n, err
 }
 
 // BirthDateCircle holds the criteria of PersonkredsSøg: persons born from

@@ -34,12 +34,13 @@ var rootOperations = map[string]access.Operation{
 	"Query.sharedAddress":      access.OpAddressHistory,
 	"Query.household":          access.OpHousehold,
 
-	"Mutation.createOrganisation": access.OpAdmin,
-	"Mutation.createClient":       access.OpAdmin,
-	"Mutation.revokeClient":       access.OpAdmin,
-	"Mutation.rotateClientKey":    access.OpAdmin,
-	"Mutation.addOwnerLink":       access.OpAdmin,
-	"Mutation.removeOwnerLink":    access.OpAdmin,
+	"Mutation.createOrganisation":  access.OpAdmin,
+	"Mutation.createClient":        access.OpAdmin,
+	"Mutation.revokeClient":        access.OpAdmin,
+	"Mutation.setClientDailyQuota": access.OpAdmin,
+	"Mutation.rotateClientKey":     access.OpAdmin,
+	"Mutation.addOwnerLink":        access.OpAdmin,
+	"Mutation.removeOwnerLink":     access.OpAdmin,
 }
 
 // expectedAllowed is DESIGN.md's "who sees what" as operations per profile.

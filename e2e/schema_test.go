@@ -39,12 +39,13 @@ var sampleArgs = map[string][]string{
 	},
 	"Query.cohabitation": {`primary: ["{P1}"], newOwner: ["{C}"]`, `primary: ["{C}", "{P2}"], newOwner: ["{P3}", "{P1}"]`},
 
-	"Mutation.createOrganisation": {`name: "Matrix Org", cvr: "11112222"`},
-	"Mutation.createClient":       {`organisationId: "{LANDLORD_ORG}", name: "matrix", profile: PRIVATE`},
-	"Mutation.revokeClient":       {`id: "{SPARE_CLIENT}"`},
-	"Mutation.rotateClientKey":    {`id: "{SPARE_CLIENT}"`},
-	"Mutation.addOwnerLink":       {`organisationId: "{LANDLORD_ORG}", ownerNumber: "55556666"`},
-	"Mutation.removeOwnerLink":    {`organisationId: "{LANDLORD_ORG}", ownerNumber: "{SPARE_OWNER}"`},
+	"Mutation.createOrganisation":  {`name: "Matrix Org", cvr: "11112222"`},
+	"Mutation.createClient":        {`organisationId: "{LANDLORD_ORG}", name: "matrix", profile: PRIVATE`},
+	"Mutation.revokeClient":        {`id: "{SPARE_CLIENT}"`},
+	"Mutation.setClientDailyQuota": {`id: "{SPARE_CLIENT}", dailyQuota: 1000`},
+	"Mutation.rotateClientKey":     {`id: "{SPARE_CLIENT}"`},
+	"Mutation.addOwnerLink":        {`organisationId: "{LANDLORD_ORG}", ownerNumber: "55556666"`},
+	"Mutation.removeOwnerLink":     {`organisationId: "{LANDLORD_ORG}", ownerNumber: "{SPARE_OWNER}"`},
 }
 
 // introSchema is the part of the introspection answer the builders need.

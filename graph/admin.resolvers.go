@@ -80,6 +80,19 @@ func (r *mutationResolver) RevokeClient(ctx context.Context, id string) (*db.Cli
 	return &c, err
 }
 
+// SetClientDailyQuota is the resolver for the setClientDailyQuota field.
+func (r *mutationResolver) SetClientDailyQuota(ctx context.Context, id string, dailyQuota *int) (*db.Client, error) {
+	if _, err := access.Authorize(ctx, access.OpAdmin); err != nil {
+		return nil, err
+	}
+	clientID, err := parseID(id)
+	if err != nil {
+		return nil, err
+	}
+	c, err := r.Store.Clients.SetDailyQuota(ctx, clientID, dailyQuota)
+	return &c, err
+}
+
 // RotateClientKey is the resolver for the rotateClientKey field.
 func (r *mutationResolver) RotateClientKey(ctx context.Context, id string) (*model.ClientWithKey, error) {
 	if _, err := access.Authorize(ctx, access.OpAdmin); err != nil {
@@ -169,7 +182,9 @@ func (r *queryResolver) AuditLog(ctx context.Context, cpr *string, clientID *str
 		return nil, err
 	}
 	if f.CPR != "" {
-		access.RecordFrom(ctx).AddCPR(f.CPR)
+		if err := access.RecordFrom(ctx).AddCPR(f.CPR); err != nil {
+			return nil, err
+		}
 	}
 	rows, err := r.Store.Audit.List(ctx, f)
 	if err != nil {

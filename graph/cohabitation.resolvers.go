@@ -42,7 +42,9 @@ func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newO
 		if !facts.Known[c] {
 			return nil, errUnknownCPR(c)
 		}
-		rec.AddCPR(c) // every person checked, whichever subject masks a pair
+		if err := rec.AddCPR(c); err != nil { // every person checked, whichever subject masks a pair
+			return nil, err
+		}
 	}
 	protection, err := r.reader().Register.PersonsByCPR(ctx, persons)
 	if err != nil {

@@ -177,6 +177,7 @@ type ComplexityRoot struct {
 
 	Client struct {
 		CreatedAt    func(childComplexity int) int
+		DailyQuota   func(childComplexity int) int
 		ID           func(childComplexity int) int
 		KeyPrefix    func(childComplexity int) int
 		Name         func(childComplexity int) int
@@ -376,12 +377,13 @@ type ComplexityRoot struct {
 	}
 
 	Mutation struct {
-		AddOwnerLink       func(childComplexity int, organisationID string, ownerNumber string) int
-		CreateClient       func(childComplexity int, organisationID string, name string, profile model.Profile, scopes []string) int
-		CreateOrganisation func(childComplexity int, name string, cvr *string) int
-		RemoveOwnerLink    func(childComplexity int, organisationID string, ownerNumber string) int
-		RevokeClient       func(childComplexity int, id string) int
-		RotateClientKey    func(childComplexity int, id string) int
+		AddOwnerLink        func(childComplexity int, organisationID string, ownerNumber string) int
+		CreateClient        func(childComplexity int, organisationID string, name string, profile model.Profile, scopes []string) int
+		CreateOrganisation  func(childComplexity int, name string, cvr *string) int
+		RemoveOwnerLink     func(childComplexity int, organisationID string, ownerNumber string) int
+		RevokeClient        func(childComplexity int, id string) int
+		RotateClientKey     func(childComplexity int, id string) int
+		SetClientDailyQuota func(childComplexity int, id string, dailyQuota *int) int
 	}
 
 	NameChangeEvent struct {
@@ -500,6 +502,11 @@ type ComplexityRoot struct {
 		Since     func(childComplexity int) int
 	}
 
+	PersonSearchResult struct {
+		MoreHits func(childComplexity int) int
+		Persons  func(childComplexity int) int
+	}
+
 	PlannedDeletionEvent struct {
 		Cpr              func(childComplexity int) int
 		Cursor           func(childComplexity int) int
@@ -530,7 +537,7 @@ type ComplexityRoot struct {
 		Persons            func(childComplexity int, cprs []string, asOf *scalar.Date) int
 		PersonsByBirthDate func(childComplexity int, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) int
 		Residents          func(childComplexity int, input model.ResidentsInput) int
-		SearchPersons      func(childComplexity int, criteria db.PersonSearch, first *int, after *string) int
+		SearchPersons      func(childComplexity int, criteria db.PersonSearch) int
 		SharedAddress      func(childComplexity int, cprA string, cprB string, from *scalar.Date, to *scalar.Date) int
 		Version            func(childComplexity int) int
 	}
@@ -670,6 +677,7 @@ type MutationResolver interface {
 	CreateOrganisation(ctx context.Context, name string, cvr *string) (*db.Organisation, error)
 	CreateClient(ctx context.Context, organisationID string, name string, profile model.Profile, scopes []string) (*model.ClientWithKey, error)
 	RevokeClient(ctx context.Context, id string) (*db.Client, error)
+	SetClientDailyQuota(ctx context.Context, id string, dailyQuota *int) (*db.Client, error)
 	RotateClientKey(ctx context.Context, id string) (*model.ClientWithKey, error)
 	AddOwnerLink(ctx context.Context, organisationID string, ownerNumber string) (*db.Organisation, error)
 	RemoveOwnerLink(ctx context.Context, organisationID string, ownerNumber string) (*db.Organisation, error)
@@ -720,7 +728,7 @@ type QueryResolver interface {
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
 	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
 	Persons(ctx context.Context, cprs []string, asOf *scalar.Date) ([]*model.PersonItem, error)
-	SearchPersons(ctx context.Context, criteria db.PersonSearch, first *int, after *string) (*model.PersonConnection, error)
+	SearchPersons(ctx context.Context, criteria db.PersonSearch) (*model.PersonSearchResult, error)
 	PersonsByBirthDate(ctx context.Context, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) (*model.PersonConnection, error)
 	AddressHistory(ctx context.Context, cprs []string) ([]*model.AddressHistoryItem, error)
 	SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date) (*model.SharedAddress, error)
@@ -1273,6 +1281,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Client.CreatedAt(childComplexity), true
+	case "Client.dailyQuota":
+		if e.ComplexityRoot.Client.DailyQuota == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Client.DailyQuota(childComplexity), true
 	case "Client.id":
 		if e.ComplexityRoot.Client.ID == nil {
 			break
@@ -2176,6 +2190,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.RotateClientKey(childComplexity, args["id"].(string)), true
+	case "Mutation.setClientDailyQuota":
+		if e.ComplexityRoot.Mutation.SetClientDailyQuota == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_setClientDailyQuota_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SetClientDailyQuota(childComplexity, args["id"].(string), args["dailyQuota"].(*int)), true
 
 	case "NameChangeEvent.cpr":
 		if e.ComplexityRoot.NameChangeEvent.Cpr == nil {
@@ -2686,6 +2711,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PersonRelation.Since(childComplexity), true
 
+	case "PersonSearchResult.moreHits":
+		if e.ComplexityRoot.PersonSearchResult.MoreHits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonSearchResult.MoreHits(childComplexity), true
+	case "PersonSearchResult.persons":
+		if e.ComplexityRoot.PersonSearchResult.Persons == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonSearchResult.Persons(childComplexity), true
+
 	case "PlannedDeletionEvent.cpr":
 		if e.ComplexityRoot.PlannedDeletionEvent.Cpr == nil {
 			break
@@ -2882,7 +2920,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SearchPersons(childComplexity, args["criteria"].(db.PersonSearch), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.SearchPersons(childComplexity, args["criteria"].(db.PersonSearch)), true
 	case "Query.sharedAddress":
 		if e.ComplexityRoot.Query.SharedAddress == nil {
 			break
@@ -3781,6 +3819,8 @@ func (ec *executionContext) childFields_Client(ctx context.Context, field graphq
 		return ec.fieldContext_Client_createdAt(ctx, field)
 	case "revokedAt":
 		return ec.fieldContext_Client_revokedAt(ctx, field)
+	case "dailyQuota":
+		return ec.fieldContext_Client_dailyQuota(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Client", field.Name)
 }
@@ -4197,6 +4237,16 @@ func (ec *executionContext) childFields_PersonRelation(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type PersonRelation", field.Name)
 }
 
+func (ec *executionContext) childFields_PersonSearchResult(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "persons":
+		return ec.fieldContext_PersonSearchResult_persons(ctx, field)
+	case "moreHits":
+		return ec.fieldContext_PersonSearchResult_moreHits(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PersonSearchResult", field.Name)
+}
+
 func (ec *executionContext) childFields_Protection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "kind":
@@ -4565,6 +4615,28 @@ func (ec *executionContext) field_Mutation_rotateClientKey_args(ctx context.Cont
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_setClientDailyQuota_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "dailyQuota",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["dailyQuota"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4820,22 +4892,6 @@ func (ec *executionContext) field_Query_searchPersons_args(ctx context.Context, 
 		return nil, err
 	}
 	args["criteria"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
-		func(ctx context.Context, v any) (*int, error) {
-			return ec.unmarshalOInt2ᚖint(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalOString2ᚖstring(ctx, v)
-		})
-	if err != nil {
-		return nil, err
-	}
-	args["after"] = arg2
 	return args, nil
 }
 
@@ -7159,6 +7215,29 @@ func (ec *executionContext) _Client_revokedAt(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Client_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Client", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Client_dailyQuota(ctx context.Context, field graphql.CollectedField, obj *db.Client) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Client_dailyQuota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DailyQuota, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Client_dailyQuota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Client", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ClientWithKey_client(ctx context.Context, field graphql.CollectedField, obj *model.ClientWithKey) (ret graphql.Marshaler) {
@@ -10341,6 +10420,50 @@ func (ec *executionContext) fieldContext_Mutation_revokeClient(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Mutation_setClientDailyQuota(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_setClientDailyQuota(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SetClientDailyQuota(ctx, fc.Args["id"].(string), fc.Args["dailyQuota"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Client) graphql.Marshaler {
+			return ec.marshalNClient2ᚖcprgraphᚋdbᚐClient(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_setClientDailyQuota(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Client(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_setClientDailyQuota_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Mutation_rotateClientKey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12688,6 +12811,61 @@ func (ec *executionContext) fieldContext_PersonRelation_since(_ context.Context,
 	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "Date")
 }
 
+func (ec *executionContext) _PersonSearchResult_persons(ctx context.Context, field graphql.CollectedField, obj *model.PersonSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonSearchResult_persons(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Persons, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕᚖcprgraphᚋdbᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonSearchResult_persons(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PersonSearchResult",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PersonSearchResult_moreHits(ctx context.Context, field graphql.CollectedField, obj *model.PersonSearchResult) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonSearchResult_moreHits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MoreHits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PersonSearchResult_moreHits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonSearchResult", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _PlannedDeletionEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.PlannedDeletionEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13316,11 +13494,11 @@ func (ec *executionContext) _Query_searchPersons(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SearchPersons(ctx, fc.Args["criteria"].(db.PersonSearch), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().SearchPersons(ctx, fc.Args["criteria"].(db.PersonSearch))
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
-			return ec.marshalNPersonConnection2ᚖcprgraphᚋgraphᚋmodelᚐPersonConnection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonSearchResult) graphql.Marshaler {
+			return ec.marshalNPersonSearchResult2ᚖcprgraphᚋgraphᚋmodelᚐPersonSearchResult(ctx, selections, v)
 		},
 		true,
 		true,
@@ -13333,7 +13511,7 @@ func (ec *executionContext) fieldContext_Query_searchPersons(ctx context.Context
 		IsMethod:   true,
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_PersonConnection(ctx, field)
+			return ec.childFields_PersonSearchResult(ctx, field)
 		},
 	}
 	defer func() {
@@ -17505,6 +17683,11 @@ func (ec *executionContext) _Client(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "dailyQuota":
+			out.Values[i] = ec._Client_dailyQuota(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18771,6 +18954,13 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "setClientDailyQuota":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_setClientDailyQuota(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "rotateClientKey":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rotateClientKey(ctx, field)
@@ -19539,6 +19729,44 @@ func (ec *executionContext) _PersonRelation(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._PersonRelation_since(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var personSearchResultImplementors = []string{"PersonSearchResult"}
+
+func (ec *executionContext) _PersonSearchResult(ctx context.Context, sel ast.SelectionSet, obj *model.PersonSearchResult) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, personSearchResultImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PersonSearchResult")
+		case "persons":
+			out.Values[i] = ec._PersonSearchResult_persons(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "moreHits":
+			out.Values[i] = ec._PersonSearchResult_moreHits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -21213,6 +21441,22 @@ func (ec *executionContext) marshalNPageInfo2ᚖcprgraphᚋgraphᚋmodelᚐPageI
 	return ec._PageInfo(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNPerson2ᚕᚖcprgraphᚋdbᚐPersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Person) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNPerson2ᚖcprgraphᚋdbᚐPerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNPerson2ᚖcprgraphᚋdbᚐPerson(ctx context.Context, sel ast.SelectionSet, v *db.Person) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Person!")
@@ -21380,6 +21624,14 @@ func (ec *executionContext) marshalNPersonRelation2ᚖcprgraphᚋdbᚐRelation(c
 func (ec *executionContext) unmarshalNPersonSearchInput2cprgraphᚋdbᚐPersonSearch(ctx context.Context, v any) (db.PersonSearch, error) {
 	res, err := ec.unmarshalInputPersonSearchInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPersonSearchResult2ᚖcprgraphᚋgraphᚋmodelᚐPersonSearchResult(ctx context.Context, sel ast.SelectionSet, v *model.PersonSearchResult) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PersonSearchResult!")
+		return graphql.Null
+	}
+	return ec._PersonSearchResult(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNProfile2cprgraphᚋgraphᚋmodelᚐProfile(ctx context.Context, v any) (model.Profile, error) {

@@ -74,6 +74,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	if opts.MaxComplexity > 0 {
 		srv.Use(newComplexityLimit(opts.MaxComplexity))
 	}
+	srv.Use(personBudget{})
 	srv.AroundOperations(recordPerOperation)
 	srv.AroundFields(newMasker(es.Schema()).aroundFields)
 	srv.AroundResponses(auditResponses(opts.Audit))
@@ -123,7 +124,7 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	switch {
 	case errors.As(err, &appErr):
 		gqlErr.Message = appErr.Message
-		gqlErr.Extensions = map[string]any{"code": string(appErr.Code)}
+		gqlErr.Extensions = apperr.ExtensionsOf(appErr)
 	case gqlErr.Err == nil:
 		if gqlErr.Extensions == nil {
 			gqlErr.Extensions = map[string]any{}

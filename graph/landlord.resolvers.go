@@ -19,7 +19,19 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 		return nil, err
 	}
 	today := access.Today()
-	res, err := r.reader().Landlord.Residents(ctx, p.OrganisationID, residentsQuery(input), today)
+	q, err := residentsQuery(input).Normalize(today)
+	if err != nil {
+		return nil, err
+	}
+	// The owner links come from the primary: an unlink holds at once.
+	links, err := r.Store.Clients.OwnerNumbers(ctx, p.OrganisationID)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.RepresentsOwner(q.Owner, links); err != nil {
+		return nil, err
+	}
+	res, err := r.reader().Landlord.Residents(ctx, q, today)
 	if err != nil {
 		return nil, err
 	}

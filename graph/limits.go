@@ -11,6 +11,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"cprgraph/access"
 	"cprgraph/apperr"
 )
 
@@ -126,4 +127,89 @@ func asInt(v any) (int, bool) {
 		return int(min(i, math.MaxInt32)), err == nil
 	}
 	return 0, false
+}
+
+// personArguments are, per root field of Query, the arguments that name the
+// persons it reads: a CPR number or a list of them. A root field not here
+// names no person in its arguments (it may still reach persons, which the
+// masker counts during execution).
+var personArguments = map[string][]string{
+	"person":         {"cpr"},
+	"persons":        {"cprs"},
+	"addressHistory": {"cprs"},
+	"household":      {"cpr"},
+	"sharedAddress":  {"cprA", "cprB"},
+	"cohabitation":   {"primary", "newOwner"},
+}
+
+// personBudget refuses, before execution, a query whose root fields and
+// aliases name more distinct CPR numbers in their arguments (variables
+// included) than access.PersonBudget allows: PERSON_BUDGET_EXCEEDED. What
+// the arguments cannot tell (relatives, household members) is counted
+// during execution by the masker.
+type personBudget struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.OperationContextMutator
+} = personBudget{}
+
+func (personBudget) ExtensionName() string                   { return "PersonBudget" }
+func (personBudget) Validate(graphql.ExecutableSchema) error { return nil }
+func (personBudget) MutateOperationContext(_ context.Context, op *graphql.OperationContext) *gqlerror.Error {
+	if op.Operation == nil || op.Operation.Operation != ast.Query {
+		return nil
+	}
+	named := map[string]bool{}
+	namedPersons(op.Operation.SelectionSet, op.Variables, named, map[string]bool{})
+	if err := access.CheckPersonBudget(len(named)); err != nil {
+		gqlErr := gqlerror.Errorf("%s", apperr.MessageOf(err))
+		gqlErr.Extensions = apperr.ExtensionsOf(err)
+		return gqlErr
+	}
+	return nil
+}
+
+// namedPersons adds to named the CPR numbers the root fields of set name
+// in their person arguments, normalised so that one person written two ways
+// counts once; fragments are followed once each.
+func namedPersons(set ast.SelectionSet, vars map[string]any, named, fragments map[string]bool) {
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			args := personArguments[s.Name]
+			if len(args) == 0 {
+				continue
+			}
+			values := s.ArgumentMap(vars)
+			for _, name := range args {
+				switch v := values[name].(type) {
+				case string:
+					named[personKey(v)] = true
+				case []any:
+					for _, item := range v {
+						if str, ok := item.(string); ok {
+							named[personKey(str)] = true
+						}
+					}
+				}
+			}
+		case *ast.InlineFragment:
+			namedPersons(s.SelectionSet, vars, named, fragments)
+		case *ast.FragmentSpread:
+			if s.Definition != nil && !fragments[s.Name] {
+				fragments[s.Name] = true
+				namedPersons(s.Definition.SelectionSet, vars, named, fragments)
+			}
+		}
+	}
+}
+
+// personKey is a CPR number in its one form, or the text as given when it
+// is not one (it counts: the field still looks it up).
+func personKey(s string) string {
+	if n, err := parseCPR(s); err == nil {
+		return n
+	}
+	return s
 }

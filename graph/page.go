@@ -19,16 +19,16 @@ import (
 type pagedList string
 
 const (
-	searchList    pagedList = "search"
 	birthDateList pagedList = "birthdate"
 	eventList     pagedList = "event"
 	auditList     pagedList = "audit"
 )
 
 // pageSizes is each list's page size without `first` and the most `first`
-// may ask for; more is BAD_USER_INPUT rather than silently fewer.
+// may ask for; more is BAD_USER_INPUT rather than silently fewer. The
+// person search (PersonSøg) is not a list here: it answers at most
+// access.MaxSearchHits persons and does not page.
 var pageSizes = map[pagedList]struct{ fallback, max int }{
-	searchList:    {50, 200},
 	birthDateList: {50, 200},
 	eventList:     {100, db.MaxEventPage},
 	auditList:     {50, 500},

@@ -79,6 +79,16 @@ func dateOf(d *scalar.Date) *time.Time {
 	return &t
 }
 
+// searchResult is the answer of a person search fetched with one row more
+// than max: the first max rows, and whether more matched.
+func searchResult(rows []db.Person, max int) *model.PersonSearchResult {
+	out := &model.PersonSearchResult{MoreHits: len(rows) > max, Persons: []*db.Person{}}
+	for i := range rows[:min(len(rows), max)] {
+		out.Persons = append(out.Persons, &rows[i])
+	}
+	return out
+}
+
 // personEdge is the edge of a person connection.
 func personEdge(cursor string, p *db.Person) (*model.PersonEdge, error) {
 	return &model.PersonEdge{Cursor: cursor, Node: p}, nil

@@ -81,12 +81,8 @@ func (r *queryResolver) Persons(ctx context.Context, cprs []string, asOf *scalar
 }
 
 // SearchPersons is the resolver for the searchPersons field.
-func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSearch, first *int, after *string) (*model.PersonConnection, error) {
+func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSearch) (*model.PersonSearchResult, error) {
 	p, err := access.Authorize(ctx, access.OpSearch)
-	if err != nil {
-		return nil, err
-	}
-	page, err := pageOf(searchList, first, after)
 	if err != nil {
 		return nil, err
 	}
@@ -94,13 +90,12 @@ func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSea
 	if err := criteria.Validate(); err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.Register.SearchPersons(ctx, criteria, db.Page{Limit: page.limit(), Offset: page.after})
+	// One more than shown: the extra row says that more match.
+	rows, err := r.Store.Register.SearchPersons(ctx, criteria, access.MaxSearchHits+1)
 	if err != nil {
 		return nil, err
 	}
-	edges, info, err := connection(page, rows, nil, personEdge)
-	count := func(ctx context.Context) (int, error) { return r.Store.Register.CountPersonSearch(ctx, criteria) }
-	return &model.PersonConnection{Edges: edges, PageInfo: info, Count: count}, err
+	return searchResult(rows, access.MaxSearchHits), nil
 }
 
 // PersonsByBirthDate is the resolver for the personsByBirthDate field.

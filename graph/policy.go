@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"errors"
 	"reflect"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -15,11 +16,12 @@ import (
 // through. It asks access whether the principal may read the field at all
 // (scopes apply to nested fields too). When the object a field belongs to
 // is an access.Subject, it notes the subject's CPR number in the request's
-// audit record; when the principal must not see the subject's name and
-// address, it answers null for every field the schema does not mark
-// @unmasked — without running its resolver. Masking is
-// deny-by-default: a field added later is masked until someone marks it
-// @unmasked.
+// audit record (failing the field with PERSON_BUDGET_EXCEEDED when that is
+// a person beyond the request's access.PersonBudget); when the principal
+// must not see the subject's name and address, it answers null for every
+// field the schema does not mark @unmasked — without running its resolver.
+// Masking is deny-by-default: a field added later is masked until someone
+// marks it @unmasked.
 type masker struct {
 	// subjectTypes are the object types the schema marks @subject.
 	subjectTypes map[string]bool
@@ -62,7 +64,17 @@ func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, e
 	// Every subject is recorded, masked ones too: the audit log answers a
 	// protected person's "who looked me up" as well (its readers see
 	// protected persons' numbers only as access.AuditNumbersShown says).
-	access.RecordFrom(ctx).AddCPR(subject.SubjectCPR())
+	// Beyond the request's person budget the subject is not shown at all;
+	// the first of its fields reports why, and so does a non-null one
+	// (which cannot be null).
+	if err := access.RecordFrom(ctx).AddCPR(subject.SubjectCPR()); errors.Is(err, access.ErrAlreadyRefused) {
+		if fc.Field.Definition.Type.NonNull {
+			return nil, access.ErrPersonBudget(access.PersonBudget + 1)
+		}
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
 	if fc.Field.Definition.Directives.ForName("unmasked") == nil &&
 		access.Masks(access.FromContext(ctx), subject) {
 		return nil, nil

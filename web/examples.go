@@ -43,11 +43,10 @@ var Examples = []Example{
 	},
 	{
 		Operation: "PersonSøg",
-		Query: `query Search($criteria: PersonSearchInput!, $after: String) {
-  searchPersons(criteria: $criteria, first: 10, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    edges { node { cpr protected firstName lastName address { lines } } }
+		Query: `query Search($criteria: PersonSearchInput!) {
+  searchPersons(criteria: $criteria) {
+    moreHits
+    persons { cpr protected firstName lastName address { lines } }
   }
 }`,
 		Variables: `{"criteria": {"postalCode": 2100, "name": "Testesen", "streetName": "Testv", "houseNumber": "12"}}`,

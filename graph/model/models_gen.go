@@ -136,6 +136,15 @@ type PersonItem struct {
 	Error *ItemError `json:"error,omitempty"`
 }
 
+// The answer of PersonSøg: at most 9 persons. A search that matches more answers the
+// first 9 with moreHits, never an empty list.
+type PersonSearchResult struct {
+	// The matching persons in CPR-number order, at most 9.
+	Persons []*db.Person `json:"persons"`
+	// More than 9 persons match: the first 9 are shown; refine the search to see the others.
+	MoreHits bool `json:"moreHits"`
+}
+
 type Query struct {
 }
 
