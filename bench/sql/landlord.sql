@@ -1,6 +1,6 @@
 -- The landlord lookup of a stairwell as pgbench runs it: the four statements
 -- cprgraph runs for residents(input: {owner, darHouseNumberId, from}) in
--- db.LandlordStore.Residents (ClientStore.OwnerLinked, darAddresses,
+-- db.LandlordStore.Residents and its owner check (ClientStore.OwnerNumbers, darAddresses,
 -- currentOwnedFrom, residents; copied from db/client.go and db/landlord.go,
 -- the residents query checked by
 -- bench/sql_test.go), the first one folded into picking
@@ -28,9 +28,7 @@ WITH dwelling AS (
 		SELECT p.cpr, p.kommune_kode, p.vej_kode, p.husnummer,
 			COALESCE(p.etage, '') AS etage, COALESCE(p.side_doer_nummer, '') AS side_doer_nummer,
 			p.adresserings_navn, k.tilflytnings_dato::date AS move_in,
-			COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
-			CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
-	     ELSE p.navnebeskyttelseslettedato::date END AS protection_end
+			name_address_protected(p.cpr) AS protected
 		FROM house s
 		JOIN person p ON p.kommune_kode = s.kommune_kode AND p.vej_kode = s.vej_kode AND p.husnummer = s.husnummer
 		LEFT JOIN personkontakt k ON k.cpr = p.cpr
@@ -51,18 +49,15 @@ WITH dwelling AS (
 			AND d.etage = h.etage AND d.side_doer_nummer = h.side_doer_nummer
 	), stay AS (
 		SELECT d.id AS dar_adresse_id, d.position, r.cpr, r.adresserings_navn, r.move_in, NULL::date AS move_out,
-			r.protection_start, r.protection_end
+			r.protected
 		FROM registered r
 		JOIN dwelling d ON d.kommune_kode = r.kommune_kode AND d.vej_kode = r.vej_kode AND d.husnummer = r.husnummer
 			AND d.etage = r.etage AND d.side_doer_nummer = r.side_doer_nummer
 		UNION ALL
 		SELECT s.dar_adresse_id, s.position, s.cpr, p.adresserings_navn, s.move_in, s.move_out,
-			COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
-			CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
-	     ELSE p.navnebeskyttelseslettedato::date END AS protection_end
+			name_address_protected(s.cpr) AS protected
 		FROM past_stay s
 		LEFT JOIN person p ON p.cpr = s.cpr
-		LEFT JOIN personkontakt k ON k.cpr = s.cpr
 		WHERE s.rank > 0 AND NOT EXISTS (
 			SELECT 1 FROM past_stay o
 			WHERE o.cpr = s.cpr AND o.dar_adresse_id = s.dar_adresse_id AND o.id <> s.id
@@ -70,7 +65,7 @@ WITH dwelling AS (
 			  AND (o.rank < s.rank OR (o.rank = s.rank AND o.id > s.id)))
 	)
 	SELECT dar_adresse_id, cpr, adresserings_navn, GREATEST(move_in, :owned_from::date) AS move_in, move_out,
-		protection_start, protection_end
+		protected
 	FROM stay
 	WHERE COALESCE(move_in, '-infinity') <= :to_date::date
 	  AND (move_out IS NULL OR move_out >= GREATEST(:owned_from::date, :from_date::date))

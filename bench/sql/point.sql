@@ -9,9 +9,17 @@ SELECT p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p.co_navn, p.efte
 	p.gaeldende_cpr, p.husnummer, p.koen, p.kommune_kode, p.lokalitet, p.mellemnavn, p.mellemnavn_markering,
 	p.navn_start_dato, p.navn_start_dato_markering, p.postdistrikt, p.postnummer, p.side_doer_nummer,
 	p.standard_adresse, p.status, p.status_dato, p.status_markering, p.stilling, p.vej_kode, p.vejnavn,
-	COALESCE(k.navne_adressebeskyttelse_start_dato, p.navnebeskyttelsestartdato::date) AS protection_start,
-	CASE WHEN k.navne_adressebeskyttelse_start_dato IS NOT NULL THEN k.navne_adressebeskyttelse_slette_dato
-	     ELSE p.navnebeskyttelseslettedato::date END AS protection_end,
+	name_address_protected(p.cpr) AS protected,
+	p.navnebeskyttelsestartdato::date AS "n.start", p.navnebeskyttelseslettedato::date AS "n.delete",
+	COALESCE(protection_active(p.navnebeskyttelsestartdato::date, p.navnebeskyttelseslettedato::date, danish_today()), false) AS "n.active",
+	k.navne_adressebeskyttelse_start_dato AS "k.na.start", k.navne_adressebeskyttelse_slette_dato AS "k.na.delete",
+	COALESCE(protection_active(k.navne_adressebeskyttelse_start_dato, k.navne_adressebeskyttelse_slette_dato, danish_today()), false) AS "k.na.active",
+	k.vejviserbeskyttelse_start_dato AS "k.dir.start", k.vejviserbeskyttelse_slette_dato AS "k.dir.delete",
+	COALESCE(protection_active(k.vejviserbeskyttelse_start_dato, k.vejviserbeskyttelse_slette_dato, danish_today()), false) AS "k.dir.active",
+	k.markedsfoeringsbeskyttelse_start_dato AS "k.mkt.start", k.markedsfoeringsbeskyttelse_slette_dato AS "k.mkt.delete",
+	COALESCE(protection_active(k.markedsfoeringsbeskyttelse_start_dato, k.markedsfoeringsbeskyttelse_slette_dato, danish_today()), false) AS "k.mkt.active",
+	k.forskerbeskyttelse_start_dato AS "k.res.start", k.forskerbeskyttelse_slette_dato AS "k.res.delete",
+	COALESCE(protection_active(k.forskerbeskyttelse_start_dato, k.forskerbeskyttelse_slette_dato, danish_today()), false) AS "k.res.active",
 	k.tilflytnings_dato AS "k.tilflytnings_dato",
 	k.kontakt_adr1 AS "k.kontakt_adr1", k.kontakt_adr2 AS "k.kontakt_adr2", k.kontakt_adr3 AS "k.kontakt_adr3",
 	k.kontakt_adr4 AS "k.kontakt_adr4", k.kontakt_adr5 AS "k.kontakt_adr5",
@@ -23,12 +31,6 @@ SELECT p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p.co_navn, p.efte
 	k.supplerende_adr3 AS "k.supplerende_adr3", k.supplerende_adr4 AS "k.supplerende_adr4",
 	k.supplerende_adr5 AS "k.supplerende_adr5",
 	k.statsborgerskab_landekode AS "k.statsborgerskab_landekode", k.statsborgerskab_start_dato AS "k.statsborgerskab_start_dato",
-	k.vejviserbeskyttelse_start_dato AS "k.vejviserbeskyttelse_start_dato",
-	k.vejviserbeskyttelse_slette_dato AS "k.vejviserbeskyttelse_slette_dato",
-	k.markedsfoeringsbeskyttelse_start_dato AS "k.markedsfoeringsbeskyttelse_start_dato",
-	k.markedsfoeringsbeskyttelse_slette_dato AS "k.markedsfoeringsbeskyttelse_slette_dato",
-	k.forskerbeskyttelse_start_dato AS "k.forskerbeskyttelse_start_dato",
-	k.forskerbeskyttelse_slette_dato AS "k.forskerbeskyttelse_slette_dato",
 	f.civilstand AS "f.civilstand", f.civilstand_start_dato AS "f.civilstand_start_dato",
 	f.aegtefaelle_cpr AS "f.aegtefaelle_cpr",
 	CASE WHEN f.aegtefaelle_cpr IS NULL THEN f.aegtefaelle_navn END AS "f.aegtefaelle_navn",
@@ -46,5 +48,4 @@ SELECT p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p.co_navn, p.efte
 	LEFT JOIN personfamilie f ON f.cpr = p.cpr
 	LEFT JOIN personudvidet u ON u.cpr = p.cpr
 	LEFT JOIN deltbopael d ON d.cpr = p.cpr
-	LEFT JOIN personkommunikation m ON m.cpr = p.cpr
-	WHERE p.cpr = (SELECT cpr FROM bench.cpr WHERE i = :i);
+	LEFT JOIN personkommunikation m ON m.cpr = p.cpr WHERE p.cpr = (SELECT cpr FROM bench.cpr WHERE i = :i);
