@@ -41,11 +41,15 @@ var fieldOperations = map[string]Operation{
 	"cprNumberHistory": OpPerson, "notes": OpPerson,
 }
 
-// PersonFieldClassified reports whether the rules above say who may read the
-// Person field: an identity field or one with an operation of its own.
-func PersonFieldClassified(field string) bool {
-	_, ok := fieldOperations[field]
-	return ok || identityFields[field]
+// PersonFieldScope returns the operation whose scope reading the Person
+// field needs besides its root's: none ("") for an identity field, and
+// false for a field without a rule.
+func PersonFieldScope(field string) (Operation, bool) {
+	if identityFields[field] {
+		return "", true
+	}
+	op, ok := fieldOperations[field]
+	return op, ok
 }
 
 // AuthorizeField is the gate of every field of type typeName below the root:
@@ -53,15 +57,16 @@ func PersonFieldClassified(field string) bool {
 // otherwise. Only Person fields have rules of their own; other types' fields
 // are read under their root's scope.
 func AuthorizeField(ctx context.Context, typeName, field string) error {
-	if typeName != "Person" || identityFields[field] {
+	if typeName != "Person" {
 		return nil
 	}
-	op, ok := fieldOperations[field]
-	p := FromContext(ctx)
-	if !ok {
+	op, ok := PersonFieldScope(field)
+	switch {
+	case !ok:
 		return apperr.Errorf(apperr.Forbidden, "Person.%s has no access rule", field)
-	}
-	if !p.May(op) {
+	case op == "":
+		return nil
+	case !FromContext(ctx).May(op):
 		return apperr.Errorf(apperr.Forbidden, "Person.%s needs the %s scope, which this client does not hold", field, op)
 	}
 	if op.Audited() {

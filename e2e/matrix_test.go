@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"cprgraph/access"
@@ -166,4 +167,44 @@ func clientsLackingOneScope(t *testing.T, env *testEnv) map[access.Operation]map
 		}
 	}
 	return out
+}
+
+// TestEveryPersonFieldAuthorizedPerScope reads every field of the live
+// schema's Person under every root that returns persons, as a client that
+// holds only that root's scope: an identity field is allowed, a field that
+// needs another operation's scope is FORBIDDEN (access.PersonFieldScope).
+// A Person field added without an access rule fails here.
+func TestEveryPersonFieldAuthorizedPerScope(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedPrivacy(t, env)
+	schema := introspect(t, env)
+	roots := map[access.Operation]string{
+		access.OpPerson:         `{ person(cpr: "` + privV + `") { %s } }`,
+		access.OpSearch:         `{ personsByBirthDate(from: "1980-12-12") { edges { node { %s } } } }`,
+		access.OpHousehold:      `{ household(cpr: "` + privV + `") { members { person { %s } } } }`,
+		access.OpAddressHistory: `{ sharedAddress(cprA: "` + privV + `", cprB: "` + privK + `") { personA { %s } } }`,
+	}
+	for op, root := range roots {
+		key := scopedClient(t, env, string(op))
+		for _, f := range schema.byName["Person"].Fields {
+			need, ok := access.PersonFieldScope(f.Name)
+			if !ok {
+				t.Errorf("Person.%s has no access rule: add it to access/fields.go", f.Name)
+				continue
+			}
+			selection := f.Name
+			if typ := schema.byName[f.Type.named()]; typ != nil && len(typ.Fields) > 0 {
+				selection += " { __typename }"
+			}
+			r := env.queryAs(t, bearer(key), fmt.Sprintf(root, selection))
+			what := fmt.Sprintf("Person.%s under a %s-only client", f.Name, op)
+			switch allowed := need == "" || need == op; {
+			case allowed && len(r.Errors) > 0:
+				t.Errorf("%s: want allowed, got %s", what, r.Raw)
+			case !allowed && (r.code() != string(apperr.Forbidden) || !strings.Contains(r.Raw, `"`+f.Name+`":null`)):
+				t.Errorf("%s: want FORBIDDEN and null, got %s", what, r.Raw)
+			}
+		}
+	}
 }
