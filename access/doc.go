@@ -53,12 +53,26 @@
 //  10. A landlord lookup of one dwelling leaves protected residents out; a
 //     stairwell shows them as dated markers (LandlordRows).
 //
+// How much a caller may read
+//
+//  11. A request reads at most PersonBudget (100) distinct persons across all
+//     its fields and aliases: refused before execution when its arguments
+//     name more (CheckPersonBudget), else at the 101st person reached
+//     (Record.AddCPR): PERSON_BUDGET_EXCEEDED.
+//  12. A person search answers at most MaxSearchHits (9) persons and says
+//     when more match; it does not page.
+//  13. An API client with a daily quota makes at most that many requests per
+//     Danish calendar day (QuotaDay, ErrQuotaExceeded): QUOTA_EXCEEDED.
+//  14. A LANDLORD acts only for its organisation's owner links as they are
+//     now (read from the primary), narrowed by its JWT's owners claim
+//     (Principal.OwnerNumbers, RepresentsOwner): OWNER_NOT_LINKED.
+//
 // The audit log
 //
-//  11. Every subject a response touched is recorded in the request's audit
+//  15. Every subject a response touched is recorded in the request's audit
 //     row (Record), masked ones too, so that a protected person's "who
 //     looked me up" is complete.
-//  12. A reader of the audit log who may not see protected persons sees no
+//  16. A reader of the audit log who may not see protected persons sees no
 //     protected person's number in it (AuditNumbersShown) and gets no
 //     protected person's log (AuditLookupOf): which lookups touched a
 //     protected person would tell whom it lives with.
