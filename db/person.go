@@ -538,7 +538,7 @@ func (s *RegisterStore) Empty(ctx context.Context) (bool, error) {
 // Protected returns, for each of the numbers, whether its person is
 // protected (Person.Protected); a number not in the register is not.
 func (s *RegisterStore) Protected(ctx context.Context, numbers []string) (map[string]bool, error) {
-	const query = `SELECT n AS cpr, name_address_protected(n) AS protected FROM unnest($1::text[]) AS n`
+	const query = `SELECT n AS cpr, name_address_protected(n::cpr_nummer) AS protected FROM unnest($1::text[]) AS n`
 	var rows []struct {
 		CPR       string `db:"cpr"`
 		Protected bool   `db:"protected"`
