@@ -25,7 +25,8 @@ type Config struct {
 	Introspection  bool           // INTROSPECTION, default true
 	GraphiQL       bool           // GRAPHIQL, default true: serve the IDE at /
 	AllowAnonymous bool           // ALLOW_ANONYMOUS_INTROSPECTION, default true
-	JWT            auth.JWTConfig // JWT_HS256_SECRET, JWT_PUBLIC_KEYS_FILE, JWT_ISSUER, JWT_AUDIENCE
+	JWT            auth.JWTConfig // JWT_HS256_SECRET, JWT_PUBLIC_KEYS_FILE, JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY (default 30s)
+	StreamRecheck  time.Duration  // STREAM_RECHECK_INTERVAL, default 5s: how often an open stream's credential is checked again
 	MaxQueryDepth  int            // MAX_QUERY_DEPTH, default 12 (0: none)
 	MaxComplexity  int            // MAX_QUERY_COMPLEXITY, default 10000 (0: none)
 	MaxBodyBytes   int64          // MAX_BODY_BYTES, default 1 MiB
@@ -63,6 +64,8 @@ func LoadConfig() (Config, error) {
 		envParse("STATEMENT_TIMEOUT", &c.StatementTimeout, 5*time.Second, time.ParseDuration),
 		envParse("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout, 15*time.Second, time.ParseDuration),
 		envParse("LOADER_WAIT", &c.LoaderWait, 2*time.Millisecond, time.ParseDuration),
+		envParse("JWT_LEEWAY", &c.JWT.Leeway, 30*time.Second, time.ParseDuration),
+		envParse("STREAM_RECHECK_INTERVAL", &c.StreamRecheck, auth.DefaultRecheckInterval, time.ParseDuration),
 		envParse("INTROSPECTION", &c.Introspection, true, strconv.ParseBool),
 		envParse("GRAPHIQL", &c.GraphiQL, true, strconv.ParseBool),
 		envParse("ALLOW_ANONYMOUS_INTROSPECTION", &c.AllowAnonymous, true, strconv.ParseBool),
