@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"cprgraph/auth"
@@ -39,6 +40,14 @@ type Config struct {
 	MetricsAddr      string                   // METRICS_ADDR: serve /metrics on this address only (default: on ListenAddr)
 	PersistedQueries graph.PersistedQueryMode // PERSISTED_QUERIES: apq (default), allowlist or off
 	PprofAddr        string                   // PPROF_ADDR: serve Go's /debug/pprof/ on this address (default: off)
+
+	// The audit log's tamper evidence (docs/operations.md): the key its
+	// chain is keyed with, which the database never sees, and the
+	// checkpoints of its head kept outside the database.
+	AuditKey                string        // AUDIT_KEY: required by serve (serve -demo generates one for the run)
+	AuditPreviousKeys       []string      // AUDIT_PREVIOUS_KEYS: comma-separated keys of before a rotation, for audit-verify
+	AuditCheckpointFile     string        // AUDIT_CHECKPOINT_FILE: append checkpoints to this file (default: none)
+	AuditCheckpointInterval time.Duration // AUDIT_CHECKPOINT_INTERVAL, default 1m
 }
 
 // LoadConfig reads the configuration from the environment. A malformed
@@ -49,6 +58,9 @@ func LoadConfig() (Config, error) {
 		ReplicaURL:  os.Getenv("DATABASE_REPLICA_URL"),
 		MetricsAddr: os.Getenv("METRICS_ADDR"),
 		PprofAddr:   os.Getenv("PPROF_ADDR"),
+
+		AuditKey:            os.Getenv("AUDIT_KEY"),
+		AuditCheckpointFile: os.Getenv("AUDIT_CHECKPOINT_FILE"),
 		JWT: auth.JWTConfig{
 			HS256Secret: []byte(os.Getenv("JWT_HS256_SECRET")),
 			Issuer:      os.Getenv("JWT_ISSUER"),
@@ -74,10 +86,19 @@ func LoadConfig() (Config, error) {
 		envParse("MAX_BODY_BYTES", &c.MaxBodyBytes, 1<<20, int64s),
 		envParse("RATE_LIMIT_RPS", &c.RateLimitRPS, 50, floats),
 		envParse("RATE_LIMIT_BURST", &c.RateLimitBurst, 100, strconv.Atoi),
+		envParse("AUDIT_CHECKPOINT_INTERVAL", &c.AuditCheckpointInterval, time.Minute, time.ParseDuration),
 		envParse("PERSISTED_QUERIES", &c.PersistedQueries, graph.AutomaticPersistedQueries, graph.ParsePersistedQueryMode),
 	)
 	if err != nil {
 		return c, err
+	}
+	for k := range strings.SplitSeq(os.Getenv("AUDIT_PREVIOUS_KEYS"), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			c.AuditPreviousKeys = append(c.AuditPreviousKeys, k)
+		}
+	}
+	if c.AuditKey != "" && len(c.AuditKey) < 32 {
+		return c, errors.New("AUDIT_KEY: at least 32 characters (e.g. openssl rand -hex 32)")
 	}
 	if file := os.Getenv("JWT_PUBLIC_KEYS_FILE"); file != "" {
 		data, err := os.ReadFile(file)
