@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -182,12 +184,30 @@ func isWebsocket(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
 
-// purpose is the caller's stated purpose, cut to the audit log's column
-// size.
+// maxPurpose is the most bytes of a purpose kept: the audit log's column size.
+const maxPurpose = 200
+
+// purpose is the caller's stated purpose as the audit log keeps it, from
+// the X-Purpose header or a websocket's connection_init payload alike:
+// valid UTF-8, every control character (newlines and tabs included, which
+// separate the fields the audit hash covers) replaced by a space, runs of
+// spaces collapsed, trimmed, and cut to maxPurpose bytes on a rune
+// boundary.
 func purpose(p string) string {
-	p = strings.TrimSpace(p)
-	if len(p) > 200 {
-		p = strings.ToValidUTF8(p[:200], "")
+	p = strings.ToValidUTF8(p, "")
+	p = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, p)
+	p = strings.Join(strings.Fields(p), " ")
+	if len(p) > maxPurpose {
+		cut := maxPurpose
+		for cut > 0 && !utf8.RuneStart(p[cut]) {
+			cut--
+		}
+		p = strings.TrimSpace(p[:cut])
 	}
 	return p
 }
