@@ -92,8 +92,8 @@ func TestPurposeSanitised(t *testing.T) {
 	for in, want := range map[string]string{
 		"  Sagsbehandling  ":                    "Sagsbehandling",
 		"line one\nrequest_id\r\nforged\tfield": "line one request_id forged field",
-		"nul\x00and\x1bescape\u2028sep":          "nul and escape sep",
-		"bad utf8 \xff\xfe here":                 "bad utf8 here",
+		"nul\x00and\x1bescape\u2028sep":         "nul and escape sep",
+		"bad utf8 \xff\xfe here":                "bad utf8 here",
 		strings.Repeat("æ", 150):                strings.Repeat("æ", 100),
 	} {
 		if got := purpose(in); got != want {
