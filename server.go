@@ -68,7 +68,13 @@ func run(ctx context.Context, args []string) error {
 	case "admin":
 		return withDB(ctx, cfg, func(conn *sqlx.DB) error { return cli.Admin(ctx, db.NewStore(conn), args, out) })
 	case "audit-verify":
-		return withDB(ctx, cfg, func(conn *sqlx.DB) error { return cli.AuditVerify(ctx, db.NewStore(conn), out) })
+		return withDB(ctx, cfg, func(conn *sqlx.DB) error {
+			checkpoints, err := app.ReadAuditCheckpoints(cfg.AuditCheckpointFile)
+			if err != nil {
+				return err
+			}
+			return cli.AuditVerify(ctx, db.NewStore(conn).WithAuditKeys(app.AuditKeys(cfg)), checkpoints, out)
+		})
 	case "persisted-queries":
 		return withDB(ctx, cfg, func(conn *sqlx.DB) error { return cli.PersistedQueries(ctx, db.NewStore(conn), args, out) })
 	default:
@@ -102,6 +108,13 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if cfg.AuditKey == "" {
+		if !*demo {
+			return errors.New("AUDIT_KEY is not set: the audit chain is keyed with a secret the database never sees (docs/operations.md)")
+		}
+		cfg.AuditKey = app.EphemeralAuditKey()
+		slog.Warn("AUDIT_KEY is not set: the demo keys its audit chain with a key generated for this run; audit-verify cannot check this run's rows after it ends")
+	}
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(defaultGOGC)
 	}
@@ -125,7 +138,7 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 	if replica != nil {
 		defer replica.Close()
 	}
-	store := db.NewStore(conn)
+	store := db.NewStore(conn).WithAuditKeys(app.AuditKeys(cfg))
 	events, err := eventfeed.New(ctx, cfg.DatabaseURL, store.Events)
 	if err != nil {
 		return fmt.Errorf("event listener: %w", err)
@@ -142,6 +155,19 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 		if err := app.SetupDemo(ctx, conn, *demoPersons); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
+	}
+
+	checkpointsDone := make(chan struct{})
+	if cfg.AuditCheckpointFile != "" {
+		checkpointCtx, stopCheckpoints := context.WithCancel(context.Background())
+		go func() {
+			defer close(checkpointsDone)
+			app.RunAuditCheckpoints(checkpointCtx, store, cfg.AuditCheckpointFile, cfg.AuditCheckpointInterval)
+		}()
+		defer func() { stopCheckpoints(); <-checkpointsDone }() // the last checkpoint after the last request, before the database closes
+	} else {
+		close(checkpointsDone)
+		slog.Warn("AUDIT_CHECKPOINT_FILE is not set: no checkpoints of the audit chain are kept outside the database, so rows cut from its tail go unnoticed")
 	}
 
 	srv := &http.Server{

@@ -51,13 +51,17 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	if d.Replica != nil {
 		readStore = db.NewStore(d.Replica)
 	}
-	authn := auth.New(d.Store, cfg.JWT, cfg.AllowAnonymous)
+	authn := auth.New(d.Store, cfg.JWT, cfg.AllowAnonymous).WithRecheck(cfg.StreamRecheck)
+	if d.Events != nil {
+		d.Events.OnClientChange(authn.Revalidate)
+	}
 	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: Version, Store: d.Store, ReadStore: readStore, Events: d.Events}, graph.Options{
 		Introspection: cfg.Introspection,
 		Audit:         timedAudits(graph.StoreAuditor(d.Store), d.Metrics),
 		MaxDepth:      cfg.MaxQueryDepth,
 		MaxComplexity: cfg.MaxComplexity,
 		WebsocketInit: authn.WebsocketInit,
+		Sessions:      authn,
 		LoaderWait:    cfg.LoaderWait,
 		Extensions:    graphQLExtensions(cfg, d),
 	})

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"cprgraph/auth"
@@ -25,7 +26,8 @@ type Config struct {
 	Introspection  bool           // INTROSPECTION, default true
 	GraphiQL       bool           // GRAPHIQL, default true: serve the IDE at /
 	AllowAnonymous bool           // ALLOW_ANONYMOUS_INTROSPECTION, default true
-	JWT            auth.JWTConfig // JWT_HS256_SECRET, JWT_PUBLIC_KEYS_FILE, JWT_ISSUER, JWT_AUDIENCE
+	JWT            auth.JWTConfig // JWT_HS256_SECRET, JWT_PUBLIC_KEYS_FILE, JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY (default 30s)
+	StreamRecheck  time.Duration  // STREAM_RECHECK_INTERVAL, default 5s: how often an open stream's credential is checked again
 	MaxQueryDepth  int            // MAX_QUERY_DEPTH, default 12 (0: none)
 	MaxComplexity  int            // MAX_QUERY_COMPLEXITY, default 10000 (0: none)
 	MaxBodyBytes   int64          // MAX_BODY_BYTES, default 1 MiB
@@ -38,6 +40,14 @@ type Config struct {
 	MetricsAddr      string                   // METRICS_ADDR: serve /metrics on this address only (default: on ListenAddr)
 	PersistedQueries graph.PersistedQueryMode // PERSISTED_QUERIES: apq (default), allowlist or off
 	PprofAddr        string                   // PPROF_ADDR: serve Go's /debug/pprof/ on this address (default: off)
+
+	// The audit log's tamper evidence (docs/operations.md): the key its
+	// chain is keyed with, which the database never sees, and the
+	// checkpoints of its head kept outside the database.
+	AuditKey                string        // AUDIT_KEY: required by serve (serve -demo generates one for the run)
+	AuditPreviousKeys       []string      // AUDIT_PREVIOUS_KEYS: comma-separated keys of before a rotation, for audit-verify
+	AuditCheckpointFile     string        // AUDIT_CHECKPOINT_FILE: append checkpoints to this file (default: none)
+	AuditCheckpointInterval time.Duration // AUDIT_CHECKPOINT_INTERVAL, default 1m
 }
 
 // LoadConfig reads the configuration from the environment. A malformed
@@ -48,6 +58,9 @@ func LoadConfig() (Config, error) {
 		ReplicaURL:  os.Getenv("DATABASE_REPLICA_URL"),
 		MetricsAddr: os.Getenv("METRICS_ADDR"),
 		PprofAddr:   os.Getenv("PPROF_ADDR"),
+
+		AuditKey:            os.Getenv("AUDIT_KEY"),
+		AuditCheckpointFile: os.Getenv("AUDIT_CHECKPOINT_FILE"),
 		JWT: auth.JWTConfig{
 			HS256Secret: []byte(os.Getenv("JWT_HS256_SECRET")),
 			Issuer:      os.Getenv("JWT_ISSUER"),
@@ -63,6 +76,8 @@ func LoadConfig() (Config, error) {
 		envParse("STATEMENT_TIMEOUT", &c.StatementTimeout, 5*time.Second, time.ParseDuration),
 		envParse("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout, 15*time.Second, time.ParseDuration),
 		envParse("LOADER_WAIT", &c.LoaderWait, 2*time.Millisecond, time.ParseDuration),
+		envParse("JWT_LEEWAY", &c.JWT.Leeway, 30*time.Second, time.ParseDuration),
+		envParse("STREAM_RECHECK_INTERVAL", &c.StreamRecheck, auth.DefaultRecheckInterval, time.ParseDuration),
 		envParse("INTROSPECTION", &c.Introspection, true, strconv.ParseBool),
 		envParse("GRAPHIQL", &c.GraphiQL, true, strconv.ParseBool),
 		envParse("ALLOW_ANONYMOUS_INTROSPECTION", &c.AllowAnonymous, true, strconv.ParseBool),
@@ -71,10 +86,19 @@ func LoadConfig() (Config, error) {
 		envParse("MAX_BODY_BYTES", &c.MaxBodyBytes, 1<<20, int64s),
 		envParse("RATE_LIMIT_RPS", &c.RateLimitRPS, 50, floats),
 		envParse("RATE_LIMIT_BURST", &c.RateLimitBurst, 100, strconv.Atoi),
+		envParse("AUDIT_CHECKPOINT_INTERVAL", &c.AuditCheckpointInterval, time.Minute, time.ParseDuration),
 		envParse("PERSISTED_QUERIES", &c.PersistedQueries, graph.AutomaticPersistedQueries, graph.ParsePersistedQueryMode),
 	)
 	if err != nil {
 		return c, err
+	}
+	for k := range strings.SplitSeq(os.Getenv("AUDIT_PREVIOUS_KEYS"), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			c.AuditPreviousKeys = append(c.AuditPreviousKeys, k)
+		}
+	}
+	if c.AuditKey != "" && len(c.AuditKey) < 32 {
+		return c, errors.New("AUDIT_KEY: at least 32 characters (e.g. openssl rand -hex 32)")
 	}
 	if file := os.Getenv("JWT_PUBLIC_KEYS_FILE"); file != "" {
 		data, err := os.ReadFile(file)

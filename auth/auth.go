@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -29,6 +31,7 @@ type Authenticator struct {
 	// allowAnonymous lets a request without credentials through when its
 	// document only asks for public root fields (see publicRequest).
 	allowAnonymous bool
+	sessions       sessions // the open streams' credentials
 }
 
 // New returns an Authenticator looking API keys up in store and checking
@@ -36,7 +39,11 @@ type Authenticator struct {
 // allowAnonymousIntrospection, a request without credentials that only
 // selects __typename, __schema, __type or version is let through.
 func New(store *db.Store, jwtConfig JWTConfig, allowAnonymousIntrospection bool) *Authenticator {
-	a := &Authenticator{store: store, allowAnonymous: allowAnonymousIntrospection}
+	a := &Authenticator{store: store, allowAnonymous: allowAnonymousIntrospection, sessions: sessions{
+		interval: DefaultRecheckInterval,
+		wake:     make(chan struct{}, 1),
+		open:     map[*session]struct{}{},
+	}}
 	if jwtConfig.Enabled() {
 		a.jwt = newJWTVerifier(jwtConfig)
 	}
@@ -47,7 +54,9 @@ func New(store *db.Store, jwtConfig JWTConfig, allowAnonymousIntrospection bool)
 // access.Record into the context. Wrong credentials get 401 with a
 // GraphQL-shaped UNAUTHENTICATED error, and so does a request without
 // credentials unless it only asks for public fields or opens a websocket
-// (which authenticates in its init message, see WebsocketInit).
+// (which authenticates in its init message, see WebsocketInit). A stream
+// (websocket, server-sent events) gets a session: its context ends when its
+// credential no longer authenticates (see session).
 func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		requestID := r.Header.Get("X-Request-Id")
@@ -56,6 +65,10 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 		}
 		w.Header().Set("X-Request-Id", requestID)
 		ctx, _ := access.WithRecord(r.Context(), requestID)
+		stream := isStream(r)
+		if stream {
+			ctx = withSlot(ctx)
+		}
 
 		switch cred := credential(r); {
 		case cred != "":
@@ -66,6 +79,9 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 			}
 			p.Purpose = purpose(r.Header.Get("X-Purpose"))
 			ctx = access.NewContext(ctx, p)
+			if stream {
+				ctx = a.openSession(ctx, cred)
+			}
 		case isWebsocket(r) || r.Method == http.MethodOptions:
 		case !a.allowAnonymous || !publicRequest(r):
 			w.Header().Set("WWW-Authenticate", `Bearer realm="cprgraph"`)
@@ -97,13 +113,13 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, payload transport.Ini
 		return ctx, nil, err
 	}
 	p.Purpose = purpose(payload.GetString("X-Purpose"))
-	return access.NewContext(ctx, p), nil, nil
+	return a.openSession(access.NewContext(ctx, p), cred), nil, nil
 }
 
 // authenticate returns the principal of an API key or a JWT:
 // UNAUTHENTICATED for a wrong one, INTERNAL when the database fails.
 func (a *Authenticator) authenticate(ctx context.Context, cred string) (*access.Principal, error) {
-	if strings.HasPrefix(cred, apiKeyPrefix) || a.jwt == nil {
+	if a.isAPIKey(cred) {
 		return a.apiKeyPrincipal(ctx, cred)
 	}
 	p, claims, err := a.jwt.principal(cred)
@@ -114,6 +130,11 @@ func (a *Authenticator) authenticate(ctx context.Context, cred string) (*access.
 		p.OwnerClaim = claims.Owners
 	}
 	return p, nil
+}
+
+// isAPIKey reports whether cred is taken for an API key rather than a JWT.
+func (a *Authenticator) isAPIKey(cred string) bool {
+	return strings.HasPrefix(cred, apiKeyPrefix) || a.jwt == nil
 }
 
 func (a *Authenticator) apiKeyPrincipal(ctx context.Context, key string) (*access.Principal, error) {
@@ -155,12 +176,30 @@ func isWebsocket(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
 
-// purpose is the caller's stated purpose, cut to the audit log's column
-// size.
+// maxPurpose is the most bytes of a purpose kept: the audit log's column size.
+const maxPurpose = 200
+
+// purpose is the caller's stated purpose as the audit log keeps it, from
+// the X-Purpose header or a websocket's connection_init payload alike:
+// valid UTF-8, every control character (newlines and tabs included, which
+// separate the fields the audit hash covers) replaced by a space, runs of
+// spaces collapsed, trimmed, and cut to maxPurpose bytes on a rune
+// boundary.
 func purpose(p string) string {
-	p = strings.TrimSpace(p)
-	if len(p) > 200 {
-		p = strings.ToValidUTF8(p[:200], "")
+	p = strings.ToValidUTF8(p, "")
+	p = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
+			return ' '
+		}
+		return r
+	}, p)
+	p = strings.Join(strings.Fields(p), " ")
+	if len(p) > maxPurpose {
+		cut := maxPurpose
+		for cut > 0 && !utf8.RuneStart(p[cut]) {
+			cut--
+		}
+		p = strings.TrimSpace(p[:cut])
 	}
 	return p
 }

@@ -25,6 +25,7 @@ type JWTConfig struct {
 	PublicKeys  []any // *rsa.PublicKey, *ecdsa.PublicKey or ed25519.PublicKey
 	Issuer      string
 	Audience    string
+	Leeway      time.Duration // how long after exp (and before nbf) a token is still accepted
 }
 
 // Enabled reports whether any key is configured.
@@ -117,7 +118,7 @@ func newJWTVerifier(c JWTConfig) *jwtVerifier {
 	if len(v.keys["EdDSA"]) > 0 {
 		methods = append(methods, "EdDSA")
 	}
-	opts := []jwt.ParserOption{jwt.WithValidMethods(methods), jwt.WithExpirationRequired(), jwt.WithLeeway(30 * time.Second)}
+	opts := []jwt.ParserOption{jwt.WithValidMethods(methods), jwt.WithExpirationRequired(), jwt.WithLeeway(c.Leeway)}
 	if c.Issuer != "" {
 		opts = append(opts, jwt.WithIssuer(c.Issuer))
 	}

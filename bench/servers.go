@@ -54,6 +54,10 @@ func freeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
+// benchAuditKey keys the audit chain of the benchmarked server (serve
+// requires a key; the benchmark's audit log is thrown away).
+const benchAuditKey = "bench-audit-key-of-at-least-32-characters"
+
 // startCprgraph runs `cprgraph serve` on the database with rate limits off
 // and waits until it is ready. The rest of the environment (LOADER_WAIT,
 // LOG_LEVEL, ...) is the harness's own; pprofAddr, when set, becomes
@@ -70,6 +74,7 @@ func startCprgraph(ctx context.Context, bin, logDir, databaseURL, pprofAddr stri
 		"RATE_LIMIT_RPS=0",
 		"GRAPHIQL=false",
 		"PPROF_ADDR="+pprofAddr,
+		"AUDIT_KEY="+benchAuditKey,
 	)
 	p, err := start("cprgraph", cmd, "http://"+addr, logDir)
 	if err != nil {

@@ -202,19 +202,24 @@ func splitList(s string) []string {
 	return out
 }
 
-// AuditVerify checks the audit log's hash chain and reports on out; a
+// AuditVerify checks the audit log's hash chain with the store's keys and
+// against the checkpoints kept outside the database, and reports on out; a
 // broken chain is an error naming the first bad row, so the command exits
 // non-zero.
-func AuditVerify(ctx context.Context, store *db.Store, out io.Writer) error {
-	bad, checked, err := store.Audit.Verify(ctx)
+func AuditVerify(ctx context.Context, store *db.Store, checkpoints []db.AuditCheckpoint, out io.Writer) error {
+	v, err := store.Audit.VerifyChain(ctx, store.Audit.Keys(), checkpoints)
 	if err != nil {
 		return err
 	}
-	if bad != 0 {
-		fmt.Fprintf(out, "audit log BROKEN: row %d was changed, or a row before it was removed (%d rows checked)\n", bad, checked)
-		return fmt.Errorf("audit log hash chain broken at row %d", bad)
+	if !v.OK() {
+		fmt.Fprintf(out, "audit log BROKEN: %s (%d rows checked)\n", v.Problem, v.Checked)
+		return fmt.Errorf("audit log broken: %s", v.Problem)
 	}
-	fmt.Fprintf(out, "audit log intact: %d rows, hash chain verified\n", checked)
+	fmt.Fprintf(out, "audit log intact: %d rows (%d keyed, %d with plain hashes from before keying), hash chain verified; %d of %d checkpoints found in the chain\n",
+		v.Checked, v.Checked-v.Unkeyed, v.Unkeyed, v.Checkpoints, len(checkpoints))
+	if len(checkpoints) == 0 {
+		fmt.Fprintln(out, "warning: no checkpoints (AUDIT_CHECKPOINT_FILE): rows cut from the tail cannot be detected")
+	}
 	return nil
 }
 

@@ -3,9 +3,13 @@ package db
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"strings"
 	"time"
 
@@ -27,16 +31,28 @@ type AuditEntry struct {
 	CPRs           pq.StringArray `db:"cprs"`
 	PrevHash       []byte         `db:"prev_hash"`
 	Hash           []byte         `db:"hash"`
+	KeyID          string         `db:"key_id"` // the AuditKeys key the hash is keyed with; "": plain SHA-256 (rows from before keying)
 
 	// OrganisationName is read by AuditStore.List; it is not part of the row.
 	OrganisationName *string `db:"organisation_name"`
 }
 
-// contentHash is the entry's hash: SHA-256 over the previous hash and the
-// entry's fields in a fixed text form. The client name comes last and only
-// when set, so rows written before it was recorded keep their hash.
-func (e AuditEntry) contentHash() []byte {
-	h := sha256.New()
+// contentHash is the entry's hash over the previous hash and the entry's
+// fields in a fixed text form: HMAC-SHA256 with the key KeyID names, or
+// plain SHA-256 for a row without a key id (written before the chain was
+// keyed). The client name comes last and only when set, so rows written
+// before it was recorded keep their hash. An unknown key id is an error.
+func (e AuditEntry) contentHash(keys *AuditKeys) ([]byte, error) {
+	var h hash.Hash
+	if e.KeyID == "" {
+		h = sha256.New()
+	} else {
+		secret, ok := keys.secret(e.KeyID)
+		if !ok {
+			return nil, fmt.Errorf("audit row %d is keyed with key id %s, which is not configured (AUDIT_KEY, AUDIT_PREVIOUS_KEYS)", e.ID, e.KeyID)
+		}
+		h = hmac.New(sha256.New, secret)
+	}
 	h.Write(e.PrevHash)
 	fmt.Fprintf(h, "\n%s\n%s\n%d\n%d\n%s\n%s\n%s",
 		e.At.UTC().Format(time.RFC3339Nano), e.RequestID, e.ClientID, e.OrganisationID,
@@ -44,13 +60,62 @@ func (e AuditEntry) contentHash() []byte {
 	if e.ClientName != "" {
 		fmt.Fprintf(h, "\n%s", e.ClientName)
 	}
-	return h.Sum(nil)
+	if e.KeyID != "" {
+		fmt.Fprintf(h, "\n%s", e.KeyID)
+	}
+	return h.Sum(nil), nil
+}
+
+// AuditKeys are the secrets the audit chain is keyed with: the current one,
+// which new rows use, and previous ones, for verifying rows written before
+// a rotation. The database never holds them; it names each row's key by
+// its id (AuditKeyID).
+type AuditKeys struct {
+	current string
+	byID    map[string][]byte
+}
+
+// NewAuditKeys returns the keys with current as the key of new rows.
+func NewAuditKeys(current []byte, previous ...[]byte) *AuditKeys {
+	k := &AuditKeys{current: AuditKeyID(current), byID: map[string][]byte{}}
+	for _, secret := range append([][]byte{current}, previous...) {
+		k.byID[AuditKeyID(secret)] = secret
+	}
+	return k
+}
+
+// AuditKeyID names a key without telling anything about it: the first 8
+// bytes of an HMAC of a fixed text with the key, in hex.
+func AuditKeyID(secret []byte) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte("cprgraph audit key id"))
+	return hex.EncodeToString(m.Sum(nil)[:8])
+}
+
+// CurrentID is the id of the key new rows are keyed with ("" without keys).
+func (k *AuditKeys) CurrentID() string {
+	if k == nil {
+		return ""
+	}
+	return k.current
+}
+
+func (k *AuditKeys) secret(id string) ([]byte, bool) {
+	if k == nil {
+		return nil, false
+	}
+	s, ok := k.byID[id]
+	return s, ok
 }
 
 // AuditStore appends to and reads the audit log (audit_log).
 type AuditStore struct {
-	q sqlx.ExtContext
+	q    sqlx.ExtContext
+	keys *AuditKeys // nil: rows are chained with plain SHA-256
 }
+
+// Keys returns the keys the store chains new rows with (nil: none).
+func (s *AuditStore) Keys() *AuditKeys { return s.keys }
 
 // Append appends the entries to the audit log in their order, each
 // chained to the one before and the first to last, the hash the caller
@@ -73,7 +138,7 @@ func (s *AuditStore) Append(ctx context.Context, last []byte, entries []AuditEnt
 	}
 	var tail []byte
 	err := inTx(ctx, s.q, func(q sqlx.ExtContext) error {
-		tx := &AuditStore{q: q}
+		tx := &AuditStore{q: q, keys: s.keys}
 		// The lock is taken before the last hash is read, in a statement of
 		// its own: a statement's snapshot predates its locks, so only a
 		// later statement sees the row of the previous holder.
@@ -114,25 +179,33 @@ func (s *AuditStore) insertAudits(ctx context.Context, prev []byte, entries []Au
 		clientIDs, organisations    = make([]int64, n), make([]int64, n)
 		operations, cprs, purposes  = make([]string, n), make([]string, n), make([]string, n)
 		prevHashes, hashes          = make([][]byte, n), make([][]byte, n)
+		keyID                       = s.keys.CurrentID()
 	)
 	for i, e := range entries {
 		e.At = e.At.UTC().Truncate(time.Microsecond) // PostgreSQL keeps microseconds
 		e.PrevHash = prev
-		e.Hash = e.contentHash()
+		e.KeyID = keyID
+		var err error
+		if e.Hash, err = e.contentHash(s.keys); err != nil {
+			return nil, err
+		}
 		prev = e.Hash
 		at[i], requestIDs[i], clientIDs[i], clientNames[i] = e.At.Format(time.RFC3339Nano), e.RequestID, e.ClientID, e.ClientName
 		organisations[i], operations[i], purposes[i], cprs[i] = e.OrganisationID, arrayLiteral(e.Operations), e.Purpose, arrayLiteral(e.CPRs)
 		prevHashes[i], hashes[i] = e.PrevHash, e.Hash
 	}
 	// One row per array position, inserted in that order so the ids
-	// follow the chain; operations and cprs come as array literals.
-	const insert = `INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash)
-		SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash
-		FROM (` + auditLock + `) AS audit_lock, unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
+	// follow the chain; operations and cprs come as array literals. The
+	// transaction (the statement's own, or the caller's) commits
+	// synchronously whatever the server's default: the row is on disk
+	// before the answer it records leaves.
+	const insert = `INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, key_id)
+		SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash, $11
+		FROM (` + auditLock + `) AS audit_lock, (SELECT set_config('synchronous_commit', 'on', true)) AS durable, unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
 			WITH ORDINALITY AS e (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, n)
 		ORDER BY n`
 	_, err := s.q.ExecContext(ctx, insert, pq.Array(at), pq.Array(requestIDs), pq.Array(clientIDs), pq.Array(clientNames),
-		pq.Array(organisations), pq.Array(operations), pq.Array(purposes), pq.Array(cprs), pq.Array(prevHashes), pq.Array(hashes))
+		pq.Array(organisations), pq.Array(operations), pq.Array(purposes), pq.Array(cprs), pq.Array(prevHashes), pq.Array(hashes), keyID)
 	if err != nil {
 		return nil, err
 	}
@@ -148,32 +221,181 @@ func arrayLiteral(a pq.StringArray) string {
 	return v.(string)
 }
 
-// Verify walks the whole audit log in order and returns the id of the
-// first row whose hash or chain link is wrong, or 0 when the chain holds.
+// Verify walks the whole audit log in order with the store's keys and
+// returns the id of the first row whose hash or chain link is wrong, or 0
+// when the chain holds (VerifyChain says more).
 func (s *AuditStore) Verify(ctx context.Context) (badID int64, checked int, err error) {
+	r, err := s.VerifyChain(ctx, s.keys, nil)
+	return r.BadID, r.Checked, err
+}
+
+// AuditVerification is what VerifyChain found.
+type AuditVerification struct {
+	Checked  int    // rows checked
+	BadID    int64  // the first row whose hash, link or key is wrong (0: none)
+	Problem  string // what is wrong, when anything is
+	Unkeyed  int    // rows with plain SHA-256 hashes (from before keying)
+	LastID   int64  // the last row
+	LastHash []byte
+	// Checkpoints is how many of the checkpoints given were found in the
+	// chain (their row with their hash and row count).
+	Checkpoints int
+}
+
+// OK reports whether the chain holds.
+func (v AuditVerification) OK() bool { return v.Problem == "" }
+
+// VerifyChain walks the whole audit log in order and checks every row's
+// link and hash, the keyed ones with keys: a row with a hash that does
+// not verify, a plain row after a keyed one (a downgrade), or a key id not
+// among keys is a problem. Each checkpoint (whose own MAC must verify with
+// keys) must find its row with its hash after its count of rows: a
+// rewritten chain fails there, and rows cut from the tail leave a
+// checkpoint beyond the end.
+func (s *AuditStore) VerifyChain(ctx context.Context, keys *AuditKeys, checkpoints []AuditCheckpoint) (AuditVerification, error) {
+	var v AuditVerification
+	byID := map[int64]AuditCheckpoint{}
+	for _, c := range checkpoints {
+		if !c.valid(keys) {
+			v.Problem = fmt.Sprintf("checkpoint of row %d (%s) has a MAC that does not verify with the configured keys: forged or from another key", c.LastID, c.At.Format(time.RFC3339))
+			return v, nil
+		}
+		byID[c.LastID] = c
+	}
 	const query = `SELECT ` + auditColumns + ` FROM audit_log ORDER BY id`
 	rows, err := s.q.QueryxContext(ctx, query)
 	if err != nil {
-		return 0, 0, err
+		return v, err
 	}
 	defer rows.Close()
 	prev := []byte{}
+	keyed := false
+	fail := func(e AuditEntry, problem string) { v.BadID, v.Problem = e.ID, problem }
 	for rows.Next() {
 		var e AuditEntry
 		if err := rows.StructScan(&e); err != nil {
-			return 0, checked, err
+			return v, err
 		}
-		checked++
-		if !bytes.Equal(e.PrevHash, prev) || !bytes.Equal(e.Hash, e.contentHash()) {
-			return e.ID, checked, nil
+		v.Checked++
+		if !bytes.Equal(e.PrevHash, prev) {
+			fail(e, fmt.Sprintf("row %d does not follow the row before it: a row was removed or changed", e.ID))
+			break
 		}
-		prev = e.Hash
+		if e.KeyID == "" && keyed {
+			fail(e, fmt.Sprintf("row %d has a plain hash after keyed rows: the chain was recomputed without the key", e.ID))
+			break
+		}
+		h, err := e.contentHash(keys)
+		if err != nil {
+			fail(e, err.Error())
+			break
+		}
+		if !bytes.Equal(e.Hash, h) {
+			fail(e, fmt.Sprintf("row %d was changed (its hash does not verify)", e.ID))
+			break
+		}
+		if e.KeyID == "" {
+			v.Unkeyed++
+		} else {
+			keyed = true
+		}
+		if c, ok := byID[e.ID]; ok {
+			if !bytes.Equal(c.Head, e.Hash) || c.Rows != int64(v.Checked) {
+				fail(e, fmt.Sprintf("row %d is not the one checkpointed at %s (hash or row count differ): the chain was rewritten", e.ID, c.At.Format(time.RFC3339)))
+				break
+			}
+			v.Checkpoints++
+			delete(byID, e.ID)
+		}
+		prev, v.LastID, v.LastHash = e.Hash, e.ID, e.Hash
 	}
-	return 0, checked, rows.Err()
+	if err := rows.Err(); err != nil {
+		return v, err
+	}
+	if v.Problem == "" {
+		for _, c := range byID {
+			if c.LastID > v.LastID || c.Rows > int64(v.Checked) {
+				v.Problem = fmt.Sprintf("checkpoint of %s names row %d after %d rows, but the log ends at row %d after %d: rows were cut from the tail",
+					c.At.Format(time.RFC3339), c.LastID, c.Rows, v.LastID, v.Checked)
+			} else {
+				v.Problem = fmt.Sprintf("checkpoint of %s names row %d, which is not in the log: rows were removed", c.At.Format(time.RFC3339), c.LastID)
+			}
+			break
+		}
+	}
+	return v, nil
+}
+
+// AuditCheckpoint is the audit chain's head at a moment, kept outside the
+// database (see app.RunAuditCheckpoints): the last row's id and hash and
+// how many rows the chain held, with a MAC under the current key, so that
+// neither a database superuser nor whoever can write the file alone can
+// make a shorter or rewritten chain agree with it.
+type AuditCheckpoint struct {
+	At     time.Time `json:"at"`
+	LastID int64     `json:"lastId"`
+	Rows   int64     `json:"rows"`
+	Head   []byte    `json:"head"`
+	KeyID  string    `json:"keyId"`
+	MAC    []byte    `json:"mac"`
+}
+
+func (c AuditCheckpoint) mac(secret []byte) []byte {
+	m := hmac.New(sha256.New, secret)
+	fmt.Fprintf(m, "cprgraph audit checkpoint\n%s\n%d\n%d\n%x\n%s", c.At.UTC().Format(time.RFC3339Nano), c.LastID, c.Rows, c.Head, c.KeyID)
+	return m.Sum(nil)
+}
+
+func (c AuditCheckpoint) valid(keys *AuditKeys) bool {
+	secret, ok := keys.secret(c.KeyID)
+	return ok && hmac.Equal(c.MAC, c.mac(secret))
+}
+
+// Checkpoint returns a checkpoint of the chain's head now, signed with the
+// current key, counting the rows after prev's (nil: all rows) so a
+// checkpoint does not count the whole log again. Without keys it is an
+// error: an unkeyed checkpoint proves nothing.
+func (s *AuditStore) Checkpoint(ctx context.Context, prev *AuditCheckpoint) (AuditCheckpoint, error) {
+	if s.keys == nil {
+		return AuditCheckpoint{}, errors.New("audit checkpoints need AUDIT_KEY")
+	}
+	var c AuditCheckpoint
+	err := inTx(ctx, s.q, func(q sqlx.ExtContext) error {
+		if _, err := q.ExecContext(ctx, `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ`); err != nil {
+			return err
+		}
+		var head struct {
+			ID   int64  `db:"id"`
+			Hash []byte `db:"hash"`
+		}
+		err := sqlx.GetContext(ctx, q, &head, `SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1`)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		after, base := int64(0), int64(0)
+		if prev != nil && prev.LastID <= head.ID {
+			after, base = prev.LastID, prev.Rows
+		}
+		var n int64
+		if err := sqlx.GetContext(ctx, q, &n, `SELECT count(*) FROM audit_log WHERE id > $1 AND id <= $2`, after, head.ID); err != nil {
+			return err
+		}
+		c = AuditCheckpoint{At: time.Now().UTC(), LastID: head.ID, Rows: base + n, Head: head.Hash, KeyID: s.keys.current}
+		return nil
+	})
+	if err != nil || c.LastID == 0 {
+		return c, err
+	}
+	secret, _ := s.keys.secret(c.KeyID)
+	c.MAC = c.mac(secret)
+	return c, nil
 }
 
 // auditColumns are the columns of an audit row.
-const auditColumns = `id, at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash`
+const auditColumns = `id, at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, key_id`
 
 // AuditFilter selects audit rows: by CPR number returned, by client, or all;
 // rows after AfterID, at most Limit.
@@ -188,7 +410,7 @@ type AuditFilter struct {
 // the organisation.
 func (s *AuditStore) List(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	const query = `SELECT a.id, a.at, a.request_id, a.client_id, a.client_name, a.organisation_id, a.operations,
-			a.purpose, a.cprs, a.prev_hash, a.hash, o.name AS organisation_name
+			a.purpose, a.cprs, a.prev_hash, a.hash, a.key_id, o.name AS organisation_name
 		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id
 		WHERE ($1 = '' OR a.cprs @> ARRAY[$1]::text[])
 		  AND ($2 = 0 OR a.client_id = $2)

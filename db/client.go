@@ -213,6 +213,16 @@ func (s *ClientStore) ClientByKey(ctx context.Context, key string) (Client, erro
 	return c, notFound(err, "client")
 }
 
+// ActiveKeyHashes returns those of the key hashes (HashAPIKey) that belong
+// to an active client: a revoked client's, a rotated-away or deleted key's
+// are not among them.
+func (s *ClientStore) ActiveKeyHashes(ctx context.Context, hashes [][]byte) ([][]byte, error) {
+	const query = `SELECT key_hash FROM api_client WHERE key_hash = ANY($1::bytea[]) AND revoked_at IS NULL`
+	var out [][]byte
+	err := sqlx.SelectContext(ctx, s.q, &out, query, pq.Array(hashes))
+	return out, err
+}
+
 // AddOwnerLink lets the organisation run landlord lookups for the owner
 // with this CVR (8 digits) or CPR (10 digits) number. Adding an existing link
 // changes nothing. BAD_USER_INPUT for a malformed number, NOT_FOUND for an

@@ -110,7 +110,14 @@ func NewStore(q sqlx.ExtContext) *Store {
 // returns nil and rolling back otherwise. A Store already inside a
 // transaction runs fn in that transaction.
 func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
-	return inTx(ctx, s.q, func(tx sqlx.ExtContext) error { return fn(NewStore(tx)) })
+	return inTx(ctx, s.q, func(tx sqlx.ExtContext) error { return fn(NewStore(tx).WithAuditKeys(s.Audit.keys)) })
+}
+
+// WithAuditKeys makes the store chain new audit rows with keys (nil: plain
+// SHA-256) and returns it.
+func (s *Store) WithAuditKeys(keys *AuditKeys) *Store {
+	s.Audit.keys = keys
+	return s
 }
 
 // inTx runs fn in a transaction: a new one on a pool (see InTx), or q

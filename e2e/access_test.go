@@ -445,7 +445,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 	}
 	ctx := context.Background()
 	var out bytes.Buffer
-	if err := cli.AuditVerify(ctx, env.Store, &out); err != nil || !strings.Contains(out.String(), "intact: 3 rows") {
+	if err := cli.AuditVerify(ctx, env.Store, nil, &out); err != nil || !strings.Contains(out.String(), "intact: 3 rows") {
 		t.Fatalf("untouched log: %v %s", err, out.String())
 	}
 	var second int64
@@ -460,7 +460,7 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 	env.exec(t, `ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update`)
 
 	out.Reset()
-	err := cli.AuditVerify(ctx, env.Store, &out)
+	err := cli.AuditVerify(ctx, env.Store, nil, &out)
 	if err == nil || !strings.Contains(out.String(), fmt.Sprintf("row %d", second)) {
 		t.Fatalf("tampered log: %v %s", err, out.String())
 	}

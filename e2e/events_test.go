@@ -433,6 +433,7 @@ func TestPersonEventsMaskProtectedMunicipalityAndAreAudited(t *testing.T) {
 type wsClient struct {
 	conn *websocket.Conn
 	in   chan wsMessage
+	err  error // why the connection ended; set before in is closed
 }
 
 type wsMessage struct {
@@ -446,6 +447,13 @@ type wsMessage struct {
 // ("" = anonymous).
 func (env *testEnv) dialEvents(t *testing.T, profile access.Profile) *wsClient {
 	t.Helper()
+	return env.dialEventsWith(t, env.headers(profile))
+}
+
+// dialEventsWith is dialEvents with these headers in the connection_init
+// payload (a key, a token, a purpose).
+func (env *testEnv) dialEventsWith(t *testing.T, headers map[string]string) *wsClient {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	conn, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(env.URL, "http")+"/graphql",
@@ -457,7 +465,7 @@ func (env *testEnv) dialEvents(t *testing.T, profile access.Profile) *wsClient {
 	t.Cleanup(func() { conn.Close(websocket.StatusNormalClosure, "") })
 	go c.read()
 	init := map[string]any{}
-	for k, v := range env.headers(profile) {
+	for k, v := range headers {
 		init[k] = v
 	}
 	c.send(t, wsMessage{Type: "connection_init", Payload: wsJSON(init)})
@@ -479,6 +487,7 @@ func (c *wsClient) read() {
 	for {
 		var m wsMessage
 		if err := wsjson.Read(context.Background(), c.conn, &m); err != nil {
+			c.err = err
 			return
 		}
 		if m.Type == "ping" {

@@ -275,6 +275,9 @@ func freeAddr(t *testing.T) string {
 	return l.Addr().String()
 }
 
+// instanceAuditKey is the AUDIT_KEY of the server processes of the tests.
+const instanceAuditKey = "e2e-test-audit-key-of-at-least-32-characters"
+
 // startInstance runs `cprgraph serve` on databaseURL with its own listen
 // address and the extra environment, and waits until it is ready.
 func startInstance(t *testing.T, bin, databaseURL string, extraEnv ...string) *instance {
@@ -282,7 +285,7 @@ func startInstance(t *testing.T, bin, databaseURL string, extraEnv ...string) *i
 	addr := freeAddr(t)
 	in := &instance{URL: "http://" + addr, logs: &syncBuffer{}}
 	in.cmd = exec.Command(bin, "serve")
-	in.cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "LISTEN_ADDR="+addr, "LOG_LEVEL=debug")
+	in.cmd.Env = append(os.Environ(), "DATABASE_URL="+databaseURL, "LISTEN_ADDR="+addr, "LOG_LEVEL=debug", "AUDIT_KEY="+instanceAuditKey)
 	in.cmd.Env = append(in.cmd.Env, extraEnv...)
 	in.cmd.Stderr = in.logs
 	if err := in.cmd.Start(); err != nil {
@@ -369,7 +372,8 @@ func TestTwoInstancesShareDatabaseAndAuditChain(t *testing.T) {
 	if p := env.at(instances[0].URL).query(t, access.Authority, `{ person(cpr: "0101801111") { protected } }`, nil); p.code() != "" {
 		t.Fatalf("person again: %s", p.Raw)
 	}
-	bad, n, err := env.Store.Audit.Verify(context.Background())
+	keyed := db.NewStore(env.Conn).WithAuditKeys(db.NewAuditKeys([]byte(instanceAuditKey)))
+	bad, n, err := keyed.Audit.Verify(context.Background())
 	if err != nil || bad != 0 || n != 7 {
 		t.Errorf("audit chain: bad=%d rows=%d err=%v, want 7 good rows (3 authorized reads on each instance, then one more on the first)", bad, n, err)
 	}

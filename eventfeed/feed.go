@@ -24,8 +24,12 @@ import (
 )
 
 // channel is the notification channel the person_event trigger announces
-// every insert on (migration 00040).
-const channel = "person_event"
+// every insert on (migration 00040); clientChannel the one the api_client
+// trigger announces every revocation and key rotation on (migration 00090).
+const (
+	channel       = "person_event"
+	clientChannel = "api_client"
+)
 
 // PageSize is how many events a subscriber reads at a time.
 const PageSize = 100
@@ -48,10 +52,11 @@ type Feed struct {
 	source   Source
 	listener *pq.Listener
 
-	mu     sync.Mutex
-	wakers map[chan struct{}]struct{}
-	closed chan struct{}
-	done   chan struct{} // closed when run has returned
+	mu       sync.Mutex
+	wakers   map[chan struct{}]struct{}
+	onClient []func()
+	closed   chan struct{}
+	done     chan struct{} // closed when run has returned
 }
 
 // New listens on the database at dsn and serves streams read from source.
@@ -65,7 +70,13 @@ func New(ctx context.Context, dsn string, source Source) (*Feed, error) {
 	}
 	f.listener = pq.NewListener(dsn, 100*time.Millisecond, 10*time.Second, logListenerEvent)
 	listening := make(chan error, 1)
-	go func() { listening <- f.listener.Listen(channel) }()
+	go func() {
+		err := f.listener.Listen(channel)
+		if err == nil {
+			err = f.listener.Listen(clientChannel)
+		}
+		listening <- err
+	}()
 	select {
 	case err := <-listening:
 		if err != nil {
@@ -104,11 +115,16 @@ func (f *Feed) run() {
 	defer ping.Stop()
 	for {
 		select {
-		case _, ok := <-f.listener.Notify:
+		case n, ok := <-f.listener.Notify:
 			if !ok {
 				return
 			}
-			f.wakeAll()
+			if n == nil || n.Channel == clientChannel {
+				f.clientsChanged()
+			}
+			if n == nil || n.Channel == channel {
+				f.wakeAll()
+			}
 		case <-ping.C:
 			go f.listener.Ping()
 		case <-f.closed:
@@ -117,6 +133,25 @@ func (f *Feed) run() {
 			}
 			return
 		}
+	}
+}
+
+// OnClientChange registers fn to be called whenever an API client's
+// credential changes on any instance (revoked, rotated, deleted), and after
+// the listener reconnected, when such changes may have been missed. fn must
+// not block.
+func (f *Feed) OnClientChange(fn func()) {
+	f.mu.Lock()
+	f.onClient = append(f.onClient, fn)
+	f.mu.Unlock()
+}
+
+func (f *Feed) clientsChanged() {
+	f.mu.Lock()
+	fns := f.onClient
+	f.mu.Unlock()
+	for _, fn := range fns {
+		fn()
 	}
 }
 

@@ -37,6 +37,8 @@ type Options struct {
 	MaxComplexity int
 	// WebsocketInit authenticates a websocket from its init message.
 	WebsocketInit transport.WebsocketInitFunc
+	// Sessions re-checks the credentials of streams (nil: never).
+	Sessions Sessions
 	// LoaderWait is how long the dataloaders gather keys before they query
 	// (0: the library's default).
 	LoaderWait time.Duration
@@ -61,7 +63,11 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(httpTransport{}) // GET and POST: see http.go
 	srv.AddTransport(transport.SSE{KeepAlivePingInterval: 10 * time.Second})
-	srv.AddTransport(transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit})
+	ws := transport.Websocket{KeepAlivePingInterval: 10 * time.Second, InitFunc: opts.WebsocketInit}
+	if opts.Sessions != nil {
+		ws.Implementation = sessionWebsockets{inner: transport.CoderWebsocketImplementation{}, sessions: opts.Sessions}
+	}
+	srv.AddTransport(ws)
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
@@ -75,8 +81,14 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 		srv.Use(newComplexityLimit(opts.MaxComplexity))
 	}
 	srv.Use(personBudget{})
+	if opts.Sessions != nil {
+		srv.AroundOperations(checkSessions(opts.Sessions))
+	}
 	srv.AroundOperations(recordPerOperation)
 	srv.AroundFields(newMasker(es.Schema()).aroundFields)
+	if opts.Sessions != nil {
+		srv.AroundResponses(reportEndedSessions(opts.Sessions)) // outside the audit: an ended stream's last answer is not audited
+	}
 	srv.AroundResponses(auditResponses(opts.Audit))
 	srv.AroundResponses(withLoaders(r.Store, opts.LoaderWait))
 	srv.SetErrorPresenter(presentError)

@@ -10,6 +10,7 @@ import (
 
 	"cprgraph/access"
 	"cprgraph/apperr"
+	"cprgraph/cpr"
 )
 
 // masker is the field middleware every field of every response passes
@@ -22,6 +23,14 @@ import (
 // field the schema does not mark @unmasked — without running its resolver.
 // Masking is deny-by-default: a field added later is masked until someone
 // marks it @unmasked.
+//
+// Every CPR number that leaves in the answer is noted too, whatever type
+// it sits on (see recorded): a field whose value is a CPR number
+// (relatives' numbers, an event's old number, the audit log's own), the
+// subjects a field returns even when none of their fields is selected (an
+// existence answer such as rows { __typename }), and the CPR numbers among
+// a root field's arguments once the call got past the access gate (the
+// answer, data or NOT_FOUND, tells whether they exist).
 type masker struct {
 	// subjectTypes are the object types the schema marks @subject.
 	subjectTypes map[string]bool
@@ -46,7 +55,7 @@ func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, e
 		return nil, err
 	}
 	if !m.subjectTypes[fc.Object] {
-		return next(ctx)
+		return recorded(ctx, fc, next)
 	}
 	// A subject with no parent field is the root value of a subscription
 	// event (gqlgen marshals those without the subscription's field
@@ -79,7 +88,124 @@ func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, e
 		access.Masks(access.FromContext(ctx), subject) {
 		return nil, nil
 	}
-	return next(ctx)
+	return recorded(ctx, fc, next)
+}
+
+// recorded resolves the field and notes every CPR number its answer
+// carries in the request's audit record: the arguments of a root query or
+// subscription field unless the gate refused the call (UNAUTHENTICATED,
+// FORBIDDEN), and the value.
+func recorded(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver) (any, error) {
+	res, err := next(ctx)
+	rec := access.RecordFrom(ctx)
+	if fc.Object == "Query" || fc.Object == "Subscription" {
+		if code := apperr.CodeOf(err); err == nil || (code != apperr.Unauthenticated && code != apperr.Forbidden) {
+			for _, v := range fc.Args {
+				recordCPRs(rec, reflect.ValueOf(v), maxArgDepth)
+			}
+		}
+	}
+	if err == nil {
+		recordValue(rec, res)
+	}
+	return res, err
+}
+
+// maxArgDepth bounds how deeply recordCPRs looks into an argument (input
+// objects, lists of them).
+const maxArgDepth = 4
+
+// recordCPRs notes every string in v that is a CPR number, looking through
+// pointers, interfaces, lists, maps and struct fields depth levels deep.
+func recordCPRs(rec *access.Record, v reflect.Value, depth int) {
+	if depth < 0 || !v.IsValid() {
+		return
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			recordCPRs(rec, v.Elem(), depth)
+		}
+	case reflect.String:
+		addIfCPR(rec, v.String())
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			recordCPRs(rec, v.Index(i), depth-1)
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			recordCPRs(rec, it.Value(), depth-1)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				recordCPRs(rec, v.Field(i), depth-1)
+			}
+		}
+	}
+}
+
+func addIfCPR(rec *access.Record, s string) {
+	if n, err := cpr.Parse(s); err == nil {
+		rec.AddCPR(string(n))
+	}
+}
+
+// recordValue notes the CPR numbers of a field's value: a string (or list
+// of strings) that is one, and the subjects it holds up to maxSubjectDepth
+// levels down (a list of persons, a connection's edges' nodes).
+func recordValue(rec *access.Record, v any) {
+	if v == nil {
+		return
+	}
+	rv := reflect.ValueOf(v)
+	str := reflect.Indirect(rv)
+	switch {
+	case str.Kind() == reflect.String:
+		addIfCPR(rec, str.String())
+	case rv.Kind() == reflect.Slice && (rv.Type().Elem().Kind() == reflect.String ||
+		rv.Type().Elem().Kind() == reflect.Pointer && rv.Type().Elem().Elem().Kind() == reflect.String):
+		recordCPRs(rec, rv, 1)
+	default:
+		recordSubjects(rec, rv, maxSubjectDepth)
+	}
+}
+
+// maxSubjectDepth is how deeply recordValue looks for subjects in a value:
+// enough for connection → edges → edge → node.
+const maxSubjectDepth = 3
+
+func recordSubjects(rec *access.Record, v reflect.Value, depth int) {
+	if depth < 0 || !v.IsValid() {
+		return
+	}
+	if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
+		return
+	}
+	if v.CanInterface() {
+		if s, ok := subjectOf(v.Interface()); ok {
+			rec.AddCPR(s.SubjectCPR())
+			return
+		}
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		recordSubjects(rec, v.Elem(), depth)
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			e := v.Index(i)
+			if e.CanAddr() && e.Kind() == reflect.Struct {
+				e = e.Addr() // subjects are methods on pointers
+			}
+			recordSubjects(rec, e, depth-1)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Field(i); v.Type().Field(i).IsExported() && (f.Kind() == reflect.Pointer || f.Kind() == reflect.Slice || f.Kind() == reflect.Interface) {
+				recordSubjects(rec, f, depth-1)
+			}
+		}
+	}
 }
 
 // subjectOf finds an access.Subject in a field result, looking through
