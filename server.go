@@ -26,6 +26,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"cprgraph/access"
 	"cprgraph/app"
 	"cprgraph/cli"
 	"cprgraph/db"
@@ -138,15 +139,16 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 	if err := app.ServePprof(ctx, cfg); err != nil {
 		return err
 	}
+	var demoKeys map[access.Profile]string
 	if *demo {
-		if err := app.SetupDemo(ctx, conn, *demoPersons); err != nil {
+		if demoKeys, err = app.SetupDemo(ctx, conn, *demoPersons, os.Stdout); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
 
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
-		Handler:           app.NewHandler(cfg, app.Deps{DB: conn, Store: store, Replica: replica, Metrics: metrics, Events: events}),
+		Handler:           app.NewHandler(cfg, app.Deps{DB: conn, Store: store, Replica: replica, Metrics: metrics, Events: events, DemoKeys: demoKeys}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}

@@ -36,6 +36,9 @@ type Deps struct {
 	Replica *sqlx.DB         // nil: read-only queries go to the primary too
 	Metrics *observe.Metrics // nil: a registry of the handler's own
 	Events  *eventfeed.Feed  // nil: subscriptions are refused
+	// DemoKeys are the demo clients' keys (serve -demo): GraphiQL opens
+	// with the AUTHORITY key in its Headers pane. nil outside demo mode.
+	DemoKeys map[access.Profile]string
 }
 
 // NewHandler wires every HTTP endpoint of the server. A GraphQL request
@@ -85,7 +88,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	if cfg.GraphiQL {
-		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql", DefaultTabs: web.ExampleTabs()}))
+		mux.Handle("/", web.Handler(graphiQLOptions(d.DemoKeys)))
 	}
 	d.Metrics.AddDB("primary", d.DB.DB)
 	if d.Replica != nil {
@@ -131,4 +134,28 @@ func timedAudits(next graph.Auditor, metrics *observe.Metrics) graph.Auditor {
 		metrics.AuditWritten(time.Since(start), err)
 		return err
 	}
+}
+
+// graphiQLOptions opens GraphiQL on the README's examples. In demo mode
+// each tab carries the demo key of its example's profile (AUTHORITY in the
+// Headers pane of the first), so the first Run answers with data; otherwise
+// the page says where a key goes and holds none.
+func graphiQLOptions(demoKeys map[access.Profile]string) web.Options {
+	opts := web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql", Title: "cprgraph — GraphiQL"}
+	if len(demoKeys) == 0 {
+		opts.DefaultTabs = web.ExampleTabs(time.Now(), nil)
+		opts.Hint = `Send your API key in the Headers pane (below the query): {"Authorization": "Bearer <your key>"}. ` +
+			`Without one only __typename, __schema and version answer.`
+		return opts
+	}
+	keys := map[string]string{}
+	for p, k := range demoKeys {
+		keys[string(p)] = k
+	}
+	opts.DefaultTabs = web.ExampleTabs(time.Now(), keys)
+	opts.DefaultHeaders = web.AuthorizationHeader(demoKeys[access.Authority])
+	opts.Hint = "Demo mode: the demo AUTHORITY key is already in the Headers pane (below the query; the landlord tab has " +
+		"the LANDLORD key). Press Run (▶). Keys change on every start; your browser keeps the tabs, so after a restart " +
+		"paste the new key printed by make run into the Headers pane."
+	return opts
 }
