@@ -15,6 +15,7 @@ import (
 
 	"cprgraph/access"
 	"cprgraph/auth"
+	"cprgraph/breaker"
 	"cprgraph/db"
 	"cprgraph/eventfeed"
 	"cprgraph/export"
@@ -69,10 +70,13 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		limiter.OnReject = d.Metrics.RateLimited
 		gql = limiter.Middleware(gql)
 	}
+	// During a database outage the breaker refuses requests at once (503
+	// UNAVAILABLE, Retry-After) until its probe finds the database back.
+	outage := breaker.New(d.DB.PingContext)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql)))
-	mux.Handle("GET /export/residents.csv", authn.Middleware(export.Residents(gql, export.CSV)))
-	mux.Handle("GET /export/residents.xlsx", authn.Middleware(export.Residents(gql, export.XLSX)))
+	mux.Handle("/graphql", outage.Middleware(limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql))))
+	mux.Handle("GET /export/residents.csv", outage.Middleware(authn.Middleware(export.Residents(gql, export.CSV))))
+	mux.Handle("GET /export/residents.xlsx", outage.Middleware(authn.Middleware(export.Residents(gql, export.XLSX))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)

@@ -15,6 +15,7 @@ import (
 
 	"cprgraph/access"
 	"cprgraph/apperr"
+	"cprgraph/breaker"
 	"cprgraph/db"
 )
 
@@ -180,8 +181,14 @@ func newRequestID() string {
 }
 
 // writeAuthError answers a failed authentication: 401 for wrong
-// credentials, 503 (logged) when they could not be checked.
+// credentials, 503 UNAVAILABLE with Retry-After during a database outage
+// (logged once by the breaker), 503 (logged) when they could not be checked
+// otherwise.
 func writeAuthError(w http.ResponseWriter, r *http.Request, err error) {
+	if breaker.Observe(r.Context(), err) {
+		breaker.WriteUnavailable(w)
+		return
+	}
 	if apperr.CodeOf(err) == apperr.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="cprgraph", error="invalid_token"`)
 		apperr.WriteHTTP(w, http.StatusUnauthorized, &apperr.Error{Code: apperr.Unauthenticated, Message: apperr.MessageOf(err)})

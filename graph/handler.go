@@ -17,6 +17,7 @@ import (
 
 	"cprgraph/access"
 	"cprgraph/apperr"
+	"cprgraph/breaker"
 )
 
 // Auditor appends a row to the audit log. The response is not sent when it
@@ -100,7 +101,12 @@ func auditResponses(audit Auditor) graphql.ResponseMiddleware {
 		if len(cprs) == 0 && len(rec.Operations()) == 0 {
 			return resp
 		}
-		if err := audit(ctx, access.FromContext(ctx), rec, cprs); err != nil {
+		if err := audit(ctx, access.FromContext(ctx), rec, cprs); breaker.Observe(ctx, err) {
+			return &graphql.Response{Errors: gqlerror.List{{
+				Message:    breaker.ErrUnavailable.Message,
+				Extensions: map[string]any{"code": string(apperr.Unavailable)},
+			}}}
+		} else if err != nil {
 			slog.ErrorContext(ctx, "audit write failed: response withheld", "err", err, "request_id", rec.RequestID)
 			return &graphql.Response{Errors: gqlerror.List{{
 				Message:    "the request could not be recorded in the audit log",
@@ -115,7 +121,8 @@ func auditResponses(audit Auditor) graphql.ResponseMiddleware {
 // apperr vocabulary keep their message; errors raised by GraphQL itself keep
 // gqlgen's code (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED; an
 // exceeded complexity limit becomes QUERY_TOO_COMPLEX) or else are
-// BAD_USER_INPUT; anything else is logged and shown as a generic internal
+// BAD_USER_INPUT; a database outage is UNAVAILABLE (logged once by the
+// breaker); anything else is logged and shown as a generic internal
 // error.
 func presentError(ctx context.Context, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
@@ -124,6 +131,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	case errors.As(err, &appErr):
 		gqlErr.Message = appErr.Message
 		gqlErr.Extensions = map[string]any{"code": string(appErr.Code)}
+	case breaker.Observe(ctx, err):
+		gqlErr.Message = breaker.ErrUnavailable.Message
+		gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
 	case gqlErr.Err == nil:
 		if gqlErr.Extensions == nil {
 			gqlErr.Extensions = map[string]any{}
