@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -76,6 +77,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 		srv.Use(newComplexityLimit(opts.MaxComplexity))
 	}
 	srv.AroundOperations(recordPerOperation)
+	srv.AroundOperations(refuseNULArguments)
 	srv.AroundFields(newMasker(es.Schema()).aroundFields)
 	srv.AroundResponses(auditResponses(opts.Audit))
 	srv.AroundResponses(withLoaders(r.Store, opts.LoaderWait))
@@ -150,5 +152,23 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr.Message = apperr.MessageOf(err)
 		gqlErr.Extensions = map[string]any{"code": string(apperr.Internal)}
 	}
+	gqlErr.Message = capMessage(gqlErr.Message)
 	return gqlErr
+}
+
+// maxMessageBytes caps an error message, which may echo the input it
+// refuses (a value, a name).
+const maxMessageBytes = 300
+
+// capMessage cuts m to maxMessageBytes at a character boundary and marks
+// the cut with an ellipsis.
+func capMessage(m string) string {
+	if len(m) <= maxMessageBytes {
+		return m
+	}
+	cut := maxMessageBytes
+	for cut > 0 && !utf8.RuneStart(m[cut]) {
+		cut--
+	}
+	return m[:cut] + "…"
 }
