@@ -6,8 +6,14 @@ export PATH := $(PATH):/usr/local/go/bin
 
 .PHONY: run test generate check-generate lint http-audit bench
 
+# run builds the server into bin/ (the first build downloads and compiles
+# every module: one to two minutes, said before it starts) and runs it with
+# the demo; Ctrl-C shuts it down gracefully.
 run:
-	go run . serve -demo
+	@echo "make run: building cprgraph into bin/cprgraph (the first build downloads and compiles the dependencies: 1-2 minutes; later builds take seconds)..."
+	@go build -o bin/cprgraph .
+	@echo "make run: built. Starting the server with the demo (Ctrl-C stops it): bin/cprgraph serve -demo"
+	@bin/cprgraph serve -demo
 
 test:
 	go vet ./...

@@ -159,7 +159,7 @@ func graphiQLOptions(demoKeys map[access.Profile]string) web.Options {
 	opts.DefaultTabs = web.ExampleTabs(time.Now(), keys)
 	opts.DefaultHeaders = web.AuthorizationHeader(demoKeys[access.Authority])
 	opts.Hint = "Demo mode: the demo AUTHORITY key is already in the Headers pane (below the query; the landlord tab has " +
-		"the LANDLORD key). Press Run (▶). Keys change on every start; your browser keeps the tabs, so after a restart " +
-		"paste the new key printed by make run into the Headers pane."
+		"the LANDLORD key). Press Run (▶). Keys change on every start: the first tab gets the new one; a tab your " +
+		"browser kept from an earlier start needs the key make run printed."
 	return opts
 }
