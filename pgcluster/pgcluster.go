@@ -394,3 +394,18 @@ func lockFile(path string) (func(), error) {
 		time.Sleep(100 * time.Millisecond)
 	}
 }
+
+// Ctl runs pg_ctl on the cluster of dir (as the postgres system user when
+// this process is root), e.g. Ctl(ctx, dir, "restart", "-m", "fast", "-w"):
+// for the fault test.
+func Ctl(ctx context.Context, dir string, args ...string) error {
+	bin, err := serverBinaries(ctx)
+	if err != nil {
+		return err
+	}
+	if dir, _, err = Location(dir); err != nil {
+		return err
+	}
+	c := cluster{bin: bin, dir: dir, data: filepath.Join(dir, "data")}
+	return c.run(ctx, "pg_ctl", append([]string{"-D", c.data, "-l", filepath.Join(dir, "postgres.log")}, args...)...)
+}
