@@ -6,7 +6,6 @@ package auth
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -174,10 +173,15 @@ func purpose(p string) string {
 	return p
 }
 
+// newRequestID returns 24 random lower-case letters (112 bits): no run of
+// digits, so no request id looks like a CPR number in the logs.
 func newRequestID() string {
-	b := make([]byte, 12)
+	b := make([]byte, 24)
 	rand.Read(b)
-	return hex.EncodeToString(b)
+	for i := range b {
+		b[i] = 'a' + b[i]%26
+	}
+	return string(b)
 }
 
 // writeAuthError answers a failed authentication: 401 for wrong

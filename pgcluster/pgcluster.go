@@ -109,6 +109,14 @@ func ensure(ctx context.Context, dir string, durable bool) (string, Status, erro
 		note := "The postgres system user cannot reach this folder, so the private PostgreSQL cluster lives in\n" + st.Dir + "\n"
 		os.WriteFile(filepath.Join(dir, "LOCATION"), []byte(note), 0o644)
 	}
+	// Choosing a port and starting on it is one step across the machine:
+	// two clusters starting at once (the tests' and the benchmark's) would
+	// otherwise both take the first free port.
+	unlockPorts, err := lockFile(filepath.Join(os.TempDir(), "cprgraph-pgcluster-ports.lock"))
+	if err != nil {
+		return "", st, err
+	}
+	defer unlockPorts()
 	port, err := clusterPort(st.Dir)
 	if err != nil {
 		return "", st, err
