@@ -26,6 +26,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"cprgraph/access"
 	"cprgraph/app"
 	"cprgraph/cli"
 	"cprgraph/db"
@@ -40,16 +41,45 @@ func main() {
 	slog.SetDefault(logger)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:]); err != nil {
+	err := run(ctx, os.Args[1:])
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case err != nil && ctx.Err() != nil:
+		// Interrupted (Ctrl-C, SIGTERM) while starting: not a failure.
+		logger.Info("interrupted", "err", err)
+	case err != nil:
 		logger.Error("fatal", "err", err)
 		os.Exit(1)
 	}
 }
 
+// usage is the help of -h, -help and help.
+const usage = `cprgraph serves the CPR person register as GraphQL.
+
+Usage: cprgraph [command] [flags]
+
+Commands:
+  serve [-demo] [-demo-persons N]   run the server (the default command); -demo loads a
+                                    demo population and creates demo clients
+  migrate                           apply pending migrations and exit
+  import [-type T] FILE...          import seed-004 datatype files (JSON Lines or CSV)
+  seed [-persons N] [-seed S]       load a synthetic population into an empty register
+  admin <command>                   manage organisations, clients and owner links
+  audit-verify                      check the audit log's hash chain
+  persisted-queries register|list   manage the persisted-query allow-list
+
+Configuration comes from the environment (DATABASE_URL, LISTEN_ADDR, ...): see README.md.
+Without DATABASE_URL a private PostgreSQL cluster is started in PGDATA_DIR (.pgdata).
+`
+
 func run(ctx context.Context, args []string) error {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
+	}
+	if cmd == "help" || (cmd == "serve" && len(args) > 0 && (args[0] == "-h" || args[0] == "-help" || args[0] == "--help")) {
+		fmt.Fprint(os.Stdout, usage)
+		return flag.ErrHelp
 	}
 	cfg, err := app.LoadConfig()
 	if err != nil {
@@ -105,6 +135,7 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	demo := fs.Bool("demo", false, "on start, load a demo population into an empty register and create demo clients")
 	demoPersons := fs.Int("demo-persons", 5000, "size of the demo population")
+	fs.SetOutput(os.Stdout)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -151,8 +182,9 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 	if err := app.ServePprof(ctx, cfg); err != nil {
 		return err
 	}
+	var demoKeys map[access.Profile]string
 	if *demo {
-		if err := app.SetupDemo(ctx, conn, *demoPersons); err != nil {
+		if demoKeys, err = app.SetupDemo(ctx, conn, *demoPersons, os.Stdout); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
@@ -172,7 +204,7 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
-		Handler:           app.NewHandler(cfg, app.Deps{DB: conn, Store: store, Replica: replica, Metrics: metrics, Events: events}),
+		Handler:           app.NewHandler(cfg, app.Deps{DB: conn, Store: store, Replica: replica, Metrics: metrics, Events: events, DemoKeys: demoKeys}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}

@@ -15,6 +15,7 @@ import (
 
 	"cprgraph/access"
 	"cprgraph/auth"
+	"cprgraph/breaker"
 	"cprgraph/db"
 	"cprgraph/eventfeed"
 	"cprgraph/export"
@@ -36,6 +37,9 @@ type Deps struct {
 	Replica *sqlx.DB         // nil: read-only queries go to the primary too
 	Metrics *observe.Metrics // nil: a registry of the handler's own
 	Events  *eventfeed.Feed  // nil: subscriptions are refused
+	// DemoKeys are the demo clients' keys (serve -demo): GraphiQL opens
+	// with the AUTHORITY key in its Headers pane. nil outside demo mode.
+	DemoKeys map[access.Profile]string
 }
 
 // NewHandler wires every HTTP endpoint of the server. A GraphQL request
@@ -72,10 +76,13 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		limiter.OnReject = d.Metrics.RateLimited
 		gql = limiter.Middleware(gql)
 	}
+	// During a database outage the breaker refuses requests at once (503
+	// UNAVAILABLE, Retry-After) until its probe finds the database back.
+	outage := breaker.New(d.DB.PingContext)
 	mux := http.NewServeMux()
-	mux.Handle("/graphql", limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql)))
-	mux.Handle("GET /export/residents.csv", authn.Middleware(export.Residents(gql, export.CSV)))
-	mux.Handle("GET /export/residents.xlsx", authn.Middleware(export.Residents(gql, export.XLSX)))
+	mux.Handle("/graphql", outage.Middleware(limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql))))
+	mux.Handle("GET /export/residents.csv", outage.Middleware(authn.Middleware(export.Residents(gql, export.CSV))))
+	mux.Handle("GET /export/residents.xlsx", outage.Middleware(authn.Middleware(export.Residents(gql, export.XLSX))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -91,7 +98,7 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		fmt.Fprintln(w, "ready")
 	})
 	if cfg.GraphiQL {
-		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql", DefaultTabs: web.ExampleTabs()}))
+		mux.Handle("/", web.Handler(graphiQLOptions(d.DemoKeys)))
 	}
 	d.Metrics.AddDB("primary", d.DB.DB)
 	if d.Replica != nil {
@@ -137,4 +144,28 @@ func timedAudits(next graph.Auditor, metrics *observe.Metrics) graph.Auditor {
 		metrics.AuditWritten(time.Since(start), err)
 		return err
 	}
+}
+
+// graphiQLOptions opens GraphiQL on the README's examples. In demo mode
+// each tab carries the demo key of its example's profile (AUTHORITY in the
+// Headers pane of the first), so the first Run answers with data; otherwise
+// the page says where a key goes and holds none.
+func graphiQLOptions(demoKeys map[access.Profile]string) web.Options {
+	opts := web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql", Title: "cprgraph — GraphiQL"}
+	if len(demoKeys) == 0 {
+		opts.DefaultTabs = web.ExampleTabs(time.Now(), nil)
+		opts.Hint = `Send your API key in the Headers pane (below the query): {"Authorization": "Bearer <your key>"}. ` +
+			`Without one only __typename, __schema and version answer.`
+		return opts
+	}
+	keys := map[string]string{}
+	for p, k := range demoKeys {
+		keys[string(p)] = k
+	}
+	opts.DefaultTabs = web.ExampleTabs(time.Now(), keys)
+	opts.DefaultHeaders = web.AuthorizationHeader(demoKeys[access.Authority])
+	opts.Hint = "Demo mode: the demo AUTHORITY key is already in the Headers pane (below the query; the landlord tab has " +
+		"the LANDLORD key). Press Run (▶). Keys change on every start: the first tab gets the new one; a tab your " +
+		"browser kept from an earlier start needs the key make run printed."
+	return opts
 }

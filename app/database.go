@@ -18,8 +18,12 @@ func DatabaseURL(ctx context.Context, cfg Config) (string, error) {
 	if cfg.DatabaseURL != "" {
 		return cfg.DatabaseURL, nil
 	}
-	slog.Info("DATABASE_URL not set: starting the private PostgreSQL cluster", "dir", cfg.PGDataDir)
-	return pgcluster.Ensure(ctx, cfg.PGDataDir)
+	url, st, err := pgcluster.EnsureStatus(ctx, cfg.PGDataDir)
+	if err != nil {
+		return "", fmt.Errorf("private PostgreSQL cluster in %s: %w", cfg.PGDataDir, err)
+	}
+	slog.Info("DATABASE_URL not set: "+st.Message(), "dir", st.Dir)
+	return url, nil
 }
 
 // OpenDB connects to the database of DatabaseURL and applies pending

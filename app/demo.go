@@ -3,7 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
-	"os"
+	"io"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -29,35 +29,48 @@ var DemoClients = []DemoClient{
 }
 
 // SetupDemo loads a synthetic population of the given size when the
-// register is empty, creates (or re-keys) the demo clients, links the demo
+// register is empty, adds the demo family the README's examples name
+// (gen.LoadDemoFamily) when absent, creates (or re-keys) the demo clients, links the demo
 // landlord to the generator's demo owner, and prints the keys and an address
 // to try the landlord lookup on.
-func SetupDemo(ctx context.Context, conn *sqlx.DB, persons int) error {
+// It returns the keys by profile; out gets the messages.
+func SetupDemo(ctx context.Context, conn *sqlx.DB, persons int, out io.Writer) (map[access.Profile]string, error) {
 	store := db.NewStore(conn)
 	empty, err := store.Register.Empty(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if empty {
 		stats, err := gen.Load(ctx, conn, gen.Options{Persons: persons, Seed: 1})
 		if err != nil {
-			return fmt.Errorf("load demo population: %w", err)
+			return nil, fmt.Errorf("load demo population: %w", err)
 		}
-		fmt.Fprintf(os.Stdout, "Loaded a synthetic population of %d persons in %s.\n", persons, stats.Elapsed.Round(time.Millisecond))
+		fmt.Fprintf(out, "Loaded a synthetic population of %d persons in %s.\n", persons, stats.Elapsed.Round(time.Millisecond))
+	}
+	loaded, err := gen.LoadDemoFamily(ctx, conn, time.Now())
+	if err != nil {
+		return nil, err
+	}
+	if loaded {
+		fmt.Fprintf(out, "Added the demo family of the README's examples (Hans Testesen, %s).\n", gen.DemoCPR)
 	}
 	keys, err := CreateDemoClients(ctx, store)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	fmt.Fprintln(os.Stdout, "Demo API keys (send as `Authorization: Bearer <key>`; new keys on every start):")
+	fmt.Fprintln(out, "Demo API keys (send as `Authorization: Bearer <key>`; new keys on every start):")
 	for i, d := range DemoClients {
-		fmt.Fprintf(os.Stdout, "  %-10s %-22s %s\n", d.Profile, d.Organisation, keys[i])
+		fmt.Fprintf(out, "  %-10s %-22s %s\n", d.Profile, d.Organisation, keys[i])
 	}
 	if b, err := gen.DemoBuilding(ctx, conn); err == nil {
-		fmt.Fprintf(os.Stdout, "Landlord lookup to try: owner %s, darHouseNumberId %s (%s %s, %d %s: %d dwellings)\n",
+		fmt.Fprintf(out, "Landlord lookup to try: owner %s, darHouseNumberId %s (%s %s, %d %s: %d dwellings)\n",
 			gen.DemoOwnerCVR, b.HusnummerID, b.Vejnavn, b.Husnummer, b.Postnummer, b.Postdistrikt, b.Dwellings)
 	}
-	return nil
+	byProfile := map[access.Profile]string{}
+	for i, d := range DemoClients {
+		byProfile[d.Profile] = keys[i]
+	}
+	return byProfile, nil
 }
 
 // CreateDemoClients creates (or re-keys) the demo clients and returns their

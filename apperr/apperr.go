@@ -24,6 +24,9 @@ const (
 	TooLarge        Code = "PAYLOAD_TOO_LARGE" // request body size limit
 	Conflict        Code = "CONFLICT"
 	Internal        Code = "INTERNAL"
+	// Unavailable: the database is down (HTTP 503 with Retry-After); the
+	// same request may be retried after that many seconds.
+	Unavailable Code = "UNAVAILABLE"
 	// TooSlow ends a subscription whose client does not keep up; it may
 	// resume from its last cursor.
 	TooSlow Code = "SUBSCRIBER_TOO_SLOW"

@@ -6,7 +6,6 @@ package auth
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -17,6 +16,7 @@ import (
 
 	"cprgraph/access"
 	"cprgraph/apperr"
+	"cprgraph/breaker"
 	"cprgraph/db"
 )
 
@@ -204,15 +204,26 @@ func purpose(p string) string {
 	return p
 }
 
+// newRequestID returns 24 random lower-case letters (112 bits): no run of
+// digits, so no request id looks like a CPR number in the logs.
 func newRequestID() string {
-	b := make([]byte, 12)
+	b := make([]byte, 24)
 	rand.Read(b)
-	return hex.EncodeToString(b)
+	for i := range b {
+		b[i] = 'a' + b[i]%26
+	}
+	return string(b)
 }
 
 // writeAuthError answers a failed authentication: 401 for wrong
-// credentials, 503 (logged) when they could not be checked.
+// credentials, 503 UNAVAILABLE with Retry-After during a database outage
+// (logged once by the breaker), 503 (logged) when they could not be checked
+// otherwise.
 func writeAuthError(w http.ResponseWriter, r *http.Request, err error) {
+	if breaker.Observe(r.Context(), err) {
+		breaker.WriteUnavailable(w)
+		return
+	}
 	if apperr.CodeOf(err) == apperr.Unauthenticated {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="cprgraph", error="invalid_token"`)
 		apperr.WriteHTTP(w, http.StatusUnauthorized, &apperr.Error{Code: apperr.Unauthenticated, Message: apperr.MessageOf(err)})

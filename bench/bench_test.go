@@ -46,6 +46,15 @@ func TestBenchSmoke(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
+	// Stop the benchmark's cluster afterwards unless it was running.
+	if benchDir := filepath.Join(root, ".pgdata-bench"); os.Getenv("DATABASE_URL") == "" && os.Getenv("BENCH_PGDATA") == "" &&
+		!pgcluster.Running(ctx, benchDir) {
+		t.Cleanup(func() {
+			if err := pgcluster.Stop(context.Background(), benchDir); err != nil {
+				t.Errorf("stopping the benchmark's cluster: %v", err)
+			}
+		})
+	}
 	rep, err := run(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)

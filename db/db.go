@@ -29,8 +29,15 @@ func Open(ctx context.Context, dsn string, statementTimeout time.Duration) (*sql
 // prepares the statements with parameters it runs once and reuses them
 // (see preparingConnector).
 func OpenDriver(ctx context.Context, driver, dsn string, statementTimeout time.Duration) (*sqlx.DB, error) {
+	// Every commit waits for its WAL to be written, whatever the server's
+	// default: an audit row is durable before the answer it records leaves
+	// (the development cluster runs with synchronous_commit off, and lost
+	// audit rows of answered requests when PostgreSQL crashed; make faulttest).
+	dsn, err := withRuntimeParam(dsn, "synchronous_commit", "on")
+	if err != nil {
+		return nil, err
+	}
 	if statementTimeout > 0 {
-		var err error
 		if dsn, err = withRuntimeParam(dsn, "statement_timeout", strconv.FormatInt(statementTimeout.Milliseconds(), 10)); err != nil {
 			return nil, err
 		}

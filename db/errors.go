@@ -2,7 +2,11 @@ package db
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
+	"syscall"
 
 	"github.com/lib/pq"
 
@@ -40,4 +44,23 @@ func constraint(err error, what string) error {
 		return apperr.Errorf(apperr.NotFound, "%s refers to a row that does not exist", what)
 	}
 	return err
+}
+
+// Unavailable reports whether err means the database cannot be reached or
+// is not accepting work (refused, reset or lost connections; PostgreSQL
+// shutting down, starting up or in recovery): an outage a client may retry
+// after, not a fault of its request.
+func Unavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pqErr *pq.Error
+	if errors.As(err, &pqErr) {
+		code := string(pqErr.Code)
+		return pqErr.Code.Class() == "08" || code == "57P01" || code == "57P02" || code == "57P03" || code == "53300"
+	}
+	var opErr *net.OpError
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, syscall.ENOENT) || errors.As(err, &opErr)
 }

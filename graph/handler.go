@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -17,6 +18,7 @@ import (
 
 	"cprgraph/access"
 	"cprgraph/apperr"
+	"cprgraph/breaker"
 )
 
 // Auditor appends a row to the audit log. The response is not sent when it
@@ -85,6 +87,7 @@ func NewHandler(r *Resolver, opts Options) http.Handler {
 		srv.AroundOperations(checkSessions(opts.Sessions))
 	}
 	srv.AroundOperations(recordPerOperation)
+	srv.AroundOperations(refuseNULArguments)
 	srv.AroundFields(newMasker(es.Schema()).aroundFields)
 	if opts.Sessions != nil {
 		srv.AroundResponses(reportEndedSessions(opts.Sessions)) // outside the audit: an ended stream's last answer is not audited
@@ -113,7 +116,12 @@ func auditResponses(audit Auditor) graphql.ResponseMiddleware {
 		if len(cprs) == 0 && len(rec.Operations()) == 0 {
 			return resp
 		}
-		if err := audit(ctx, access.FromContext(ctx), rec, cprs); err != nil {
+		if err := audit(ctx, access.FromContext(ctx), rec, cprs); breaker.Observe(ctx, err) {
+			return &graphql.Response{Errors: gqlerror.List{{
+				Message:    breaker.ErrUnavailable.Message,
+				Extensions: map[string]any{"code": string(apperr.Unavailable)},
+			}}}
+		} else if err != nil {
 			slog.ErrorContext(ctx, "audit write failed: response withheld", "err", err, "request_id", rec.RequestID)
 			return &graphql.Response{Errors: gqlerror.List{{
 				Message:    "the request could not be recorded in the audit log",
@@ -128,7 +136,8 @@ func auditResponses(audit Auditor) graphql.ResponseMiddleware {
 // apperr vocabulary keep their message; errors raised by GraphQL itself keep
 // gqlgen's code (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED; an
 // exceeded complexity limit becomes QUERY_TOO_COMPLEX) or else are
-// BAD_USER_INPUT; anything else is logged and shown as a generic internal
+// BAD_USER_INPUT; a database outage is UNAVAILABLE (logged once by the
+// breaker); anything else is logged and shown as a generic internal
 // error.
 func presentError(ctx context.Context, err error) *gqlerror.Error {
 	gqlErr := graphql.DefaultErrorPresenter(ctx, err)
@@ -137,6 +146,9 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 	case errors.As(err, &appErr):
 		gqlErr.Message = appErr.Message
 		gqlErr.Extensions = apperr.ExtensionsOf(appErr)
+	case breaker.Observe(ctx, err):
+		gqlErr.Message = breaker.ErrUnavailable.Message
+		gqlErr.Extensions = map[string]any{"code": string(apperr.Unavailable)}
 	case gqlErr.Err == nil:
 		if gqlErr.Extensions == nil {
 			gqlErr.Extensions = map[string]any{}
@@ -153,5 +165,23 @@ func presentError(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr.Message = apperr.MessageOf(err)
 		gqlErr.Extensions = map[string]any{"code": string(apperr.Internal)}
 	}
+	gqlErr.Message = capMessage(gqlErr.Message)
 	return gqlErr
+}
+
+// maxMessageBytes caps an error message, which may echo the input it
+// refuses (a value, a name).
+const maxMessageBytes = 300
+
+// capMessage cuts m to maxMessageBytes at a character boundary and marks
+// the cut with an ellipsis.
+func capMessage(m string) string {
+	if len(m) <= maxMessageBytes {
+		return m
+	}
+	cut := maxMessageBytes
+	for cut > 0 && !utf8.RuneStart(m[cut]) {
+		cut--
+	}
+	return m[:cut] + "…"
 }

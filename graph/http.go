@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"cmp"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -121,6 +123,10 @@ func getParams(w http.ResponseWriter, r *http.Request) *graphql.RawParams {
 		}
 	}
 	params.ReadTime.End = graphql.Now()
+	if !utf8.ValidString(r.URL.RawQuery) || !utf8.ValidString(q.Get("query")) {
+		refuse(w, http.StatusBadRequest, "the request is not valid UTF-8")
+		return nil
+	}
 	return checkQuery(w, params)
 }
 
@@ -142,18 +148,50 @@ func postParams(w http.ResponseWriter, r *http.Request) *graphql.RawParams {
 		refuse(w, http.StatusBadRequest, "the request body is not a GraphQL request in JSON (query, operationName, variables, extensions)")
 		return nil
 	}
+	if !utf8.Valid(body) {
+		refuse(w, http.StatusBadRequest, "the request body is not valid UTF-8")
+		return nil
+	}
 	params.ReadTime.End = graphql.Now()
 	return checkQuery(w, params)
 }
 
 // checkQuery answers 400 for a request without a document, unless it names
 // a persisted query by hash.
+// A NUL character anywhere in the document or the variables is refused
+// (PostgreSQL text cannot hold one).
 func checkQuery(w http.ResponseWriter, params *graphql.RawParams) *graphql.RawParams {
 	if params.Query == "" && params.Extensions["persistedQuery"] == nil {
 		refuse(w, http.StatusBadRequest, "the request has no query")
 		return nil
 	}
+	if strings.ContainsRune(params.Query, 0) || holdsNUL(params.Variables) {
+		refuse(w, http.StatusBadRequest, "the request holds a NUL character (U+0000)")
+		return nil
+	}
 	return params
+}
+
+// holdsNUL reports whether a decoded JSON value holds a NUL character in a
+// string or a key.
+func holdsNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.ContainsRune(v, 0)
+	case []any:
+		for _, e := range v {
+			if holdsNUL(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if strings.ContainsRune(k, 0) || holdsNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // decodeJSON decodes one JSON value, keeping numbers exact and refusing
@@ -233,4 +271,73 @@ func writeResponse(w http.ResponseWriter, media string, status int, resp any) {
 // runs, with a BAD_USER_INPUT error.
 func refuse(w http.ResponseWriter, status int, message string) {
 	apperr.WriteHTTP(w, status, &apperr.Error{Code: apperr.BadUserInput, Message: message})
+}
+
+// refuseNULArguments is an operation middleware: a string argument written
+// in the document whose escapes decode to a NUL character ("\u0000") is
+// BAD_USER_INPUT, as one in the variables is (checkQuery).
+func refuseNULArguments(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	rc := graphql.GetOperationContext(ctx)
+	if rc.Doc != nil && documentHoldsNUL(rc.Doc) {
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+			Message:    "the request holds a NUL character (U+0000)",
+			Extensions: map[string]any{"code": string(apperr.BadUserInput)},
+		}}})
+	}
+	return next(ctx)
+}
+
+func documentHoldsNUL(doc *ast.QueryDocument) bool {
+	var value func(v *ast.Value) bool
+	value = func(v *ast.Value) bool {
+		if v == nil {
+			return false
+		}
+		if (v.Kind == ast.StringValue || v.Kind == ast.BlockValue) && strings.ContainsRune(v.Raw, 0) {
+			return true
+		}
+		for _, c := range v.Children {
+			if value(c.Value) {
+				return true
+			}
+		}
+		return false
+	}
+	var selections func(set ast.SelectionSet) bool
+	selections = func(set ast.SelectionSet) bool {
+		for _, s := range set {
+			switch s := s.(type) {
+			case *ast.Field:
+				for _, a := range s.Arguments {
+					if value(a.Value) {
+						return true
+					}
+				}
+				if selections(s.SelectionSet) {
+					return true
+				}
+			case *ast.InlineFragment:
+				if selections(s.SelectionSet) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, op := range doc.Operations {
+		for _, v := range op.VariableDefinitions {
+			if value(v.DefaultValue) {
+				return true
+			}
+		}
+		if selections(op.SelectionSet) {
+			return true
+		}
+	}
+	for _, f := range doc.Fragments {
+		if selections(f.SelectionSet) {
+			return true
+		}
+	}
+	return false
 }

@@ -73,8 +73,16 @@ func (h redactingHandler) WithGroup(name string) slog.Handler {
 	return redactingHandler{h.next.WithGroup(name)}
 }
 
+// RequestIDKey is the attribute holding a request's id, which is logged
+// unmasked: a client's X-Request-Id may hold ten digits in a row, and the
+// log line must name the same id as the audit row.
+const RequestIDKey = "request_id"
+
 func redactAttr(a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
+	if a.Key == RequestIDKey && v.Kind() == slog.KindString {
+		return slog.String(a.Key, v.String())
+	}
 	switch v.Kind() {
 	case slog.KindString:
 		return slog.String(a.Key, Redact(v.String()))

@@ -42,3 +42,14 @@ func TestRedactingHandler(t *testing.T) {
 		t.Fatalf("unexpected log: %s", out)
 	}
 }
+
+// TestRequestIDNotMasked: a request id is logged as sent, ten digits in a
+// row included, so that log lines and audit rows name the same id.
+func TestRequestIDNotMasked(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	slog.New(NewRedactingHandler(slog.NewJSONHandler(&buf, nil))).Info("request", RequestIDKey, "job-0101801234-7", "cpr", "0101801234")
+	if out := buf.String(); !strings.Contains(out, `"request_id":"job-0101801234-7"`) || strings.Count(out, Masked) != 1 {
+		t.Fatalf("unexpected log: %s", out)
+	}
+}

@@ -66,6 +66,9 @@ func (m *Metrics) Middleware(next http.Handler) http.Handler {
 
 		level := slog.LevelInfo
 		switch {
+		case sw.status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") != "":
+			// Refused during a database outage: the breaker logs the
+			// outage once (start and end); each refusal stays at info.
 		case sw.status >= 500:
 			level = slog.LevelError
 		case r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics":

@@ -1,11 +1,46 @@
 package web
 
+import (
+	"encoding/json"
+	"time"
+)
+
 // Example is one example query, shown as a GraphiQL tab on first visit and
-// in README.md (a test runs each one and checks the README holds it).
+// in README.md. A test runs each one against the demo population
+// (gen.LoadDemoFamily names its persons) and checks the README holds it.
 type Example struct {
 	Operation string // the CSR-P operation it shows
 	Query     string
-	Variables string
+	Variables string // JSON, as the README shows it
+	// DaysBack are variables set, when the example runs, to the date that
+	// many days before today (a landlord lookup's period starts at most
+	// 12 months back); the README names them.
+	DaysBack map[string]int
+	// Profile is the disclosure profile whose key runs it (GraphiQL's demo
+	// tab headers, the test): "AUTHORITY" when empty.
+	Profile string
+	// Want is a text the demo population's answer holds (the test's check
+	// that the example answers with data).
+	Want string
+}
+
+// VariablesOn returns the example's variables as of the day today: its
+// Variables with every DaysBack variable set.
+func (e Example) VariablesOn(today time.Time) string {
+	if len(e.DaysBack) == 0 {
+		return e.Variables
+	}
+	vars := map[string]any{}
+	if e.Variables != "" {
+		if err := json.Unmarshal([]byte(e.Variables), &vars); err != nil {
+			panic("web: example " + e.Operation + ": " + err.Error())
+		}
+	}
+	for name, days := range e.DaysBack {
+		vars[name] = today.AddDate(0, 0, -days).Format(time.DateOnly)
+	}
+	b, _ := json.Marshal(vars)
+	return string(b)
 }
 
 // Examples are the README's example queries, one per operation.
@@ -29,6 +64,7 @@ var Examples = []Example{
   }
 }`,
 		Variables: `{"cpr": "0101701111"}`,
+		Want:      "Testesen",
 	},
 	{
 		Operation: "PersonStamoplysningerMultiHent (batch, as of a date)",
@@ -40,6 +76,7 @@ var Examples = []Example{
   }
 }`,
 		Variables: `{"cprs": ["0101701111", "0202721122", "0101011234"], "asOf": "2008-01-01"}`,
+		Want:      "Midtvej",
 	},
 	{
 		Operation: "PersonSøg",
@@ -50,6 +87,7 @@ var Examples = []Example{
   }
 }`,
 		Variables: `{"criteria": {"postalCode": 2100, "name": "Testesen", "streetName": "Testv", "houseNumber": "12"}}`,
+		Want:      "Clara",
 	},
 	{
 		Operation: "PersonkredsSøg",
@@ -61,6 +99,7 @@ var Examples = []Example{
   }
 }`,
 		Variables: `{"from": "1970-01-01", "to": "1970-03-31"}`,
+		Want:      "0101701111",
 	},
 	{
 		Operation: "PersonAdresseHistorikSamlingHent",
@@ -72,6 +111,7 @@ var Examples = []Example{
   }
 }`,
 		Variables: `{"cprs": ["0101701111", "0202721122"]}`,
+		Want:      "Gammelvej",
 	},
 	{
 		Operation: "Shared address (lived together?)",
@@ -84,6 +124,7 @@ var Examples = []Example{
   }
 }`,
 		Variables: `{"a": "0101701111", "b": "0202721122", "from": "2000-01-01"}`,
+		Want:      "Midtvej",
 	},
 	{
 		Operation: "PersonBopælsamlingHent",
@@ -95,14 +136,70 @@ var Examples = []Example{
   }
 }`,
 		Variables: `{"cpr": "0101701111"}`,
+		Want:      "Mette",
+	},
+	{
+		Operation: "Udlejersøgning (landlord lookup, as the LANDLORD key)",
+		Query: `query Residents($owner: String!, $house: ID!, $from: Date!) {
+  residents(input: { owner: $owner, darHouseNumberId: $house, from: $from }) {
+    criteria { owner bfe ownedFrom from to }
+    rows { address addressingName moveIn moveOut protected }
+  }
+}`,
+		Variables: `{"owner": "12345674", "house": "5a1e0d6c-1d2b-4c1e-9f00-000000000012"}`,
+		DaysBack:  map[string]int{"from": 90},
+		Profile:   "LANDLORD",
+		Want:      "Lejer,Lise",
+	},
+	{
+		Operation: "PersonHændelseSamlingHent",
+		Query: `query Events($kinds: [PersonEventKind!]) {
+  personEvents(filter: { kinds: $kinds }, first: 100) {
+    edges { node { kind cpr registeredAt effectiveDate ... on AddressEvent { addressValidFrom } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`,
+		Variables: `{"kinds": ["ADDRESS", "DEATH"]}`,
+		Want:      "DEATH",
+	},
+	{
+		Operation: "SamboendeOpslag (cohabitation check)",
+		Query: `query Cohabitation($primary: [String!]!, $newOwner: [String!]!) {
+  cohabitation(primary: $primary, newOwner: $newOwner) {
+    feeDue rule explanation
+    dates { marriedSince marriageEnded separatedSince deathDate commonAddressFrom commonAddressTo }
+    pairs { primary newOwner rule explanation }
+  }
+}`,
+		Variables: `{"primary": ["0101701111"], "newOwner": ["0202721122"]}`,
+		Want:      "SPOUSES",
 	},
 }
 
-// ExampleTabs returns the examples as GraphiQL tabs.
-func ExampleTabs() []Tab {
+// ExampleTabs returns the examples as GraphiQL tabs, their variables as of
+// today. With keys (the demo keys by profile) each tab's headers carry the
+// key of its example's profile.
+func ExampleTabs(today time.Time, keys map[string]string) []Tab {
 	tabs := make([]Tab, len(Examples))
 	for i, e := range Examples {
-		tabs[i] = Tab{Query: "# " + e.Operation + "\n" + e.Query, Variables: e.Variables}
+		tabs[i] = Tab{Query: "# " + e.Operation + "\n" + e.Query, Variables: e.VariablesOn(today)}
+		if key := keys[e.ProfileName()]; key != "" {
+			tabs[i].Headers = AuthorizationHeader(key)
+		}
 	}
 	return tabs
+}
+
+// ProfileName is the example's Profile, AUTHORITY when empty.
+func (e Example) ProfileName() string {
+	if e.Profile == "" {
+		return "AUTHORITY"
+	}
+	return e.Profile
+}
+
+// AuthorizationHeader is the headers editor's JSON sending key.
+func AuthorizationHeader(key string) string {
+	b, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + key})
+	return string(b)
 }

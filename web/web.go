@@ -51,6 +51,9 @@ type Options struct {
 	DefaultTabs []Tab
 	// Title is the page title; empty means "GraphiQL".
 	Title string
+	// Hint is a line of text shown above the IDE, e.g. where the API key
+	// goes; empty shows none.
+	Hint string
 }
 
 // pageConfig is the JSON read by static/init.js.
@@ -63,6 +66,7 @@ type pageConfig struct {
 
 type pageData struct {
 	Title  string
+	Hint   string
 	Config pageConfig
 	CSS    []string
 	JS     []string
@@ -78,7 +82,8 @@ var indexTmpl = template.Must(template.New("index").Parse(`<!doctype html>
 {{range .CSS}}<link rel="stylesheet" href="{{.}}">
 {{end}}</head>
 <body>
-<div id="graphiql">Loading GraphiQL…</div>
+{{if .Hint}}<p id="hint">{{.Hint}}</p>
+{{end}}<div id="graphiql">Loading GraphiQL…</div>
 <script type="application/json" id="config">{{.Config}}</script>
 {{range .JS}}<script src="{{.}}"></script>
 {{end}}</body>
@@ -177,7 +182,7 @@ func Handler(opts Options) http.Handler {
 		}
 		cfg.DefaultTabs = append(cfg.DefaultTabs, t)
 	}
-	data := pageData{Title: title, Config: cfg}
+	data := pageData{Title: title, Hint: opts.Hint, Config: cfg}
 	for _, n := range pageCSS {
 		data.CSS = append(data.CSS, staticURL(n))
 	}

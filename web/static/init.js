@@ -41,6 +41,14 @@
   }
   if (cfg.defaultTabs && cfg.defaultTabs.length) {
     props.defaultTabs = cfg.defaultTabs;
+    // GraphiQL fills the editors of the first tab from the query, variables
+    // and headers props (or what the browser stored), not from defaultTabs:
+    // without these the first Run has no variables (and, after a restart of
+    // the demo, an old key).
+    var first = cfg.defaultTabs[0];
+    props.query = first.query;
+    if (first.variables) props.variables = first.variables;
+    if (first.headers) props.headers = first.headers;
   }
 
   root.textContent = '';
