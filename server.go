@@ -30,9 +30,11 @@ import (
 	"cprgraph/cli"
 	"cprgraph/db"
 	"cprgraph/eventfeed"
+	"cprgraph/graph"
 	"cprgraph/logging"
 	"cprgraph/observe"
 	"cprgraph/tracing"
+	"cprgraph/webhook"
 )
 
 func main() {
@@ -143,6 +145,16 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}
+
+	// Webhook deliveries: every instance runs a dispatcher; the queue's row
+	// locks make each delivery once.
+	dispatchCtx, stopDispatch := context.WithCancel(ctx)
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		(&webhook.Dispatcher{Store: store, Audit: webhook.Auditor(graph.StoreAuditor(store))}).Run(dispatchCtx)
+	}()
+	defer func() { stopDispatch(); <-dispatched }()
 
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,
