@@ -31,9 +31,11 @@ import (
 	"cprgraph/cli"
 	"cprgraph/db"
 	"cprgraph/eventfeed"
+	"cprgraph/graph"
 	"cprgraph/logging"
 	"cprgraph/observe"
 	"cprgraph/tracing"
+	"cprgraph/webhook"
 )
 
 func main() {
@@ -201,6 +203,15 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 		close(checkpointsDone)
 		slog.Warn("AUDIT_CHECKPOINT_FILE is not set: no checkpoints of the audit chain are kept outside the database, so rows cut from its tail go unnoticed")
 	}
+	// Webhook deliveries: every instance runs a dispatcher; the queue's row
+	// locks make each delivery once.
+	dispatchCtx, stopDispatch := context.WithCancel(ctx)
+	dispatched := make(chan struct{})
+	go func() {
+		defer close(dispatched)
+		(&webhook.Dispatcher{Store: store, Audit: webhook.Auditor(graph.StoreAuditor(store))}).Run(dispatchCtx)
+	}()
+	defer func() { stopDispatch(); <-dispatched }()
 
 	srv := &http.Server{
 		Addr:              cfg.ListenAddr,

@@ -37,6 +37,9 @@ const (
 	// NotCurrentOwner (a kind of FORBIDDEN): the owner is not the current
 	// owner of the property holding the address.
 	NotCurrentOwner Code = "NOT_CURRENT_OWNER"
+	// OwnerNotEligible: an owner link was refused because the owner does
+	// not hold more than 10 dwellings (seed 000's condition for access).
+	OwnerNotEligible Code = "OWNER_NOT_ELIGIBLE"
 
 	// Withheld: the answer would be computed from the facts of a person
 	// with name-and-address protection whom the caller may not see

@@ -23,6 +23,7 @@ const adminUsage = `usage: cprgraph admin <command> [flags]
   client-revoke -org ORG -name CLIENT                          revoke the client's key
   key-rotate    -org ORG -name CLIENT                          give the client a new key; prints it once
   owner-link    -org ORG -owner CVR|CPR                        let ORG run landlord lookups for the owner
+                                                             (refused unless it owns more than 10 dwellings)
   owner-unlink  -org ORG -owner CVR|CPR                        remove that link
   list                                                         organisations, clients and owner links
 
@@ -141,7 +142,11 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 			return err
 		}
 		if cmd == "owner-link" {
-			err = store.Clients.AddOwnerLink(ctx, o.ID, *owner)
+			// Seed 000: only an owner of more than 10 dwellings may be linked.
+			var eligible string
+			if eligible, err = store.Landlord.CheckEligible(ctx, *owner, access.Today()); err == nil {
+				err = store.Clients.AddOwnerLink(ctx, o.ID, eligible)
+			}
 		} else {
 			err = store.Clients.RemoveOwnerLink(ctx, o.ID, *owner)
 		}

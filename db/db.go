@@ -96,6 +96,7 @@ type Store struct {
 	Audit            *AuditStore          // the hash-chained audit log
 	Clients          *ClientStore         // organisations, API clients and owner links
 	PersistedQueries *PersistedQueryStore // registered GraphQL documents
+	Webhooks         *WebhookStore        // webhook subscriptions and their delivery queue
 
 	q sqlx.ExtContext
 }
@@ -109,6 +110,7 @@ func NewStore(q sqlx.ExtContext) *Store {
 		Audit:            &AuditStore{q: q},
 		Clients:          &ClientStore{q: q},
 		PersistedQueries: &PersistedQueryStore{q: q},
+		Webhooks:         &WebhookStore{q: q},
 		q:                q,
 	}
 }

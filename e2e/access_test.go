@@ -500,6 +500,8 @@ func TestAdminManagesOrganisationsClientsAndOwnerLinks(t *testing.T) {
 	if r := env.queryAs(t, bearer(key), `{ person(cpr: "0101801234") { protected lastName } }`); len(r.Errors) > 0 || strings.Contains(r.Raw, "Adminsen") {
 		t.Errorf("new PRIVATE client: %s", r.Raw)
 	}
+	eligibleOwner(t, env, 900001, "87654321")
+	eligibleOwner(t, env, 900002, "0101801234")
 	for _, m := range []string{
 		`mutation($org: ID!) { addOwnerLink(organisationId: $org, ownerNumber: "87654321") { ownerNumbers } }`,
 		`mutation($org: ID!) { addOwnerLink(organisationId: $org, ownerNumber: "0101801234") { ownerNumbers } }`,
@@ -538,6 +540,12 @@ func TestAdminCLIManagesOrganisationsClientsAndKeys(t *testing.T) {
 	if r := env.queryAs(t, bearer(key), `{ person(cpr: "0101801234") { lastName } }`); !strings.Contains(r.Raw, "Kommandosen") {
 		t.Errorf("CLI-created AUTHORITY key: %s", r.Raw)
 	}
+	var refused bytes.Buffer
+	if err := cli.Admin(ctx, env.Store, []string{"owner-link", "-org", "Kommune X", "-owner", "29189846"}, &refused); err == nil ||
+		!strings.Contains(err.Error(), "OWNER_NOT_ELIGIBLE") && !strings.Contains(err.Error(), "more than 10") {
+		t.Errorf("owner-link of an owner without dwellings: %v", err)
+	}
+	eligibleOwner(t, env, 900003, "29189846")
 	run("owner-link", "-org", "Kommune X", "-owner", "29189846")
 	if list := run("list"); !strings.Contains(list, "owner links: 29189846") || !strings.Contains(list, "sagssystem") || !strings.Contains(list, "person,audit") {
 		t.Errorf("list:\n%s", list)

@@ -87,6 +87,7 @@ func seedLeakFixture(t *testing.T, env *testEnv) *leakFixture {
 	}}
 	today := access.Today()
 	day := func(days int) time.Time { return today.AddDate(0, 0, days) }
+	eligibleOwner(t, env, 900001, "55556666") // the owner addOwnerLink links (sampleArgs)
 
 	// The shared dwelling of C and P1, its property and owner.
 	home := map[string]any{"kommune_kode": 101, "vej_kode": 1234, "husnummer": "7", "etage": "2", "side_doer_nummer": "tv"}

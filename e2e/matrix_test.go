@@ -42,6 +42,11 @@ var rootOperations = map[string]access.Operation{
 	"Mutation.rotateClientKey":     access.OpAdmin,
 	"Mutation.addOwnerLink":        access.OpAdmin,
 	"Mutation.removeOwnerLink":     access.OpAdmin,
+
+	"Query.landlordUsage":                 access.OpAdmin,
+	"Query.webhookDeliveries":             access.OpAdmin,
+	"Mutation.createResidentMovesWebhook": access.OpLandlord,
+	"Mutation.createPersonEventsWebhook":  access.OpEvents,
 }
 
 // expectedAllowed is DESIGN.md's "who sees what" as operations per profile.

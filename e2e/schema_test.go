@@ -39,13 +39,16 @@ var sampleArgs = map[string][]string{
 	},
 	"Query.cohabitation": {`primary: ["{P1}"], newOwner: ["{C}"]`, `primary: ["{C}", "{P2}"], newOwner: ["{P3}", "{P1}"]`},
 
-	"Mutation.createOrganisation":  {`name: "Matrix Org", cvr: "11112222"`},
-	"Mutation.createClient":        {`organisationId: "{LANDLORD_ORG}", name: "matrix", profile: PRIVATE`},
-	"Mutation.revokeClient":        {`id: "{SPARE_CLIENT}"`},
-	"Mutation.setClientDailyQuota": {`id: "{SPARE_CLIENT}", dailyQuota: 1000`},
-	"Mutation.rotateClientKey":     {`id: "{SPARE_CLIENT}"`},
-	"Mutation.addOwnerLink":        {`organisationId: "{LANDLORD_ORG}", ownerNumber: "55556666"`},
-	"Mutation.removeOwnerLink":     {`organisationId: "{LANDLORD_ORG}", ownerNumber: "{SPARE_OWNER}"`},
+	"Mutation.createOrganisation":         {`name: "Matrix Org", cvr: "11112222"`},
+	"Mutation.createClient":               {`organisationId: "{LANDLORD_ORG}", name: "matrix", profile: PRIVATE`},
+	"Mutation.revokeClient":               {`id: "{SPARE_CLIENT}"`},
+	"Mutation.setClientDailyQuota":        {`id: "{SPARE_CLIENT}", dailyQuota: 1000`},
+	"Mutation.rotateClientKey":            {`id: "{SPARE_CLIENT}"`},
+	"Mutation.addOwnerLink":               {`organisationId: "{LANDLORD_ORG}", ownerNumber: "55556666"`},
+	"Mutation.removeOwnerLink":            {`organisationId: "{LANDLORD_ORG}", ownerNumber: "{SPARE_OWNER}"`},
+	"Query.webhookDeliveries":             {`subscriptionId: "1"`},
+	"Mutation.createResidentMovesWebhook": {`url: "http://127.0.0.1:9/hook"`},
+	"Mutation.createPersonEventsWebhook":  {`url: "http://127.0.0.1:9/hook"`},
 }
 
 // introSchema is the part of the introspection answer the builders need.

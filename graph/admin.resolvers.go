@@ -124,7 +124,11 @@ func (r *mutationResolver) AddOwnerLink(ctx context.Context, organisationID stri
 	if err != nil {
 		return nil, err
 	}
-	if err := r.Store.Clients.AddOwnerLink(ctx, orgID, ownerNumber); err != nil {
+	owner, err := r.Store.Landlord.CheckEligible(ctx, ownerNumber, access.Today())
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Store.Clients.AddOwnerLink(ctx, orgID, owner); err != nil {
 		return nil, err
 	}
 	o, err := r.Store.Clients.OrganisationByID(ctx, orgID)

@@ -41,14 +41,17 @@ type ResolverRoot interface {
 	Guardianship() GuardianshipResolver
 	Household() HouseholdResolver
 	HouseholdMember() HouseholdMemberResolver
+	LandlordUsage() LandlordUsageResolver
 	Mutation() MutationResolver
 	Organisation() OrganisationResolver
 	Person() PersonResolver
 	PersonConnection() PersonConnectionResolver
 	PersonRelation() PersonRelationResolver
 	Query() QueryResolver
+	ResidentMove() ResidentMoveResolver
 	ResidentRow() ResidentRowResolver
 	Subscription() SubscriptionResolver
+	WebhookDelivery() WebhookDeliveryResolver
 }
 
 type DirectiveRoot struct {
@@ -376,14 +379,23 @@ type ComplexityRoot struct {
 		Message func(childComplexity int) int
 	}
 
+	LandlordUsage struct {
+		Lookups          func(childComplexity int) int
+		Month            func(childComplexity int) int
+		OrganisationID   func(childComplexity int) int
+		OrganisationName func(childComplexity int) int
+	}
+
 	Mutation struct {
-		AddOwnerLink        func(childComplexity int, organisationID string, ownerNumber string) int
-		CreateClient        func(childComplexity int, organisationID string, name string, profile model.Profile, scopes []string) int
-		CreateOrganisation  func(childComplexity int, name string, cvr *string) int
-		RemoveOwnerLink     func(childComplexity int, organisationID string, ownerNumber string) int
-		RevokeClient        func(childComplexity int, id string) int
-		RotateClientKey     func(childComplexity int, id string) int
-		SetClientDailyQuota func(childComplexity int, id string, dailyQuota *int) int
+		AddOwnerLink               func(childComplexity int, organisationID string, ownerNumber string) int
+		CreateClient               func(childComplexity int, organisationID string, name string, profile model.Profile, scopes []string) int
+		CreateOrganisation         func(childComplexity int, name string, cvr *string) int
+		CreatePersonEventsWebhook  func(childComplexity int, url string, after *string) int
+		CreateResidentMovesWebhook func(childComplexity int, url string, after *string) int
+		RemoveOwnerLink            func(childComplexity int, organisationID string, ownerNumber string) int
+		RevokeClient               func(childComplexity int, id string) int
+		RotateClientKey            func(childComplexity int, id string) int
+		SetClientDailyQuota        func(childComplexity int, id string, dailyQuota *int) int
 	}
 
 	NameChangeEvent struct {
@@ -531,6 +543,7 @@ type ComplexityRoot struct {
 		AuditLog           func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
 		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date) int
 		Household          func(childComplexity int, cpr string) int
+		LandlordUsage      func(childComplexity int, month *scalar.Date) int
 		Organisations      func(childComplexity int) int
 		Person             func(childComplexity int, cpr string, asOf *scalar.Date) int
 		PersonEvents       func(childComplexity int, filter *model.PersonEventFilter, first *int, after *string) int
@@ -540,6 +553,7 @@ type ComplexityRoot struct {
 		SearchPersons      func(childComplexity int, criteria db.PersonSearch) int
 		SharedAddress      func(childComplexity int, cprA string, cprB string, from *scalar.Date, to *scalar.Date) int
 		Version            func(childComplexity int) int
+		WebhookDeliveries  func(childComplexity int, subscriptionID string, first *int, after *string) int
 	}
 
 	RelationEvent struct {
@@ -553,6 +567,23 @@ type ComplexityRoot struct {
 		Protected        func(childComplexity int) int
 		RegisteredAt     func(childComplexity int) int
 		Relation         func(childComplexity int) int
+	}
+
+	ResidentMove struct {
+		Address          func(childComplexity int) int
+		AddressingName   func(childComplexity int) int
+		Bfe              func(childComplexity int) int
+		DarAddressID     func(childComplexity int) int
+		DarHouseNumberID func(childComplexity int) int
+		Date             func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Owner            func(childComplexity int) int
+		Protected        func(childComplexity int) int
+	}
+
+	ResidentMoveEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	ResidentRow struct {
@@ -627,7 +658,8 @@ type ComplexityRoot struct {
 	}
 
 	Subscription struct {
-		PersonEvents func(childComplexity int, filter *model.PersonEventFilter, after *string) int
+		PersonEvents  func(childComplexity int, filter *model.PersonEventFilter, after *string) int
+		ResidentMoves func(childComplexity int, after *string) int
 	}
 
 	Travel struct {
@@ -637,6 +669,35 @@ type ComplexityRoot struct {
 		ExitCountryCode     func(childComplexity int) int
 		ExitDate            func(childComplexity int) int
 		ForeignAddressLines func(childComplexity int) int
+	}
+
+	WebhookDelivery struct {
+		Attempts      func(childComplexity int) int
+		CreatedAt     func(childComplexity int) int
+		Cursor        func(childComplexity int) int
+		DeliveredAt   func(childComplexity int) int
+		ID            func(childComplexity int) int
+		LastError     func(childComplexity int) int
+		LastStatus    func(childComplexity int) int
+		NextAttemptAt func(childComplexity int) int
+		Status        func(childComplexity int) int
+	}
+
+	WebhookDeliveryConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	WebhookDeliveryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	WebhookSubscriptionWithSecret struct {
+		Feed   func(childComplexity int) int
+		ID     func(childComplexity int) int
+		Secret func(childComplexity int) int
+		URL    func(childComplexity int) int
 	}
 }
 
@@ -673,6 +734,9 @@ type HouseholdResolver interface {
 type HouseholdMemberResolver interface {
 	Protected(ctx context.Context, obj *db.HouseholdMember) (bool, error)
 }
+type LandlordUsageResolver interface {
+	Lookups(ctx context.Context, obj *db.LookupCount) (int, error)
+}
 type MutationResolver interface {
 	CreateOrganisation(ctx context.Context, name string, cvr *string) (*db.Organisation, error)
 	CreateClient(ctx context.Context, organisationID string, name string, profile model.Profile, scopes []string) (*model.ClientWithKey, error)
@@ -681,6 +745,8 @@ type MutationResolver interface {
 	RotateClientKey(ctx context.Context, id string) (*model.ClientWithKey, error)
 	AddOwnerLink(ctx context.Context, organisationID string, ownerNumber string) (*db.Organisation, error)
 	RemoveOwnerLink(ctx context.Context, organisationID string, ownerNumber string) (*db.Organisation, error)
+	CreateResidentMovesWebhook(ctx context.Context, url string, after *string) (*model.WebhookSubscriptionWithSecret, error)
+	CreatePersonEventsWebhook(ctx context.Context, url string, after *string) (*model.WebhookSubscriptionWithSecret, error)
 }
 type OrganisationResolver interface {
 	Clients(ctx context.Context, obj *db.Organisation) ([]*db.Client, error)
@@ -727,6 +793,8 @@ type QueryResolver interface {
 	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date) (*model.CohabitationResult, error)
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
 	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
+	LandlordUsage(ctx context.Context, month *scalar.Date) ([]*db.LookupCount, error)
+	WebhookDeliveries(ctx context.Context, subscriptionID string, first *int, after *string) (*model.WebhookDeliveryConnection, error)
 	Persons(ctx context.Context, cprs []string, asOf *scalar.Date) ([]*model.PersonItem, error)
 	SearchPersons(ctx context.Context, criteria db.PersonSearch) (*model.PersonSearchResult, error)
 	PersonsByBirthDate(ctx context.Context, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) (*model.PersonConnection, error)
@@ -734,11 +802,22 @@ type QueryResolver interface {
 	SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date) (*model.SharedAddress, error)
 	Household(ctx context.Context, cpr string) (*db.Household, error)
 }
+type ResidentMoveResolver interface {
+	Bfe(ctx context.Context, obj *db.ResidentMove) (*int, error)
+	Address(ctx context.Context, obj *db.ResidentMove) (*string, error)
+	DarAddressID(ctx context.Context, obj *db.ResidentMove) (*string, error)
+	DarHouseNumberID(ctx context.Context, obj *db.ResidentMove) (*string, error)
+}
 type ResidentRowResolver interface {
 	Protected(ctx context.Context, obj *db.Resident) (bool, error)
 }
 type SubscriptionResolver interface {
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, after *string) (<-chan *model.PersonEventEdge, error)
+	ResidentMoves(ctx context.Context, after *string) (<-chan *model.ResidentMoveEdge, error)
+}
+type WebhookDeliveryResolver interface {
+	Cursor(ctx context.Context, obj *db.WebhookDelivery) (string, error)
+	Status(ctx context.Context, obj *db.WebhookDelivery) (model.WebhookDeliveryStatus, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -2124,6 +2203,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ItemError.Message(childComplexity), true
 
+	case "LandlordUsage.lookups":
+		if e.ComplexityRoot.LandlordUsage.Lookups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LandlordUsage.Lookups(childComplexity), true
+	case "LandlordUsage.month":
+		if e.ComplexityRoot.LandlordUsage.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LandlordUsage.Month(childComplexity), true
+	case "LandlordUsage.organisationId":
+		if e.ComplexityRoot.LandlordUsage.OrganisationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LandlordUsage.OrganisationID(childComplexity), true
+	case "LandlordUsage.organisationName":
+		if e.ComplexityRoot.LandlordUsage.OrganisationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LandlordUsage.OrganisationName(childComplexity), true
+
 	case "Mutation.addOwnerLink":
 		if e.ComplexityRoot.Mutation.AddOwnerLink == nil {
 			break
@@ -2157,6 +2261,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.CreateOrganisation(childComplexity, args["name"].(string), args["cvr"].(*string)), true
+	case "Mutation.createPersonEventsWebhook":
+		if e.ComplexityRoot.Mutation.CreatePersonEventsWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createPersonEventsWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreatePersonEventsWebhook(childComplexity, args["url"].(string), args["after"].(*string)), true
+	case "Mutation.createResidentMovesWebhook":
+		if e.ComplexityRoot.Mutation.CreateResidentMovesWebhook == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createResidentMovesWebhook_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateResidentMovesWebhook(childComplexity, args["url"].(string), args["after"].(*string)), true
 	case "Mutation.removeOwnerLink":
 		if e.ComplexityRoot.Mutation.RemoveOwnerLink == nil {
 			break
@@ -2849,6 +2975,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Household(childComplexity, args["cpr"].(string)), true
 
+	case "Query.landlordUsage":
+		if e.ComplexityRoot.Query.LandlordUsage == nil {
+			break
+		}
+
+		args, err := ec.field_Query_landlordUsage_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.LandlordUsage(childComplexity, args["month"].(*scalar.Date)), true
 	case "Query.organisations":
 		if e.ComplexityRoot.Query.Organisations == nil {
 			break
@@ -2938,6 +3075,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Version(childComplexity), true
+	case "Query.webhookDeliveries":
+		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
+			break
+		}
+
+		args, err := ec.field_Query_webhookDeliveries_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.WebhookDeliveries(childComplexity, args["subscriptionId"].(string), args["first"].(*int), args["after"].(*string)), true
 
 	case "RelationEvent.cpr":
 		if e.ComplexityRoot.RelationEvent.Cpr == nil {
@@ -2999,6 +3147,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationEvent.Relation(childComplexity), true
+
+	case "ResidentMove.address":
+		if e.ComplexityRoot.ResidentMove.Address == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMove.Address(childComplexity), true
+	case "ResidentMove.addressingName":
+		if e.ComplexityRoot.ResidentMove.AddressingName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMove.AddressingName(childComplexity), true
+	case "ResidentMove.bfe":
+		if e.ComplexityRoot.ResidentMove.Bfe == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMove.Bfe(childComplexity), true
+	case "ResidentMove.darAddressId":
+		if e.ComplexityRoot.ResidentMove.DarAddressID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMove.DarAddressID(childComplexity), true
+	case "ResidentMove.darHouseNumberId":
+		if e.ComplexityRoot.ResidentMove.DarHouseNumberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMove.DarHouseNumberID(childComplexity), true
+	case "ResidentMove.date":
+		if e.ComplexityRoot.ResidentMove.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMove.Date(childComplexity), true
+	case "ResidentMove.kind":
+		if e.ComplexityRoot.ResidentMove.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMove.Kind(childComplexity), true
+	case "ResidentMove.owner":
+		if e.ComplexityRoot.ResidentMove.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMove.Owner(childComplexity), true
+	case "ResidentMove.protected":
+		if e.ComplexityRoot.ResidentMove.Protected == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMove.Protected(childComplexity), true
+
+	case "ResidentMoveEdge.cursor":
+		if e.ComplexityRoot.ResidentMoveEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMoveEdge.Cursor(childComplexity), true
+	case "ResidentMoveEdge.node":
+		if e.ComplexityRoot.ResidentMoveEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentMoveEdge.Node(childComplexity), true
 
 	case "ResidentRow.address":
 		if e.ComplexityRoot.ResidentRow.Address == nil {
@@ -3301,6 +3517,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Subscription.PersonEvents(childComplexity, args["filter"].(*model.PersonEventFilter), args["after"].(*string)), true
+	case "Subscription.residentMoves":
+		if e.ComplexityRoot.Subscription.ResidentMoves == nil {
+			break
+		}
+
+		args, err := ec.field_Subscription_residentMoves_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Subscription.ResidentMoves(childComplexity, args["after"].(*string)), true
 
 	case "Travel.correction":
 		if e.ComplexityRoot.Travel.Correction == nil {
@@ -3338,6 +3565,112 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Travel.ForeignAddressLines(childComplexity), true
+
+	case "WebhookDelivery.attempts":
+		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Attempts(childComplexity), true
+	case "WebhookDelivery.createdAt":
+		if e.ComplexityRoot.WebhookDelivery.CreatedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.CreatedAt(childComplexity), true
+	case "WebhookDelivery.cursor":
+		if e.ComplexityRoot.WebhookDelivery.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Cursor(childComplexity), true
+	case "WebhookDelivery.deliveredAt":
+		if e.ComplexityRoot.WebhookDelivery.DeliveredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.DeliveredAt(childComplexity), true
+	case "WebhookDelivery.id":
+		if e.ComplexityRoot.WebhookDelivery.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.ID(childComplexity), true
+	case "WebhookDelivery.lastError":
+		if e.ComplexityRoot.WebhookDelivery.LastError == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastError(childComplexity), true
+	case "WebhookDelivery.lastStatus":
+		if e.ComplexityRoot.WebhookDelivery.LastStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.LastStatus(childComplexity), true
+	case "WebhookDelivery.nextAttemptAt":
+		if e.ComplexityRoot.WebhookDelivery.NextAttemptAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.NextAttemptAt(childComplexity), true
+	case "WebhookDelivery.status":
+		if e.ComplexityRoot.WebhookDelivery.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDelivery.Status(childComplexity), true
+
+	case "WebhookDeliveryConnection.edges":
+		if e.ComplexityRoot.WebhookDeliveryConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.Edges(childComplexity), true
+	case "WebhookDeliveryConnection.pageInfo":
+		if e.ComplexityRoot.WebhookDeliveryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryConnection.PageInfo(childComplexity), true
+
+	case "WebhookDeliveryEdge.cursor":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Cursor(childComplexity), true
+	case "WebhookDeliveryEdge.node":
+		if e.ComplexityRoot.WebhookDeliveryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookDeliveryEdge.Node(childComplexity), true
+
+	case "WebhookSubscriptionWithSecret.feed":
+		if e.ComplexityRoot.WebhookSubscriptionWithSecret.Feed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscriptionWithSecret.Feed(childComplexity), true
+	case "WebhookSubscriptionWithSecret.id":
+		if e.ComplexityRoot.WebhookSubscriptionWithSecret.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscriptionWithSecret.ID(childComplexity), true
+	case "WebhookSubscriptionWithSecret.secret":
+		if e.ComplexityRoot.WebhookSubscriptionWithSecret.Secret == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscriptionWithSecret.Secret(childComplexity), true
+	case "WebhookSubscriptionWithSecret.url":
+		if e.ComplexityRoot.WebhookSubscriptionWithSecret.URL == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WebhookSubscriptionWithSecret.URL(childComplexity), true
 
 	}
 	return 0, false
@@ -3444,7 +3777,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "admin.graphqls" "cohabitation.graphqls" "events.graphqls" "landlord.graphqls" "persons.graphqls"
+//go:embed "admin.graphqls" "cohabitation.graphqls" "events.graphqls" "landlord.graphqls" "landlordfeed.graphqls" "persons.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3631,6 +3964,7 @@ type Person @subject {
 	{Name: "cohabitation.graphqls", Input: sourceData("cohabitation.graphqls"), BuiltIn: false},
 	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
 	{Name: "landlord.graphqls", Input: sourceData("landlord.graphqls"), BuiltIn: false},
+	{Name: "landlordfeed.graphqls", Input: sourceData("landlordfeed.graphqls"), BuiltIn: false},
 	{Name: "persons.graphqls", Input: sourceData("persons.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -4029,6 +4363,20 @@ func (ec *executionContext) childFields_ItemError(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type ItemError", field.Name)
 }
 
+func (ec *executionContext) childFields_LandlordUsage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "organisationId":
+		return ec.fieldContext_LandlordUsage_organisationId(ctx, field)
+	case "organisationName":
+		return ec.fieldContext_LandlordUsage_organisationName(ctx, field)
+	case "month":
+		return ec.fieldContext_LandlordUsage_month(ctx, field)
+	case "lookups":
+		return ec.fieldContext_LandlordUsage_lookups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LandlordUsage", field.Name)
+}
+
 func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "number":
@@ -4261,6 +4609,40 @@ func (ec *executionContext) childFields_Protection(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type Protection", field.Name)
 }
 
+func (ec *executionContext) childFields_ResidentMove(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ResidentMove_kind(ctx, field)
+	case "date":
+		return ec.fieldContext_ResidentMove_date(ctx, field)
+	case "protected":
+		return ec.fieldContext_ResidentMove_protected(ctx, field)
+	case "owner":
+		return ec.fieldContext_ResidentMove_owner(ctx, field)
+	case "bfe":
+		return ec.fieldContext_ResidentMove_bfe(ctx, field)
+	case "address":
+		return ec.fieldContext_ResidentMove_address(ctx, field)
+	case "darAddressId":
+		return ec.fieldContext_ResidentMove_darAddressId(ctx, field)
+	case "darHouseNumberId":
+		return ec.fieldContext_ResidentMove_darHouseNumberId(ctx, field)
+	case "addressingName":
+		return ec.fieldContext_ResidentMove_addressingName(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResidentMove", field.Name)
+}
+
+func (ec *executionContext) childFields_ResidentMoveEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ResidentMoveEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ResidentMoveEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResidentMoveEdge", field.Name)
+}
+
 func (ec *executionContext) childFields_ResidentRow(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "address":
@@ -4365,6 +4747,64 @@ func (ec *executionContext) childFields_Travel(ctx context.Context, field graphq
 		return ec.fieldContext_Travel_correction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Travel", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookDelivery_id(ctx, field)
+	case "cursor":
+		return ec.fieldContext_WebhookDelivery_cursor(ctx, field)
+	case "status":
+		return ec.fieldContext_WebhookDelivery_status(ctx, field)
+	case "attempts":
+		return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+	case "lastStatus":
+		return ec.fieldContext_WebhookDelivery_lastStatus(ctx, field)
+	case "lastError":
+		return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+	case "nextAttemptAt":
+		return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+	case "createdAt":
+		return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+	case "deliveredAt":
+		return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDelivery", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookDeliveryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookDeliveryEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_WebhookSubscriptionWithSecret(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_WebhookSubscriptionWithSecret_id(ctx, field)
+	case "feed":
+		return ec.fieldContext_WebhookSubscriptionWithSecret_feed(ctx, field)
+	case "url":
+		return ec.fieldContext_WebhookSubscriptionWithSecret_url(ctx, field)
+	case "secret":
+		return ec.fieldContext_WebhookSubscriptionWithSecret_secret(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WebhookSubscriptionWithSecret", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4565,6 +5005,50 @@ func (ec *executionContext) field_Mutation_createOrganisation_args(ctx context.C
 	return args, nil
 }
 
+func (ec *executionContext) field_Mutation_createPersonEventsWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createResidentMovesWebhook_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "url",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["url"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Mutation_removeOwnerLink_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4744,6 +5228,20 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["cpr"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_landlordUsage_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "month",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["month"] = arg0
 	return args, nil
 }
 
@@ -4933,6 +5431,36 @@ func (ec *executionContext) field_Query_sharedAddress_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_webhookDeliveries_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "subscriptionId",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["subscriptionId"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Subscription_personEvents_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4952,6 +5480,20 @@ func (ec *executionContext) field_Subscription_personEvents_args(ctx context.Con
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Subscription_residentMoves_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg0
 	return args, nil
 }
 
@@ -10288,6 +10830,98 @@ func (ec *executionContext) fieldContext_ItemError_message(_ context.Context, fi
 	return graphql.NewScalarFieldContext("ItemError", field, false, false, "String")
 }
 
+func (ec *executionContext) _LandlordUsage_organisationId(ctx context.Context, field graphql.CollectedField, obj *db.LookupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LandlordUsage_organisationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LandlordUsage_organisationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LandlordUsage", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LandlordUsage_organisationName(ctx context.Context, field graphql.CollectedField, obj *db.LookupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LandlordUsage_organisationName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LandlordUsage_organisationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LandlordUsage", field, false, false, "String")
+}
+
+func (ec *executionContext) _LandlordUsage_month(ctx context.Context, field graphql.CollectedField, obj *db.LookupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LandlordUsage_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LandlordUsage_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LandlordUsage", field, false, false, "Date")
+}
+
+func (ec *executionContext) _LandlordUsage_lookups(ctx context.Context, field graphql.CollectedField, obj *db.LookupCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LandlordUsage_lookups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.LandlordUsage().Lookups(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LandlordUsage_lookups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LandlordUsage", field, true, true, "Int")
+}
+
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10590,6 +11224,94 @@ func (ec *executionContext) fieldContext_Mutation_removeOwnerLink(ctx context.Co
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_removeOwnerLink_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createResidentMovesWebhook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createResidentMovesWebhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateResidentMovesWebhook(ctx, fc.Args["url"].(string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookSubscriptionWithSecret) graphql.Marshaler {
+			return ec.marshalNWebhookSubscriptionWithSecret2ᚖcprgraphᚋgraphᚋmodelᚐWebhookSubscriptionWithSecret(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createResidentMovesWebhook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookSubscriptionWithSecret(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createResidentMovesWebhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createPersonEventsWebhook(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createPersonEventsWebhook(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreatePersonEventsWebhook(ctx, fc.Args["url"].(string), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookSubscriptionWithSecret) graphql.Marshaler {
+			return ec.marshalNWebhookSubscriptionWithSecret2ᚖcprgraphᚋgraphᚋmodelᚐWebhookSubscriptionWithSecret(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createPersonEventsWebhook(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookSubscriptionWithSecret(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createPersonEventsWebhook_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13440,6 +14162,94 @@ func (ec *executionContext) fieldContext_Query_residents(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_landlordUsage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_landlordUsage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().LandlordUsage(ctx, fc.Args["month"].(*scalar.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.LookupCount) graphql.Marshaler {
+			return ec.marshalNLandlordUsage2ᚕᚖcprgraphᚋdbᚐLookupCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_landlordUsage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LandlordUsage(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_landlordUsage_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_webhookDeliveries(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_webhookDeliveries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().WebhookDeliveries(ctx, fc.Args["subscriptionId"].(string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.WebhookDeliveryConnection) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryConnection2ᚖcprgraphᚋgraphᚋmodelᚐWebhookDeliveryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_webhookDeliveries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDeliveryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_webhookDeliveries_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_persons(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14008,6 +14818,268 @@ func (ec *executionContext) _RelationEvent_custodyType(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_RelationEvent_custodyType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _ResidentMove_kind(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMove_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.MoveKind) graphql.Marshaler {
+			return ec.marshalNMoveKind2cprgraphᚋdbᚐMoveKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMove_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMove", field, false, false, "MoveKind")
+}
+
+func (ec *executionContext) _ResidentMove_date(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMove_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDate2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMove_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMove", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ResidentMove_protected(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMove_protected(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Protected, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMove_protected(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMove", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ResidentMove_owner(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMove_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMove_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMove", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentMove_bfe(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMove_bfe(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResidentMove().Bfe(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMove_bfe(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMove", field, true, true, "Int")
+}
+
+func (ec *executionContext) _ResidentMove_address(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMove_address(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResidentMove().Address(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMove_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMove", field, true, true, "String")
+}
+
+func (ec *executionContext) _ResidentMove_darAddressId(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMove_darAddressId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResidentMove().DarAddressID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMove_darAddressId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMove", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ResidentMove_darHouseNumberId(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMove_darHouseNumberId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ResidentMove().DarHouseNumberID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMove_darHouseNumberId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMove", field, true, true, "ID")
+}
+
+func (ec *executionContext) _ResidentMove_addressingName(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMove_addressingName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddressingName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMove_addressingName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMove", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentMoveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ResidentMoveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMoveEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMoveEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentMoveEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentMoveEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ResidentMoveEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentMoveEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ResidentMove) graphql.Marshaler {
+			return ec.marshalNResidentMove2ᚖcprgraphᚋdbᚐResidentMove(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentMoveEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResidentMoveEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentMove(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ResidentRow_address(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
@@ -15189,6 +16261,50 @@ func (ec *executionContext) fieldContext_Subscription_personEvents(ctx context.C
 	return fc, nil
 }
 
+func (ec *executionContext) _Subscription_residentMoves(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
+	return graphql.ResolveFieldStream(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Subscription_residentMoves(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Subscription().ResidentMoves(ctx, fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ResidentMoveEdge) graphql.Marshaler {
+			return ec.marshalNResidentMoveEdge2ᚖcprgraphᚋgraphᚋmodelᚐResidentMoveEdge(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Subscription_residentMoves(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Subscription",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResidentMoveEdge(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Subscription_residentMoves_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Travel_exitDate(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -15325,6 +16441,424 @@ func (ec *executionContext) _Travel_correction(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Travel_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Travel", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNID2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookDelivery_cursor(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().Cursor(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_status(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WebhookDelivery().Status(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookDeliveryStatus) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryStatus2cprgraphᚋgraphᚋmodelᚐWebhookDeliveryStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, true, true, "WebhookDeliveryStatus")
+}
+
+func (ec *executionContext) _WebhookDelivery_attempts(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_attempts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_attempts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_lastStatus(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Int")
+}
+
+func (ec *executionContext) _WebhookDelivery_lastError(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_lastError(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastError, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_lastError(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDelivery_nextAttemptAt(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_nextAttemptAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NextAttemptAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_nextAttemptAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WebhookDelivery_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_createdAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CreatedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WebhookDelivery_deliveredAt(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDelivery_deliveredAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeliveredAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDelivery_deliveredAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDelivery", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WebhookDeliveryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.WebhookDeliveryEdge) graphql.Marshaler {
+			return ec.marshalNWebhookDeliveryEdge2ᚕᚖcprgraphᚋgraphᚋmodelᚐWebhookDeliveryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDeliveryEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcprgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookDeliveryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookDeliveryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookDeliveryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.WebhookDeliveryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookDeliveryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.WebhookDelivery) graphql.Marshaler {
+			return ec.marshalNWebhookDelivery2ᚖcprgraphᚋdbᚐWebhookDelivery(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookDeliveryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WebhookDeliveryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WebhookDelivery(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WebhookSubscriptionWithSecret_id(ctx context.Context, field graphql.CollectedField, obj *model.WebhookSubscriptionWithSecret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookSubscriptionWithSecret_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookSubscriptionWithSecret_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookSubscriptionWithSecret", field, false, false, "ID")
+}
+
+func (ec *executionContext) _WebhookSubscriptionWithSecret_feed(ctx context.Context, field graphql.CollectedField, obj *model.WebhookSubscriptionWithSecret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookSubscriptionWithSecret_feed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Feed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.WebhookFeed) graphql.Marshaler {
+			return ec.marshalNWebhookFeed2cprgraphᚋgraphᚋmodelᚐWebhookFeed(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookSubscriptionWithSecret_feed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookSubscriptionWithSecret", field, false, false, "WebhookFeed")
+}
+
+func (ec *executionContext) _WebhookSubscriptionWithSecret_url(ctx context.Context, field graphql.CollectedField, obj *model.WebhookSubscriptionWithSecret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookSubscriptionWithSecret_url(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.URL, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookSubscriptionWithSecret_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookSubscriptionWithSecret", field, false, false, "String")
+}
+
+func (ec *executionContext) _WebhookSubscriptionWithSecret_secret(ctx context.Context, field graphql.CollectedField, obj *model.WebhookSubscriptionWithSecret) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WebhookSubscriptionWithSecret_secret(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secret, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WebhookSubscriptionWithSecret_secret(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WebhookSubscriptionWithSecret", field, false, false, "String")
 }
 
 func (ec *executionContext) ___Directive_name(ctx context.Context, field graphql.CollectedField, obj *introspection.Directive) (ret graphql.Marshaler) {
@@ -18914,6 +20448,55 @@ func (ec *executionContext) _ItemError(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var landlordUsageImplementors = []string{"LandlordUsage"}
+
+func (ec *executionContext) _LandlordUsage(ctx context.Context, sel ast.SelectionSet, obj *db.LookupCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, landlordUsageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LandlordUsage")
+		case "organisationId":
+			out.Values[i] = ec._LandlordUsage_organisationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "organisationName":
+			out.Values[i] = ec._LandlordUsage_organisationName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "month":
+			out.Values[i] = ec._LandlordUsage_month(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lookups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._LandlordUsage_lookups(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -18978,6 +20561,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "removeOwnerLink":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeOwnerLink(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createResidentMovesWebhook":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createResidentMovesWebhook(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createPersonEventsWebhook":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createPersonEventsWebhook(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -19967,6 +21564,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_residents(ctx, field)
 				})
+		case "landlordUsage":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_landlordUsage(ctx, field)
+				})
+		case "webhookDeliveries":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_webhookDeliveries(ctx, field)
+				})
 		case "persons":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -20093,6 +21702,121 @@ func (ec *executionContext) _RelationEvent(ctx context.Context, sel ast.Selectio
 		case "custodyType":
 			out.Values[i] = ec._RelationEvent_custodyType(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var residentMoveImplementors = []string{"ResidentMove"}
+
+func (ec *executionContext) _ResidentMove(ctx context.Context, sel ast.SelectionSet, obj *db.ResidentMove) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, residentMoveImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResidentMove")
+		case "kind":
+			out.Values[i] = ec._ResidentMove_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._ResidentMove_date(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "protected":
+			out.Values[i] = ec._ResidentMove_protected(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "owner":
+			out.Values[i] = ec._ResidentMove_owner(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "bfe":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResidentMove_bfe(ctx, field, obj)
+				})
+		case "address":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResidentMove_address(ctx, field, obj)
+				})
+		case "darAddressId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResidentMove_darAddressId(ctx, field, obj)
+				})
+		case "darHouseNumberId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ResidentMove_darHouseNumberId(ctx, field, obj)
+				})
+		case "addressingName":
+			out.Values[i] = ec._ResidentMove_addressingName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var residentMoveEdgeImplementors = []string{"ResidentMoveEdge"}
+
+func (ec *executionContext) _ResidentMoveEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ResidentMoveEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, residentMoveEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResidentMoveEdge")
+		case "cursor":
+			out.Values[i] = ec._ResidentMoveEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ResidentMoveEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -20587,6 +22311,8 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	switch fields[0].Name {
 	case "personEvents":
 		return ec._Subscription_personEvents(ctx, fields[0])
+	case "residentMoves":
+		return ec._Subscription_residentMoves(ctx, fields[0])
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
@@ -20631,6 +22357,205 @@ func (ec *executionContext) _Travel(ctx context.Context, sel ast.SelectionSet, o
 		case "correction":
 			out.Values[i] = ec._Travel_correction(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryImplementors = []string{"WebhookDelivery"}
+
+func (ec *executionContext) _WebhookDelivery(ctx context.Context, sel ast.SelectionSet, obj *db.WebhookDelivery) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDelivery")
+		case "id":
+			out.Values[i] = ec._WebhookDelivery_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cursor":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_cursor(ctx, field, obj)
+				})
+		case "status":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WebhookDelivery_status(ctx, field, obj)
+				})
+		case "attempts":
+			out.Values[i] = ec._WebhookDelivery_attempts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastStatus":
+			out.Values[i] = ec._WebhookDelivery_lastStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastError":
+			out.Values[i] = ec._WebhookDelivery_lastError(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nextAttemptAt":
+			out.Values[i] = ec._WebhookDelivery_nextAttemptAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "createdAt":
+			out.Values[i] = ec._WebhookDelivery_createdAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "deliveredAt":
+			out.Values[i] = ec._WebhookDelivery_deliveredAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryConnectionImplementors = []string{"WebhookDeliveryConnection"}
+
+func (ec *executionContext) _WebhookDeliveryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryConnection")
+		case "edges":
+			out.Values[i] = ec._WebhookDeliveryConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._WebhookDeliveryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookDeliveryEdgeImplementors = []string{"WebhookDeliveryEdge"}
+
+func (ec *executionContext) _WebhookDeliveryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookDeliveryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookDeliveryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookDeliveryEdge")
+		case "cursor":
+			out.Values[i] = ec._WebhookDeliveryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._WebhookDeliveryEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var webhookSubscriptionWithSecretImplementors = []string{"WebhookSubscriptionWithSecret"}
+
+func (ec *executionContext) _WebhookSubscriptionWithSecret(ctx context.Context, sel ast.SelectionSet, obj *model.WebhookSubscriptionWithSecret) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, webhookSubscriptionWithSecretImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WebhookSubscriptionWithSecret")
+		case "id":
+			out.Values[i] = ec._WebhookSubscriptionWithSecret_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "feed":
+			out.Values[i] = ec._WebhookSubscriptionWithSecret_feed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "url":
+			out.Values[i] = ec._WebhookSubscriptionWithSecret_url(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "secret":
+			out.Values[i] = ec._WebhookSubscriptionWithSecret_secret(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -21401,6 +23326,56 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 	return res
 }
 
+func (ec *executionContext) marshalNLandlordUsage2ᚕᚖcprgraphᚋdbᚐLookupCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.LookupCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLandlordUsage2ᚖcprgraphᚋdbᚐLookupCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLandlordUsage2ᚖcprgraphᚋdbᚐLookupCount(ctx context.Context, sel ast.SelectionSet, v *db.LookupCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LandlordUsage!")
+		return graphql.Null
+	}
+	return ec._LandlordUsage(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNMoveKind2cprgraphᚋdbᚐMoveKind(ctx context.Context, v any) (db.MoveKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNMoveKind2cprgraphᚋdbᚐMoveKind[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMoveKind2cprgraphᚋdbᚐMoveKind(ctx context.Context, sel ast.SelectionSet, v db.MoveKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNMoveKind2cprgraphᚋdbᚐMoveKind[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MoveKind!")
+	}
+	return res
+}
+
+var (
+	unmarshalNMoveKind2cprgraphᚋdbᚐMoveKind = map[string]db.MoveKind{
+		"MOVE_IN":  db.MoveIn,
+		"MOVE_OUT": db.MoveOut,
+	}
+	marshalNMoveKind2cprgraphᚋdbᚐMoveKind = map[db.MoveKind]string{
+		db.MoveIn:  "MOVE_IN",
+		db.MoveOut: "MOVE_OUT",
+	}
+)
+
 func (ec *executionContext) marshalNNote2ᚖcprgraphᚋdbᚐNote(ctx context.Context, sel ast.SelectionSet, v *db.Note) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Note!")
@@ -21716,6 +23691,22 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNResidentMove2ᚖcprgraphᚋdbᚐResidentMove(ctx context.Context, sel ast.SelectionSet, v *db.ResidentMove) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResidentMove!")
+		return graphql.Null
+	}
+	return ec._ResidentMove(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNResidentMoveEdge2ᚖcprgraphᚋgraphᚋmodelᚐResidentMoveEdge(ctx context.Context, sel ast.SelectionSet, v *model.ResidentMoveEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResidentMoveEdge!")
+		return graphql.Null
+	}
+	return ec._ResidentMoveEdge(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNResidentRow2ᚕᚖcprgraphᚋdbᚐResidentᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Resident) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21856,6 +23847,74 @@ func (ec *executionContext) marshalNTravel2ᚖcprgraphᚋdbᚐTravel(ctx context
 		return graphql.Null
 	}
 	return ec._Travel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookDelivery2ᚖcprgraphᚋdbᚐWebhookDelivery(ctx context.Context, sel ast.SelectionSet, v *db.WebhookDelivery) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDelivery!")
+		return graphql.Null
+	}
+	return ec._WebhookDelivery(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryConnection2ᚖcprgraphᚋgraphᚋmodelᚐWebhookDeliveryConnection(ctx context.Context, sel ast.SelectionSet, v *model.WebhookDeliveryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDeliveryConnection!")
+		return graphql.Null
+	}
+	return ec._WebhookDeliveryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryEdge2ᚕᚖcprgraphᚋgraphᚋmodelᚐWebhookDeliveryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.WebhookDeliveryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWebhookDeliveryEdge2ᚖcprgraphᚋgraphᚋmodelᚐWebhookDeliveryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryEdge2ᚖcprgraphᚋgraphᚋmodelᚐWebhookDeliveryEdge(ctx context.Context, sel ast.SelectionSet, v *model.WebhookDeliveryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookDeliveryEdge!")
+		return graphql.Null
+	}
+	return ec._WebhookDeliveryEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWebhookDeliveryStatus2cprgraphᚋgraphᚋmodelᚐWebhookDeliveryStatus(ctx context.Context, v any) (model.WebhookDeliveryStatus, error) {
+	var res model.WebhookDeliveryStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebhookDeliveryStatus2cprgraphᚋgraphᚋmodelᚐWebhookDeliveryStatus(ctx context.Context, sel ast.SelectionSet, v model.WebhookDeliveryStatus) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNWebhookFeed2cprgraphᚋgraphᚋmodelᚐWebhookFeed(ctx context.Context, v any) (model.WebhookFeed, error) {
+	var res model.WebhookFeed
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWebhookFeed2cprgraphᚋgraphᚋmodelᚐWebhookFeed(ctx context.Context, sel ast.SelectionSet, v model.WebhookFeed) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNWebhookSubscriptionWithSecret2ᚖcprgraphᚋgraphᚋmodelᚐWebhookSubscriptionWithSecret(ctx context.Context, sel ast.SelectionSet, v *model.WebhookSubscriptionWithSecret) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WebhookSubscriptionWithSecret!")
+		return graphql.Null
+	}
+	return ec._WebhookSubscriptionWithSecret(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {

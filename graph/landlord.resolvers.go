@@ -31,6 +31,9 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 	if err := p.RepresentsOwner(q.Owner, links); err != nil {
 		return nil, err
 	}
+	if err := r.Store.Landlord.CountLookup(ctx, p.OrganisationID, today); err != nil {
+		return nil, err
+	}
 	res, err := r.reader().Landlord.Residents(ctx, q, today)
 	if err != nil {
 		return nil, err

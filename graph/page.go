@@ -22,6 +22,7 @@ const (
 	birthDateList pagedList = "birthdate"
 	eventList     pagedList = "event"
 	auditList     pagedList = "audit"
+	deliveryList  pagedList = "delivery"
 )
 
 // pageSizes is each list's page size without `first` and the most `first`
@@ -32,6 +33,7 @@ var pageSizes = map[pagedList]struct{ fallback, max int }{
 	birthDateList: {50, 200},
 	eventList:     {100, db.MaxEventPage},
 	auditList:     {50, 500},
+	deliveryList:  {50, 500},
 }
 
 // page is the page of a list a client asked for: size rows after the

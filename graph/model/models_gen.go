@@ -148,6 +148,12 @@ type PersonSearchResult struct {
 type Query struct {
 }
 
+// A move with the cursor to continue after it.
+type ResidentMoveEdge struct {
+	Cursor string           `json:"cursor"`
+	Node   *db.ResidentMove `json:"node"`
+}
+
 // The criteria a landlord lookup was answered on (søgekriterier).
 type ResidentsCriteria struct {
 	// The owner's CVR or CPR number (CVR-nr/CPR-nr).
@@ -206,6 +212,25 @@ type SharedAddress struct {
 // Live streams, over graphql-ws (websocket) or server-sent events; each operation family adds its
 // own with `extend type Subscription`.
 type Subscription struct {
+}
+
+type WebhookDeliveryConnection struct {
+	Edges    []*WebhookDeliveryEdge `json:"edges"`
+	PageInfo *PageInfo              `json:"pageInfo"`
+}
+
+type WebhookDeliveryEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   *db.WebhookDelivery `json:"node"`
+}
+
+// A webhook subscription with its signing secret, shown only in this answer.
+type WebhookSubscriptionWithSecret struct {
+	ID   string      `json:"id"`
+	Feed WebhookFeed `json:"feed"`
+	URL  string      `json:"url"`
+	// HMAC-SHA256 key of the X-Cprgraph-Signature header.
+	Secret string `json:"secret"`
 }
 
 // What a relation event is about (PersonTilknytningKode).
@@ -334,6 +359,117 @@ func (e *Profile) UnmarshalJSON(b []byte) error {
 }
 
 func (e Profile) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type WebhookDeliveryStatus string
+
+const (
+	WebhookDeliveryStatusPending   WebhookDeliveryStatus = "PENDING"
+	WebhookDeliveryStatusDelivered WebhookDeliveryStatus = "DELIVERED"
+)
+
+var AllWebhookDeliveryStatus = []WebhookDeliveryStatus{
+	WebhookDeliveryStatusPending,
+	WebhookDeliveryStatusDelivered,
+}
+
+func (e WebhookDeliveryStatus) IsValid() bool {
+	switch e {
+	case WebhookDeliveryStatusPending, WebhookDeliveryStatusDelivered:
+		return true
+	}
+	return false
+}
+
+func (e WebhookDeliveryStatus) String() string {
+	return string(e)
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookDeliveryStatus(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookDeliveryStatus", str)
+	}
+	return nil
+}
+
+func (e WebhookDeliveryStatus) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookDeliveryStatus) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookDeliveryStatus) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What a webhook carries.
+type WebhookFeed string
+
+const (
+	WebhookFeedResidentMoves WebhookFeed = "RESIDENT_MOVES"
+	WebhookFeedPersonEvents  WebhookFeed = "PERSON_EVENTS"
+)
+
+var AllWebhookFeed = []WebhookFeed{
+	WebhookFeedResidentMoves,
+	WebhookFeedPersonEvents,
+}
+
+func (e WebhookFeed) IsValid() bool {
+	switch e {
+	case WebhookFeedResidentMoves, WebhookFeedPersonEvents:
+		return true
+	}
+	return false
+}
+
+func (e WebhookFeed) String() string {
+	return string(e)
+}
+
+func (e *WebhookFeed) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WebhookFeed(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WebhookFeed", str)
+	}
+	return nil
+}
+
+func (e WebhookFeed) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WebhookFeed) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WebhookFeed) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
