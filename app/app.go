@@ -72,6 +72,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	mux.Handle("/graphql", limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql)))
 	mux.Handle("GET /export/residents.csv", authn.Middleware(export.Residents(gql, export.CSV)))
 	mux.Handle("GET /export/residents.xlsx", authn.Middleware(export.Residents(gql, export.XLSX)))
+	mux.Handle("GET /export/residents.pdf", authn.Middleware(export.Residents(gql, export.PDF)))
+	mux.Handle("GET /export/residents.rtf", authn.Middleware(export.Residents(gql, export.RTF)))
+	mux.Handle("GET /export/residents.xml", authn.Middleware(export.Residents(gql, export.XML)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
