@@ -64,4 +64,3 @@ func rtfText(s string) string {
 	}
 	return b.String()
 }
-
