@@ -23,6 +23,7 @@ import (
 	"cprgraph/observe"
 	"cprgraph/tracing"
 	"cprgraph/web"
+	"cprgraph/web/udlejer"
 )
 
 // Version is set at build time with -ldflags "-X cprgraph/app.Version=...".
@@ -89,6 +90,10 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
+	// The landlord web client: a client of /graphql and /export like any other.
+	landlordClient := udlejer.Handler()
+	mux.Handle("GET /udlejer", landlordClient)
+	mux.Handle("GET /udlejer/", landlordClient)
 	if cfg.GraphiQL {
 		mux.Handle("/", web.Handler(web.Options{Endpoint: "/graphql", SubscriptionEndpoint: "/graphql", DefaultTabs: web.ExampleTabs()}))
 	}
