@@ -187,3 +187,15 @@ func Authorize(ctx context.Context, op Operation) (*Principal, error) {
 	}
 	return p, nil
 }
+
+// Authenticated is the gate of the fields every profile may read about the
+// caller itself (the viewer query): it returns the principal, or
+// UNAUTHENTICATED without one. Such fields hold no person data, so the call
+// is not noted in the audit record.
+func Authenticated(ctx context.Context) (*Principal, error) {
+	p := FromContext(ctx)
+	if p == nil {
+		return nil, apperr.Errorf(apperr.Unauthenticated, "authentication required")
+	}
+	return p, nil
+}

@@ -24,6 +24,7 @@ import (
 	"cprgraph/observe"
 	"cprgraph/tracing"
 	"cprgraph/web"
+	"cprgraph/web/udlejer"
 )
 
 // Version is set at build time with -ldflags "-X cprgraph/app.Version=...".
@@ -83,6 +84,9 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	mux.Handle("/graphql", outage.Middleware(limits.Body(cfg.MaxBodyBytes, authn.Middleware(gql))))
 	mux.Handle("GET /export/residents.csv", outage.Middleware(authn.Middleware(export.Residents(gql, export.CSV))))
 	mux.Handle("GET /export/residents.xlsx", outage.Middleware(authn.Middleware(export.Residents(gql, export.XLSX))))
+	mux.Handle("GET /export/residents.pdf", outage.Middleware(authn.Middleware(export.Residents(gql, export.PDF))))
+	mux.Handle("GET /export/residents.rtf", outage.Middleware(authn.Middleware(export.Residents(gql, export.RTF))))
+	mux.Handle("GET /export/residents.xml", outage.Middleware(authn.Middleware(export.Residents(gql, export.XML))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -97,6 +101,10 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 		}
 		fmt.Fprintln(w, "ready")
 	})
+	// The landlord web client: a client of /graphql and /export like any other.
+	landlordClient := udlejer.Handler()
+	mux.Handle("GET /udlejer", landlordClient)
+	mux.Handle("GET /udlejer/", landlordClient)
 	if cfg.GraphiQL {
 		mux.Handle("/", web.Handler(graphiQLOptions(d.DemoKeys)))
 	}

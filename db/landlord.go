@@ -87,6 +87,17 @@ type Resident struct {
 	MoveOut        *time.Time `db:"move_out"`
 	// Address is the dwelling's label (DarAddress.Label).
 	Address string `db:"-"`
+	// The dwelling's structured address, as GCTP's output gives it
+	// (DAR_HUSNR_UUID, CPR_KOMK, CPR_VEJK, CPR_HUSNUMMER, CPR_ETAGE,
+	// CPR_SIDEDOER); Floor and Door are nil when the dwelling has none.
+	DarHouseNumberID string  `db:"-"`
+	MunicipalityCode int     `db:"-"`
+	MunicipalityName string  `db:"-"`
+	StreetCode       int     `db:"-"`
+	StreetName       string  `db:"-"`
+	HouseNumber      string  `db:"-"`
+	Floor            *string `db:"-"`
+	Door             *string `db:"-"`
 
 	// Protected is the resident's protection today (Person.Protected).
 	Protected bool `db:"protected"`
@@ -427,17 +438,67 @@ func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, o
 	ORDER BY position, move_in, move_out NULLS LAST, cpr`
 
 	ids := make([]string, len(addresses))
-	labels := make(map[string]string, len(addresses))
+	byID := make(map[string]DarAddress, len(addresses))
 	for i, a := range addresses {
 		ids[i] = a.ID
-		labels[a.ID] = a.Label()
+		byID[a.ID] = a
 	}
 	var rows []Resident
 	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(ids), ownedFrom, from, to); err != nil {
 		return nil, err
 	}
 	for i := range rows {
-		rows[i].Address = labels[rows[i].DarAddressID]
+		rows[i].setDwelling(byID[rows[i].DarAddressID])
 	}
 	return rows, nil
+}
+
+// setDwelling fills in the row's address from its DAR address.
+func (r *Resident) setDwelling(a DarAddress) {
+	r.Address = a.Label()
+	r.DarHouseNumberID = a.HouseNumberID
+	r.MunicipalityCode = a.MunicipalityCode
+	r.MunicipalityName, _ = cpr.Municipality(a.MunicipalityCode)
+	r.StreetCode = a.StreetCode
+	r.StreetName = a.StreetName
+	r.HouseNumber = a.HouseNumber
+	r.Floor, r.Door = optional(a.Floor), optional(a.Door)
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// Street is a street (vej) of a municipality, by DAR's addresses.
+type Street struct {
+	MunicipalityCode int    `db:"kommune_kode"`
+	Code             int    `db:"vej_kode"`
+	Name             string `db:"vejnavn"`
+}
+
+// MaxStreets is the most streets Streets answers.
+const MaxStreets = 50
+
+// Streets returns at most limit streets of the municipality whose name
+// starts with prefix (case-insensitive), by name: the street suggestions of
+// the landlord client. An empty prefix or a limit outside 1..MaxStreets is
+// BAD_USER_INPUT.
+func (s *LandlordStore) Streets(ctx context.Context, municipalityCode int, prefix string, limit int) ([]*Street, error) {
+	const query = `SELECT DISTINCT kommune_kode, vej_kode, vejnavn FROM dar_adresse
+		WHERE kommune_kode = $1 AND lower(vejnavn) LIKE $2 || '%'
+		ORDER BY vejnavn, vej_kode LIMIT $3`
+	prefix = strings.ToLower(strings.TrimSpace(prefix))
+	switch {
+	case prefix == "":
+		return nil, apperr.Errorf(apperr.BadUserInput, "give the first letters of the street name")
+	case limit < 1 || limit > MaxStreets:
+		return nil, apperr.Errorf(apperr.BadUserInput, "first must be between 1 and %d", MaxStreets)
+	}
+	escaped := strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(prefix)
+	out := []*Street{}
+	err := sqlx.SelectContext(ctx, s.q, &out, query, municipalityCode, escaped, limit)
+	return out, err
 }

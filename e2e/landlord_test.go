@@ -137,6 +137,15 @@ type residentRow struct {
 	MoveIn         string
 	MoveOut        *string
 	Protected      bool
+	// The structured address (GCTP parity); empty for a protected row.
+	DarHouseNumberID string `json:"darHouseNumberId"`
+	MunicipalityCode *int
+	MunicipalityName string
+	StreetCode       *int
+	StreetName       string
+	HouseNumber      string
+	Floor            string
+	Door             string
 }
 
 type residentsAnswer struct {
@@ -154,7 +163,8 @@ type residentsAnswer struct {
 
 const residentsGQL = `query($input: ResidentsInput!) { residents(input: $input) {
 	criteria { owner bfe ownedFrom from to darAddressIds darHouseNumberId }
-	rows { address darAddressId addressingName moveIn moveOut protected } } }`
+	rows { address darAddressId addressingName moveIn moveOut protected darHouseNumberId
+		municipalityCode municipalityName streetCode streetName houseNumber floor door } } }`
 
 // lookup runs the residents query as the LANDLORD client with from twelve
 // months back; input holds the owner and the address.
@@ -493,20 +503,7 @@ func TestLandlordExportsMatchQuery(t *testing.T) {
 	env := newTestEnv(t)
 	seedLandlord(t, env)
 	a := mustLookup(t, env, map[string]any{"owner": ownerCVR, "darHouseNumberId": testvej1})
-	want := [][]string{export.Columns}
-	for _, r := range a.Rows {
-		name, moveOut, protected := "", "", "Nej"
-		if r.AddressingName != nil {
-			name = *r.AddressingName
-		}
-		if r.MoveOut != nil {
-			moveOut = danish(t, *r.MoveOut)
-		}
-		if r.Protected {
-			protected = "Ja"
-		}
-		want = append(want, []string{r.Address, name, danish(t, r.MoveIn), moveOut, protected})
-	}
+	want := exportTable(t, a)
 	params := url.Values{"owner": {ownerCVR}, "darHouseNumberId": {testvej1}, "from": {iso(monthsAgo(12))}}
 	if got := exportCSV(t, env, params); !slices.EqualFunc(got, want, slices.Equal) {
 		t.Errorf("CSV:\n got %q\nwant %q", got, want)

@@ -37,6 +37,7 @@ var sampleArgs = map[string][]string{
 		`input: {owner: "{OWNER_CVR}", darAddressId: "{DAR_ADDRESS}", from: "{YEAR_AGO}"}`,
 		`input: {owner: "{OWNER_CVR}", darHouseNumberId: "{DAR_HOUSE}", from: "{YEAR_AGO}"}`,
 	},
+	"Query.streets":      {`municipalityCode: 101, prefix: "Lin"`, `municipalityCode: 101, prefix: "f", first: 5`},
 	"Query.cohabitation": {`primary: ["{P1}"], newOwner: ["{C}"]`, `primary: ["{C}", "{P2}"], newOwner: ["{P3}", "{P1}"]`},
 
 	"Mutation.createOrganisation":         {`name: "Matrix Org", cvr: "11112222"`},

@@ -1,5 +1,5 @@
 // Package export serves the landlord lookup's answer as files to download
-// (CSV and XLSX), as CPRWeb offers. An export runs the GraphQL `residents`
+// (CSV, XLSX, PDF and RTF, as CPRWeb offers, and GCTP-style XML). An export runs the GraphQL `residents`
 // query in-process through the GraphQL handler with the caller's request
 // context, so it passes exactly the same authentication, policy, masking and
 // audit as the query; this package only reshapes the rows.
@@ -36,12 +36,27 @@ const (
 	// XLSX is an Excel workbook: sheet "Beboere" with the rows, dates as real
 	// Excel dates shown dd-mm-yyyy, and sheet "Søgekriterier" with the criteria.
 	XLSX
+	// PDF is an A4 landscape document: the criteria, then the table with
+	// every column, dates dd-mm-yyyy.
+	PDF
+	// RTF is a Rich Text document (Word, LibreOffice) with the criteria and
+	// the table, dates dd-mm-yyyy.
+	RTF
+	// XML is the GCTP web service's output shape (seed 000): CprData,
+	// Rolle, Field, Table, Row. See xml.go.
+	XML
 )
 
-// Columns are the export's columns, in their stable order.
-var Columns = []string{"Adresse", "Navn", "Indflytningsdato", "Fraflytningsdato", "Beskyttelse"}
+// Columns are the export's columns, in their stable order: CPRWeb's table
+// (address, name, move-in, move-out, protection), then the more detailed
+// columns seed 000 promises for downloads — the structured address of
+// GCTP's output. A protected resident's row has only the dates and "Ja".
+var Columns = []string{"Adresse", "Navn", "Indflytningsdato", "Fraflytningsdato", "Beskyttelse",
+	"DAR adresse id", "DAR husnummer id", "Kommunekode", "Kommune", "Vejkode", "Vejnavn",
+	"Husnummer", "Etage", "Side/dør"}
 
-// Residents returns the handler of GET /export/residents.csv or .xlsx. It
+// Residents returns the handler of GET /export/residents.csv, .xlsx, .pdf,
+// .rtf or .xml. It
 // takes the fields of ResidentsInput as query parameters: owner, from, to,
 // darAddressId, darHouseNumberId, and for a CPR address municipalityCode,
 // streetCode, streetName, houseNumber, floor, door. Errors are the query's
@@ -70,6 +85,15 @@ func Residents(graphQL http.Handler, format Format) http.Handler {
 		case XLSX:
 			body, err = data.Residents.xlsx()
 			contentType, name = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "beboere.xlsx"
+		case PDF:
+			body, err = data.Residents.pdf()
+			contentType, name = "application/pdf", "beboere.pdf"
+		case RTF:
+			body = data.Residents.rtf()
+			contentType, name = "application/rtf", "beboere.rtf"
+		case XML:
+			body, err = data.Residents.xml()
+			contentType, name = "application/xml; charset=utf-8", "beboere.xml"
 		default:
 			body, err = data.Residents.csv()
 			contentType, name = "text/csv; charset=utf-8", "beboere.csv"
@@ -88,7 +112,8 @@ func Residents(graphQL http.Handler, format Format) http.Handler {
 const residentsQuery = `query ResidentsExport($input: ResidentsInput!) {
   residents(input: $input) {
     criteria { owner bfe ownedFrom from to darAddressIds darHouseNumberId }
-    rows { address addressingName moveIn moveOut protected }
+    rows { address addressingName moveIn moveOut protected darAddressId darHouseNumberId
+      municipalityCode municipalityName streetCode streetName houseNumber floor door }
   }
 }`
 
@@ -103,13 +128,78 @@ type residents struct {
 		DarAddressIds    []string
 		DarHouseNumberID string `json:"darHouseNumberId"`
 	}
-	Rows []struct {
-		Address        string
-		AddressingName *string
-		MoveIn         string
-		MoveOut        *string
-		Protected      bool
+	Rows []residentRow
+}
+
+// residentRow is one row of the answer; every field but the dates and
+// Protected is empty for a protected resident.
+type residentRow struct {
+	Address          string
+	AddressingName   *string
+	MoveIn           string
+	MoveOut          *string
+	Protected        bool
+	DarAddressID     string `json:"darAddressId"`
+	DarHouseNumberID string `json:"darHouseNumberId"`
+	MunicipalityCode *int
+	MunicipalityName string
+	StreetCode       *int
+	StreetName       string
+	HouseNumber      string
+	Floor            string
+	Door             string
+}
+
+// cells returns the row's cells in Columns' order, dates as written by
+// date ("" stays "").
+func (row residentRow) cells(date func(string) string) []string {
+	return []string{row.Address, text(row.AddressingName), date(row.MoveIn), date(text(row.MoveOut)),
+		yesNo(row.Protected), row.DarAddressID, row.DarHouseNumberID, code(row.MunicipalityCode, 4),
+		row.MunicipalityName, code(row.StreetCode, 4), row.StreetName, row.HouseNumber, row.Floor, row.Door}
+}
+
+// table returns the header and the rows as text, dates dd-mm-yyyy.
+func (res residents) table() [][]string {
+	out := [][]string{Columns}
+	for _, row := range res.Rows {
+		out = append(out, row.cells(danishDate))
 	}
+	return out
+}
+
+// criteria returns the search criteria as label and text, as CPRWeb shows
+// them above its table.
+func (res residents) criteria() [][2]string {
+	c := res.Criteria
+	out := [][2]string{
+		{ownerLabel(c.Owner), c.Owner},
+		{"BFE-nr", strconv.FormatInt(c.Bfe, 10)},
+		{"Ejet fra", danishDate(c.OwnedFrom)},
+		{"Fra dato", danishDate(c.From)},
+		{"Til dato", danishDate(c.To)},
+		{"DAR husnummer id", c.DarHouseNumberID},
+	}
+	for _, id := range c.DarAddressIds {
+		out = append(out, [2]string{"DAR adresse id", id})
+	}
+	return out
+}
+
+// ownerLabel names the owner number: a CVR number has 8 digits.
+func ownerLabel(owner string) string {
+	if len(owner) == 8 {
+		return "CVR-nr"
+	}
+	return "CPR-nr"
+}
+
+// code writes a municipality or street code with leading zeros, as CPR
+// does (0101); nil gives "".
+func code(n *int, width int) string {
+	if n == nil {
+		return ""
+	}
+	return fmt.Sprintf("%0*d", width, *n)
 }
 
 // residentsInput builds the ResidentsInput variable from query parameters;
@@ -150,11 +240,7 @@ func (res residents) csv() ([]byte, error) {
 	w := csv.NewWriter(&buf)
 	w.Comma = ';'
 	w.UseCRLF = true
-	w.Write(Columns)
-	for _, row := range res.Rows {
-		w.Write([]string{row.Address, text(row.AddressingName), danishDate(row.MoveIn), danishDate(text(row.MoveOut)), yesNo(row.Protected)})
-	}
-	w.Flush()
+	w.WriteAll(res.table())
 	return buf.Bytes(), w.Error()
 }
 
@@ -184,8 +270,13 @@ func (res residents) xlsx() ([]byte, error) {
 		rows[0][i] = c
 	}
 	for _, row := range res.Rows {
-		rows = append(rows, []any{row.Address, text(row.AddressingName),
-			excelDate(row.MoveIn), excelDate(text(row.MoveOut)), yesNo(row.Protected)})
+		cells := row.cells(func(s string) string { return s })
+		out := make([]any, len(cells))
+		for i, c := range cells {
+			out[i] = c
+		}
+		out[2], out[3] = excelDate(row.MoveIn), excelDate(text(row.MoveOut))
+		rows = append(rows, out)
 	}
 	c := res.Criteria
 	criteria := [][]any{
@@ -202,10 +293,12 @@ func (res residents) xlsx() ([]byte, error) {
 
 	err = errors.Join(
 		setRows(f, rowsSheet, rows, dateStyle),
-		f.SetCellStyle(rowsSheet, "A1", "E1", headerStyle),
+		f.SetCellStyle(rowsSheet, "A1", "N1", headerStyle),
 		f.SetColWidth(rowsSheet, "A", "A", 45),
 		f.SetColWidth(rowsSheet, "B", "B", 34),
 		f.SetColWidth(rowsSheet, "C", "E", 17),
+		f.SetColWidth(rowsSheet, "F", "G", 38),
+		f.SetColWidth(rowsSheet, "H", "N", 14),
 		setRows(f, criteriaSheet, criteria, dateStyle),
 		f.SetColWidth(criteriaSheet, "A", "A", 22),
 		f.SetColWidth(criteriaSheet, "B", "B", 40),

@@ -552,7 +552,9 @@ type ComplexityRoot struct {
 		Residents          func(childComplexity int, input model.ResidentsInput) int
 		SearchPersons      func(childComplexity int, criteria db.PersonSearch) int
 		SharedAddress      func(childComplexity int, cprA string, cprB string, from *scalar.Date, to *scalar.Date) int
+		Streets            func(childComplexity int, municipalityCode int, prefix string, first *int) int
 		Version            func(childComplexity int) int
+		Viewer             func(childComplexity int) int
 		WebhookDeliveries  func(childComplexity int, subscriptionID string, first *int, after *string) int
 	}
 
@@ -587,12 +589,20 @@ type ComplexityRoot struct {
 	}
 
 	ResidentRow struct {
-		Address        func(childComplexity int) int
-		AddressingName func(childComplexity int) int
-		DarAddressID   func(childComplexity int) int
-		MoveIn         func(childComplexity int) int
-		MoveOut        func(childComplexity int) int
-		Protected      func(childComplexity int) int
+		Address          func(childComplexity int) int
+		AddressingName   func(childComplexity int) int
+		DarAddressID     func(childComplexity int) int
+		DarHouseNumberID func(childComplexity int) int
+		Door             func(childComplexity int) int
+		Floor            func(childComplexity int) int
+		HouseNumber      func(childComplexity int) int
+		MoveIn           func(childComplexity int) int
+		MoveOut          func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		MunicipalityName func(childComplexity int) int
+		Protected        func(childComplexity int) int
+		StreetCode       func(childComplexity int) int
+		StreetName       func(childComplexity int) int
 	}
 
 	ResidentsCriteria struct {
@@ -657,6 +667,12 @@ type ComplexityRoot struct {
 		StatusDate       func(childComplexity int) int
 	}
 
+	Street struct {
+		Code             func(childComplexity int) int
+		MunicipalityCode func(childComplexity int) int
+		Name             func(childComplexity int) int
+	}
+
 	Subscription struct {
 		PersonEvents  func(childComplexity int, filter *model.PersonEventFilter, after *string) int
 		ResidentMoves func(childComplexity int, after *string) int
@@ -669,6 +685,15 @@ type ComplexityRoot struct {
 		ExitCountryCode     func(childComplexity int) int
 		ExitDate            func(childComplexity int) int
 		ForeignAddressLines func(childComplexity int) int
+	}
+
+	Viewer struct {
+		ClientName       func(childComplexity int) int
+		OrganisationID   func(childComplexity int) int
+		OrganisationName func(childComplexity int) int
+		OwnerNumbers     func(childComplexity int) int
+		Profile          func(childComplexity int) int
+		Scopes           func(childComplexity int) int
 	}
 
 	WebhookDelivery struct {
@@ -793,6 +818,7 @@ type QueryResolver interface {
 	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date) (*model.CohabitationResult, error)
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
 	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
+	Streets(ctx context.Context, municipalityCode int, prefix string, first *int) ([]*db.Street, error)
 	LandlordUsage(ctx context.Context, month *scalar.Date) ([]*db.LookupCount, error)
 	WebhookDeliveries(ctx context.Context, subscriptionID string, first *int, after *string) (*model.WebhookDeliveryConnection, error)
 	Persons(ctx context.Context, cprs []string, asOf *scalar.Date) ([]*model.PersonItem, error)
@@ -801,6 +827,7 @@ type QueryResolver interface {
 	AddressHistory(ctx context.Context, cprs []string) ([]*model.AddressHistoryItem, error)
 	SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date) (*model.SharedAddress, error)
 	Household(ctx context.Context, cpr string) (*db.Household, error)
+	Viewer(ctx context.Context) (*model.Viewer, error)
 }
 type ResidentMoveResolver interface {
 	Bfe(ctx context.Context, obj *db.ResidentMove) (*int, error)
@@ -3069,12 +3096,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.SharedAddress(childComplexity, args["cprA"].(string), args["cprB"].(string), args["from"].(*scalar.Date), args["to"].(*scalar.Date)), true
+	case "Query.streets":
+		if e.ComplexityRoot.Query.Streets == nil {
+			break
+		}
+
+		args, err := ec.field_Query_streets_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Streets(childComplexity, args["municipalityCode"].(int), args["prefix"].(string), args["first"].(*int)), true
 	case "Query.version":
 		if e.ComplexityRoot.Query.Version == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Query.Version(childComplexity), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 	case "Query.webhookDeliveries":
 		if e.ComplexityRoot.Query.WebhookDeliveries == nil {
 			break
@@ -3234,6 +3278,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResidentRow.DarAddressID(childComplexity), true
+	case "ResidentRow.darHouseNumberId":
+		if e.ComplexityRoot.ResidentRow.DarHouseNumberID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.DarHouseNumberID(childComplexity), true
+	case "ResidentRow.door":
+		if e.ComplexityRoot.ResidentRow.Door == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.Door(childComplexity), true
+	case "ResidentRow.floor":
+		if e.ComplexityRoot.ResidentRow.Floor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.Floor(childComplexity), true
+	case "ResidentRow.houseNumber":
+		if e.ComplexityRoot.ResidentRow.HouseNumber == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.HouseNumber(childComplexity), true
 	case "ResidentRow.moveIn":
 		if e.ComplexityRoot.ResidentRow.MoveIn == nil {
 			break
@@ -3246,12 +3314,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResidentRow.MoveOut(childComplexity), true
+	case "ResidentRow.municipalityCode":
+		if e.ComplexityRoot.ResidentRow.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.MunicipalityCode(childComplexity), true
+	case "ResidentRow.municipalityName":
+		if e.ComplexityRoot.ResidentRow.MunicipalityName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.MunicipalityName(childComplexity), true
 	case "ResidentRow.protected":
 		if e.ComplexityRoot.ResidentRow.Protected == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ResidentRow.Protected(childComplexity), true
+	case "ResidentRow.streetCode":
+		if e.ComplexityRoot.ResidentRow.StreetCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.StreetCode(childComplexity), true
+	case "ResidentRow.streetName":
+		if e.ComplexityRoot.ResidentRow.StreetName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentRow.StreetName(childComplexity), true
 
 	case "ResidentsCriteria.bfe":
 		if e.ComplexityRoot.ResidentsCriteria.Bfe == nil {
@@ -3506,6 +3598,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.StatusChangeEvent.StatusDate(childComplexity), true
 
+	case "Street.code":
+		if e.ComplexityRoot.Street.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Street.Code(childComplexity), true
+	case "Street.municipalityCode":
+		if e.ComplexityRoot.Street.MunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Street.MunicipalityCode(childComplexity), true
+	case "Street.name":
+		if e.ComplexityRoot.Street.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Street.Name(childComplexity), true
+
 	case "Subscription.personEvents":
 		if e.ComplexityRoot.Subscription.PersonEvents == nil {
 			break
@@ -3565,6 +3676,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Travel.ForeignAddressLines(childComplexity), true
+
+	case "Viewer.clientName":
+		if e.ComplexityRoot.Viewer.ClientName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.ClientName(childComplexity), true
+	case "Viewer.organisationId":
+		if e.ComplexityRoot.Viewer.OrganisationID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.OrganisationID(childComplexity), true
+	case "Viewer.organisationName":
+		if e.ComplexityRoot.Viewer.OrganisationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.OrganisationName(childComplexity), true
+	case "Viewer.ownerNumbers":
+		if e.ComplexityRoot.Viewer.OwnerNumbers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.OwnerNumbers(childComplexity), true
+	case "Viewer.profile":
+		if e.ComplexityRoot.Viewer.Profile == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Profile(childComplexity), true
+	case "Viewer.scopes":
+		if e.ComplexityRoot.Viewer.Scopes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Scopes(childComplexity), true
 
 	case "WebhookDelivery.attempts":
 		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
@@ -3777,7 +3925,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "admin.graphqls" "cohabitation.graphqls" "events.graphqls" "landlord.graphqls" "landlordfeed.graphqls" "persons.graphqls"
+//go:embed "admin.graphqls" "cohabitation.graphqls" "events.graphqls" "landlord.graphqls" "landlordfeed.graphqls" "persons.graphqls" "viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -3966,6 +4114,7 @@ type Person @subject {
 	{Name: "landlord.graphqls", Input: sourceData("landlord.graphqls"), BuiltIn: false},
 	{Name: "landlordfeed.graphqls", Input: sourceData("landlordfeed.graphqls"), BuiltIn: false},
 	{Name: "persons.graphqls", Input: sourceData("persons.graphqls"), BuiltIn: false},
+	{Name: "viewer.graphqls", Input: sourceData("viewer.graphqls"), BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
@@ -4649,6 +4798,22 @@ func (ec *executionContext) childFields_ResidentRow(ctx context.Context, field g
 		return ec.fieldContext_ResidentRow_address(ctx, field)
 	case "darAddressId":
 		return ec.fieldContext_ResidentRow_darAddressId(ctx, field)
+	case "darHouseNumberId":
+		return ec.fieldContext_ResidentRow_darHouseNumberId(ctx, field)
+	case "municipalityCode":
+		return ec.fieldContext_ResidentRow_municipalityCode(ctx, field)
+	case "municipalityName":
+		return ec.fieldContext_ResidentRow_municipalityName(ctx, field)
+	case "streetCode":
+		return ec.fieldContext_ResidentRow_streetCode(ctx, field)
+	case "streetName":
+		return ec.fieldContext_ResidentRow_streetName(ctx, field)
+	case "houseNumber":
+		return ec.fieldContext_ResidentRow_houseNumber(ctx, field)
+	case "floor":
+		return ec.fieldContext_ResidentRow_floor(ctx, field)
+	case "door":
+		return ec.fieldContext_ResidentRow_door(ctx, field)
 	case "addressingName":
 		return ec.fieldContext_ResidentRow_addressingName(ctx, field)
 	case "moveIn":
@@ -4731,6 +4896,18 @@ func (ec *executionContext) childFields_SharedPeriod(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type SharedPeriod", field.Name)
 }
 
+func (ec *executionContext) childFields_Street(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "municipalityCode":
+		return ec.fieldContext_Street_municipalityCode(ctx, field)
+	case "code":
+		return ec.fieldContext_Street_code(ctx, field)
+	case "name":
+		return ec.fieldContext_Street_name(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Street", field.Name)
+}
+
 func (ec *executionContext) childFields_Travel(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "exitDate":
@@ -4747,6 +4924,24 @@ func (ec *executionContext) childFields_Travel(ctx context.Context, field graphq
 		return ec.fieldContext_Travel_correction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Travel", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "clientName":
+		return ec.fieldContext_Viewer_clientName(ctx, field)
+	case "organisationId":
+		return ec.fieldContext_Viewer_organisationId(ctx, field)
+	case "organisationName":
+		return ec.fieldContext_Viewer_organisationName(ctx, field)
+	case "profile":
+		return ec.fieldContext_Viewer_profile(ctx, field)
+	case "scopes":
+		return ec.fieldContext_Viewer_scopes(ctx, field)
+	case "ownerNumbers":
+		return ec.fieldContext_Viewer_ownerNumbers(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5428,6 +5623,36 @@ func (ec *executionContext) field_Query_sharedAddress_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_streets_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityCode",
+		func(ctx context.Context, v any) (int, error) {
+			return ec.unmarshalNInt2int(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["municipalityCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "prefix",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["prefix"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
 	return args, nil
 }
 
@@ -14162,6 +14387,50 @@ func (ec *executionContext) fieldContext_Query_residents(ctx context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_streets(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_streets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Streets(ctx, fc.Args["municipalityCode"].(int), fc.Args["prefix"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Street) graphql.Marshaler {
+			return ec.marshalNStreet2ᚕᚖcprgraphᚋdbᚐStreetᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_streets(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Street(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_streets_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_landlordUsage(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14510,6 +14779,38 @@ func (ec *executionContext) fieldContext_Query_household(ctx context.Context, fi
 	if fc.Args, err = ec.field_Query_household_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖcprgraphᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -15126,6 +15427,190 @@ func (ec *executionContext) _ResidentRow_darAddressId(ctx context.Context, field
 }
 func (ec *executionContext) fieldContext_ResidentRow_darAddressId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResidentRow_darHouseNumberId(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_darHouseNumberId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DarHouseNumberID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_darHouseNumberId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResidentRow_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResidentRow_municipalityName(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_municipalityName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_municipalityName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentRow_streetCode(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_streetCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StreetCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalOInt2int(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_streetCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ResidentRow_streetName(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_streetName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StreetName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_streetName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentRow_houseNumber(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_houseNumber(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseNumber, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_houseNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentRow_floor(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_floor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Floor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_floor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "String")
+}
+
+func (ec *executionContext) _ResidentRow_door(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentRow_door(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Door, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentRow_door(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ResidentRow", field, false, false, "String")
 }
 
 func (ec *executionContext) _ResidentRow_addressingName(ctx context.Context, field graphql.CollectedField, obj *db.Resident) (ret graphql.Marshaler) {
@@ -16217,6 +16702,75 @@ func (ec *executionContext) fieldContext_StatusChangeEvent_oldCpr(_ context.Cont
 	return graphql.NewScalarFieldContext("StatusChangeEvent", field, true, false, "String")
 }
 
+func (ec *executionContext) _Street_municipalityCode(ctx context.Context, field graphql.CollectedField, obj *db.Street) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Street_municipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Street_municipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Street", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Street_code(ctx context.Context, field graphql.CollectedField, obj *db.Street) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Street_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Street_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Street", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Street_name(ctx context.Context, field graphql.CollectedField, obj *db.Street) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Street_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Street_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Street", field, false, false, "String")
+}
+
 func (ec *executionContext) _Subscription_personEvents(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
 	return graphql.ResolveFieldStream(
 		ctx,
@@ -16441,6 +16995,144 @@ func (ec *executionContext) _Travel_correction(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_Travel_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Travel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_clientName(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_clientName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ClientName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_clientName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_organisationId(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_organisationId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_organisationId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Viewer_organisationName(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_organisationName(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_organisationName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_profile(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_profile(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Profile, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Profile) graphql.Marshaler {
+			return ec.marshalNProfile2cprgraphᚋgraphᚋmodelᚐProfile(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_profile(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "Profile")
+}
+
+func (ec *executionContext) _Viewer_scopes(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_scopes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scopes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_scopes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_ownerNumbers(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_ownerNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OwnerNumbers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_ownerNumbers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
@@ -21564,6 +22256,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_residents(ctx, field)
 				})
+		case "streets":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_streets(ctx, field)
+				})
 		case "landlordUsage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -21611,6 +22309,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_household(ctx, field)
+				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -21854,6 +22558,46 @@ func (ec *executionContext) _ResidentRow(ctx context.Context, sel ast.SelectionS
 			}
 		case "darAddressId":
 			out.Values[i] = ec._ResidentRow_darAddressId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "darHouseNumberId":
+			out.Values[i] = ec._ResidentRow_darHouseNumberId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityCode":
+			out.Values[i] = ec._ResidentRow_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityName":
+			out.Values[i] = ec._ResidentRow_municipalityName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "streetCode":
+			out.Values[i] = ec._ResidentRow_streetCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "streetName":
+			out.Values[i] = ec._ResidentRow_streetName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "houseNumber":
+			out.Values[i] = ec._ResidentRow_houseNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "floor":
+			out.Values[i] = ec._ResidentRow_floor(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "door":
+			out.Values[i] = ec._ResidentRow_door(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -22296,6 +23040,49 @@ func (ec *executionContext) _StatusChangeEvent(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var streetImplementors = []string{"Street"}
+
+func (ec *executionContext) _Street(ctx context.Context, sel ast.SelectionSet, obj *db.Street) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, streetImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Street")
+		case "municipalityCode":
+			out.Values[i] = ec._Street_municipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._Street_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._Street_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
@@ -22357,6 +23144,64 @@ func (ec *executionContext) _Travel(ctx context.Context, sel ast.SelectionSet, o
 		case "correction":
 			out.Values[i] = ec._Travel_correction(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "clientName":
+			out.Values[i] = ec._Viewer_clientName(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organisationId":
+			out.Values[i] = ec._Viewer_organisationId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organisationName":
+			out.Values[i] = ec._Viewer_organisationName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "profile":
+			out.Values[i] = ec._Viewer_profile(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scopes":
+			out.Values[i] = ec._Viewer_scopes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ownerNumbers":
+			out.Values[i] = ec._Viewer_ownerNumbers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -23784,6 +24629,30 @@ func (ec *executionContext) marshalNSharedPeriod2ᚖcprgraphᚋgraphᚋmodelᚐS
 	return ec._SharedPeriod(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNStreet2ᚕᚖcprgraphᚋdbᚐStreetᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Street) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStreet2ᚖcprgraphᚋdbᚐStreet(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNStreet2ᚖcprgraphᚋdbᚐStreet(ctx context.Context, sel ast.SelectionSet, v *db.Street) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Street!")
+		return graphql.Null
+	}
+	return ec._Street(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -23847,6 +24716,14 @@ func (ec *executionContext) marshalNTravel2ᚖcprgraphᚋdbᚐTravel(ctx context
 		return graphql.Null
 	}
 	return ec._Travel(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNViewer2ᚖcprgraphᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWebhookDelivery2ᚖcprgraphᚋdbᚐWebhookDelivery(ctx context.Context, sel ast.SelectionSet, v *db.WebhookDelivery) graphql.Marshaler {

@@ -42,6 +42,14 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 	return residentsResult(res), nil
 }
 
+// Streets is the resolver for the streets field.
+func (r *queryResolver) Streets(ctx context.Context, municipalityCode int, prefix string, first *int) ([]*db.Street, error) {
+	if _, err := access.Authorize(ctx, access.OpLandlord); err != nil {
+		return nil, err
+	}
+	return r.reader().Landlord.Streets(ctx, municipalityCode, prefix, *first)
+}
+
 // Protected is the resolver for the protected field.
 func (r *residentRowResolver) Protected(ctx context.Context, obj *db.Resident) (bool, error) {
 	return obj.NameAddressProtected(), nil

@@ -214,6 +214,24 @@ type SharedAddress struct {
 type Subscription struct {
 }
 
+// The authenticated caller of a request.
+type Viewer struct {
+	// The client's name, or the JWT's subject.
+	ClientName string `json:"clientName"`
+	// The caller's organisation (organisation).
+	OrganisationID string `json:"organisationId"`
+	// The organisation's name; null when the organisation of a JWT is not registered.
+	OrganisationName *string `json:"organisationName,omitempty"`
+	// The disclosure profile.
+	Profile Profile `json:"profile"`
+	// The operations (scopes) the caller holds, within its profile.
+	Scopes []string `json:"scopes"`
+	// The owner CVR and CPR numbers (ejernumre) the caller may run landlord lookups for: its
+	// organisation's owner links, narrowed by a JWT's owners claim; empty for every profile but
+	// LANDLORD.
+	OwnerNumbers []string `json:"ownerNumbers"`
+}
+
 type WebhookDeliveryConnection struct {
 	Edges    []*WebhookDeliveryEdge `json:"edges"`
 	PageInfo *PageInfo              `json:"pageInfo"`
