@@ -48,7 +48,8 @@ func (s *RegisterStore) NameHistory(ctx context.Context, cprs []string) (map[str
 // AddressRecord is a former folkeregisteradresse (historiskeadresser). The
 // seed's record holds codes only; street name and postal code are looked up
 // in DAR (dar_adresse) or, failing that, from a current resident of the same
-// house number who is not protected (a protected resident's row would make
+// house number who is not protected; the city name (bynavn, which DAR does
+// not hold) from such a resident always (a protected resident's row would make
 // the answer depend on where that person lives).
 type AddressRecord struct {
 	CPR string `db:"cpr"`
@@ -59,7 +60,11 @@ type AddressRecord struct {
 func (s *RegisterStore) addressRecords(ctx context.Context, cprs []string) (map[string][]AddressRecord, error) {
 	const query = `SELECT h.cpr, h.kommune_kode, h.vej_kode, n.vejnavn, h.husnummer, h.etage, h.side_doer_nummer,
 		h.bygningsnummer, h.co_navn, n.postnummer, n.postdistrikt, h.tilflytnings_dato, h.fraflytnings_dato,
-		h.tilflytnings_dato_markering, h.fraflytnings_dato_markering, h.id, h.ret_fortryd_aendring, h.unreliable
+		h.tilflytnings_dato_markering, h.fraflytnings_dato_markering, h.id, h.ret_fortryd_aendring, h.unreliable,
+		(SELECT r.bynavn FROM person r
+			WHERE r.kommune_kode = h.kommune_kode AND r.vej_kode = h.vej_kode AND r.husnummer = h.husnummer
+			  AND r.bynavn IS NOT NULL AND NOT name_address_protected(r.cpr)
+			ORDER BY r.cpr LIMIT 1) AS bynavn
 		FROM historiskeadresser h
 		LEFT JOIN LATERAL (
 			SELECT a.vejnavn, a.postnummer, a.postdistrikt FROM dar_adresse a

@@ -581,6 +581,40 @@ type Address struct {
 	Unreliable *string `db:"unreliable"`
 }
 
+// HouseNumberOnly is the number part of the house number
+// (AdresseFraHusNummer): "12" of "12B"; nil when it has no digits.
+func (a Address) HouseNumberOnly() *string {
+	n, _ := splitHouseNumber(a.HouseNumber)
+	return n
+}
+
+// HouseLetter is the letter part of the house number (AdresseFraHusBogstav):
+// "B" of "12B"; nil when it has none.
+func (a Address) HouseLetter() *string {
+	_, l := splitHouseNumber(a.HouseNumber)
+	return l
+}
+
+// splitHouseNumber splits a CPR house number ("12B", " 7", "3 A") into its
+// number (leading zeros and blanks dropped) and its letter.
+func splitHouseNumber(h *string) (number, letter *string) {
+	if h == nil {
+		return nil, nil
+	}
+	s := strings.TrimSpace(*h)
+	i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if i < 0 {
+		i = len(s)
+	}
+	if n := strings.TrimLeft(s[:i], "0"); n != "" {
+		number = &n
+	}
+	if l := strings.TrimSpace(s[i:]); l != "" {
+		letter = &l
+	}
+	return number, letter
+}
+
 // MunicipalityName is the name of the municipality (kommune).
 func (a Address) MunicipalityName() *string {
 	if a.MunicipalityCode == nil {

@@ -62,7 +62,9 @@ type ComplexityRoot struct {
 		Correction       func(childComplexity int) int
 		Door             func(childComplexity int) int
 		Floor            func(childComplexity int) int
+		HouseLetter      func(childComplexity int) int
 		HouseNumber      func(childComplexity int) int
+		HouseNumberOnly  func(childComplexity int) int
 		Lines            func(childComplexity int) int
 		Locality         func(childComplexity int) int
 		MunicipalityCode func(childComplexity int) int
@@ -914,12 +916,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.Floor(childComplexity), true
+	case "Address.houseLetter":
+		if e.ComplexityRoot.Address.HouseLetter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.HouseLetter(childComplexity), true
 	case "Address.houseNumber":
 		if e.ComplexityRoot.Address.HouseNumber == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Address.HouseNumber(childComplexity), true
+	case "Address.houseNumberOnly":
+		if e.ComplexityRoot.Address.HouseNumberOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.HouseNumberOnly(childComplexity), true
 	case "Address.lines":
 		if e.ComplexityRoot.Address.Lines == nil {
 			break
@@ -4526,6 +4540,10 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_streetName(ctx, field)
 	case "houseNumber":
 		return ec.fieldContext_Address_houseNumber(ctx, field)
+	case "houseNumberOnly":
+		return ec.fieldContext_Address_houseNumberOnly(ctx, field)
+	case "houseLetter":
+		return ec.fieldContext_Address_houseLetter(ctx, field)
 	case "floor":
 		return ec.fieldContext_Address_floor(ctx, field)
 	case "door":
@@ -6255,6 +6273,52 @@ func (ec *executionContext) _Address_houseNumber(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Address_houseNumber(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_houseNumberOnly(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_houseNumberOnly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseNumberOnly(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_houseNumberOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, false, "String")
+}
+
+func (ec *executionContext) _Address_houseLetter(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_houseLetter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseLetter(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_houseLetter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, false, "String")
 }
 
 func (ec *executionContext) _Address_floor(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
@@ -20548,6 +20612,16 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "houseNumber":
 			out.Values[i] = ec._Address_houseNumber(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "houseNumberOnly":
+			out.Values[i] = ec._Address_houseNumberOnly(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "houseLetter":
+			out.Values[i] = ec._Address_houseLetter(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
