@@ -630,7 +630,7 @@ type ComplexityRoot struct {
 	Query struct {
 		AddressHistory     func(childComplexity int, cprs []string) int
 		AuditLog           func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
-		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date) int
+		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) int
 		Household          func(childComplexity int, cpr string) int
 		Organisations      func(childComplexity int) int
 		Person             func(childComplexity int, cpr string, asOf *scalar.Date) int
@@ -845,7 +845,7 @@ type QueryResolver interface {
 	Person(ctx context.Context, cpr string, asOf *scalar.Date) (*db.Person, error)
 	Organisations(ctx context.Context) ([]*db.Organisation, error)
 	AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error)
-	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date) (*model.CohabitationResult, error)
+	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) (*model.CohabitationResult, error)
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
 	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
 	Persons(ctx context.Context, cprs []string, asOf *scalar.Date) ([]*model.PersonItem, error)
@@ -3529,7 +3529,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date)), true
+		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date), args["vehicle"].(*cohabitation.Vehicle)), true
 	case "Query.household":
 		if e.ComplexityRoot.Query.Household == nil {
 			break
@@ -5861,6 +5861,14 @@ func (ec *executionContext) field_Query_cohabitation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["date"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "vehicle",
+		func(ctx context.Context, v any) (*cohabitation.Vehicle, error) {
+			return ec.unmarshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["vehicle"] = arg3
 	return args, nil
 }
 
@@ -16706,7 +16714,7 @@ func (ec *executionContext) _Query_cohabitation(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cohabitation(ctx, fc.Args["primary"].([]string), fc.Args["newOwner"].([]string), fc.Args["date"].(*scalar.Date))
+			return ec.Resolvers.Query().Cohabitation(ctx, fc.Args["primary"].([]string), fc.Args["newOwner"].([]string), fc.Args["date"].(*scalar.Date), fc.Args["vehicle"].(*cohabitation.Vehicle))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CohabitationResult) graphql.Marshaler {
@@ -25580,6 +25588,7 @@ var (
 		"DEATH_AFTER_TWO_YEARS_COMMON_ADDRESS":     cohabitation.DeathAfterCohabitation,
 		"END_OF_COHABITATION_AFTER_FIVE_YEARS":     cohabitation.EndOfCohabitation,
 		"NONE":                                     cohabitation.None,
+		"SMALL_MOPED":                              cohabitation.SmallMoped,
 	}
 	marshalNCohabitationRule2cprgraphᚋcohabitationᚐRule = map[cohabitation.Rule]string{
 		cohabitation.Spouses:                "SPOUSES",
@@ -25588,6 +25597,7 @@ var (
 		cohabitation.DeathAfterCohabitation: "DEATH_AFTER_TWO_YEARS_COMMON_ADDRESS",
 		cohabitation.EndOfCohabitation:      "END_OF_COHABITATION_AFTER_FIVE_YEARS",
 		cohabitation.None:                   "NONE",
+		cohabitation.SmallMoped:             "SMALL_MOPED",
 	}
 )
 
@@ -27127,6 +27137,36 @@ func (ec *executionContext) marshalOTravel2ᚕᚖcprgraphᚋdbᚐTravelᚄ(ctx c
 
 	return ret
 }
+
+func (ec *executionContext) unmarshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle(ctx context.Context, v any) (*cohabitation.Vehicle, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle(ctx context.Context, sel ast.SelectionSet, v *cohabitation.Vehicle) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle[*v])
+	return res
+}
+
+var (
+	unmarshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle = map[string]cohabitation.Vehicle{
+		"VEHICLE":     cohabitation.AnyVehicle,
+		"SMALL_MOPED": cohabitation.SmallMopedKind,
+	}
+	marshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle = map[cohabitation.Vehicle]string{
+		cohabitation.AnyVehicle:     "VEHICLE",
+		cohabitation.SmallMopedKind: "SMALL_MOPED",
+	}
+)
 
 func (ec *executionContext) marshalOVotingRights2ᚖcprgraphᚋdbᚐVotingRights(ctx context.Context, sel ast.SelectionSet, v *db.VotingRights) graphql.Marshaler {
 	if v == nil {
