@@ -39,6 +39,21 @@ var fieldOperations = map[string]Operation{
 	"civilStatusHistory": OpPerson, "citizenshipHistory": OpPerson, "churchHistory": OpPerson,
 	"travelHistory": OpPerson, "separationHistory": OpPerson, "disappearanceHistory": OpPerson,
 	"cprNumberHistory": OpPerson, "notes": OpPerson,
+
+	// Seed 004's remaining fields (issue 15): markers, unreliable flags,
+	// personkontakt and personudvidet facts: master data.
+	"firstNameUncertainty": OpPerson, "middleNameUncertainty": OpPerson, "lastNameUncertainty": OpPerson,
+	"nameStartDateUncertainty": OpPerson, "birthDateUncertainty": OpPerson, "statusDateUncertainty": OpPerson,
+	"recordStartDate": OpPerson, "recordStartDateUncertainty": OpPerson, "recordEndDate": OpPerson,
+	"recordEndDateUncertainty": OpPerson, "unreliable": OpPerson, "contactUnreliable": OpPerson,
+	"familyUnreliable": OpPerson, "extendedUnreliable": OpPerson, "sharedResidenceSinceUncertainty": OpPerson,
+	"sharedResidenceUnreliable": OpPerson, "contactRecordAddress": OpPerson, "disappearedOn": OpPerson,
+	"disappearedOnUncertainty": OpPerson, "municipalityMoveOutDate": OpPerson,
+	"municipalityMoveOutDateUncertainty": OpPerson, "previousMunicipalityCode": OpPerson,
+	"municipalityMoveInDate": OpPerson, "municipalityMoveInDateUncertainty": OpPerson,
+	"contactAddress": OpPerson, "foreignAddress": OpPerson, "supplementaryAddress": OpPerson,
+	"votingRights": OpPerson, "municipalCondition": OpPerson, "relocationOrder": OpPerson,
+	"birthRegistrationPlace": OpPerson,
 }
 
 // PersonFieldScope returns the operation whose scope reading the Person

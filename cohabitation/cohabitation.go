@@ -62,7 +62,36 @@ const (
 	EndOfCohabitation Rule = "END_OF_COHABITATION_AFTER_FIVE_YEARS"
 	// None: no exemption; the fee is due.
 	None Rule = "NONE"
+	// SmallMoped: § 124 m, stk. 1, second sentence: "Registrering af
+	// anmeldelse om ejerskifte (brugerskifte) af registreringspligtig lille
+	// knallert sker uden betaling." No pair needs an exemption.
+	SmallMoped Rule = "SMALL_MOPED"
 )
+
+// Vehicle is the kind of vehicle changing owner: a small moped (lille
+// knallert) changes owner without a fee, whoever the owners are.
+type Vehicle string
+
+// The vehicle kinds.
+const (
+	AnyVehicle     Vehicle = "VEHICLE"     // every vehicle but a small moped
+	SmallMopedKind Vehicle = "SMALL_MOPED" // registreringspligtig lille knallert
+	smallMopedText         = "Registrering af anmeldelse om ejerskifte (brugerskifte) af registreringspligtig lille knallert sker uden betaling (§ 124 m, stk. 1)."
+)
+
+// CheckVehicle is Check for a change of owner of a vehicle of kind v: a
+// small moped needs no exemption (the fee is never due, no pair is judged);
+// any other vehicle is Check.
+func CheckVehicle(v Vehicle, f db.CohabitationFacts, primary, newOwners []string, day time.Time) Result {
+	if v != SmallMopedKind {
+		return Check(f, primary, newOwners, day)
+	}
+	d := Decision{Rule: SmallMoped, Explanation: smallMopedText}
+	if len(newOwners) > 0 {
+		d.NewOwner = newOwners[0]
+	}
+	return Result{Decision: d}
+}
 
 // Dates are the dates a decision used; those it did not use are nil.
 type Dates struct {

@@ -31,11 +31,15 @@ type Relation struct {
 	// Since is when the relation was registered: the civil status start for
 	// a spouse, the mother and father dates (mor/far dato) for parents.
 	Since *time.Time
+	// The uncertainty markers of Name, BirthDate and Since.
+	NameMark, BirthDateMark, SinceMark *string
+	// RecordID and Unreliable are the barnrelation record's, for a child.
+	RecordID, Unreliable *string
 }
 
 // Relations returns the person's current spouse or partner, mother, father
 // and the given children (from Children), in that order.
-func (p Person) Relations(children []string) []Relation {
+func (p Person) Relations(children []ChildRelation) []Relation {
 	f := p.Family
 	var out []Relation
 	if spouse := p.SpouseCPR(); spouse != nil {
@@ -43,41 +47,35 @@ func (p Person) Relations(children []string) []Relation {
 		if cpr.CivilStatus(*f.CivilStatus) == cpr.CivilRegisteredPartnership {
 			code = RelationPartner
 		}
-		out = append(out, Relation{Code: code, CPR: spouse, Since: f.CivilStatusStart})
+		out = append(out, Relation{Code: code, CPR: spouse, Since: f.CivilStatusStart, SinceMark: f.CivilStatusStartMark})
 	}
 	if f.MotherCPR != nil || f.MotherName != nil {
-		out = append(out, Relation{Code: RelationMother, CPR: f.MotherCPR, Name: f.MotherName, BirthDate: f.MotherBirthDate, Since: f.MotherDate})
+		out = append(out, Relation{Code: RelationMother, CPR: f.MotherCPR, Name: f.MotherName, BirthDate: f.MotherBirthDate, Since: f.MotherDate,
+			NameMark: f.MotherNameMark, BirthDateMark: f.MotherBirthDateMark, SinceMark: f.MotherDateMark})
 	}
 	if f.FatherCPR != nil || f.FatherName != nil {
-		out = append(out, Relation{Code: RelationFather, CPR: f.FatherCPR, Name: f.FatherName, BirthDate: f.FatherBirthDate, Since: f.FatherDate})
+		out = append(out, Relation{Code: RelationFather, CPR: f.FatherCPR, Name: f.FatherName, BirthDate: f.FatherBirthDate, Since: f.FatherDate,
+			NameMark: f.FatherNameMark, BirthDateMark: f.FatherBirthDateMark, SinceMark: f.FatherDateMark})
 	}
 	for _, c := range children {
-		out = append(out, Relation{Code: RelationChild, CPR: &c})
+		out = append(out, Relation{Code: RelationChild, CPR: &c.ChildCPR, RecordID: &c.ID, Unreliable: c.Unreliable})
 	}
 	return out
 }
 
-// childRelation is one barnrelation row.
-type childRelation struct {
-	ParentCPR string `db:"cpr"`
-	ChildCPR  string `db:"barn_cpr"`
+// ChildRelation is one barnrelation record: a parent and a child.
+type ChildRelation struct {
+	ID         string  `db:"id"`
+	ParentCPR  string  `db:"cpr"`
+	ChildCPR   string  `db:"barn_cpr"`
+	Unreliable *string `db:"unreliable"`
 }
 
-// Children returns the CPR numbers of the children (barnrelation) of each
-// of the persons, by the parent's CPR number.
-func (s *RegisterStore) Children(ctx context.Context, cprs []string) (map[string][]string, error) {
-	const query = `SELECT cpr, barn_cpr FROM barnrelation WHERE cpr = ANY($1) ORDER BY cpr, barn_cpr`
-	rows, err := selectByCPR(ctx, s.q, query, cprs, func(r childRelation) string { return r.ParentCPR })
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string][]string, len(rows))
-	for parent, rs := range rows {
-		for _, r := range rs {
-			out[parent] = append(out[parent], r.ChildCPR)
-		}
-	}
-	return out, nil
+// Children returns the children (barnrelation) of each of the persons, by
+// the parent's CPR number, in the children's CPR-number order.
+func (s *RegisterStore) Children(ctx context.Context, cprs []string) (map[string][]ChildRelation, error) {
+	const query = `SELECT id, cpr, barn_cpr, unreliable FROM barnrelation WHERE cpr = ANY($1) ORDER BY cpr, barn_cpr, id`
+	return selectByCPR(ctx, s.q, query, cprs, func(r ChildRelation) string { return r.ParentCPR })
 }
 
 // Custody is one holder of parental custody (forældremyndighed) over a
@@ -92,6 +90,9 @@ type Custody struct {
 	StartDate         *time.Time `db:"foraeldre_myndighed_start_dato"`
 	DeleteDate        *time.Time `db:"foraeldre_myndighed_slette_dato"`
 	RelationStartDate *time.Time `db:"relation_cpr_start_dato"`
+	StartDateMark     *string    `db:"foraeldre_myndighed_start_dato_markering"`
+	RecordID          string     `db:"id"`
+	Unreliable        *string    `db:"unreliable"`
 }
 
 // CustodyOf returns the custody holders of each of the children, by the
@@ -99,7 +100,8 @@ type Custody struct {
 func (s *RegisterStore) CustodyOf(ctx context.Context, cprs []string) (map[string][]Custody, error) {
 	const query = `SELECT r.cpr, r.type_kode, r.type_tekst,
 		COALESCE(r.relation_cpr, CASE r.type_kode WHEN '0003' THEN f.mor_cpr WHEN '0004' THEN f.far_cpr END) AS holder_cpr,
-		r.foraeldre_myndighed_start_dato, r.foraeldre_myndighed_slette_dato, r.relation_cpr_start_dato
+		r.foraeldre_myndighed_start_dato, r.foraeldre_myndighed_slette_dato, r.relation_cpr_start_dato,
+		r.foraeldre_myndighed_start_dato_markering, r.id, r.unreliable
 		FROM foraeldremyndighedrelation r LEFT JOIN personfamilie f ON f.cpr = r.cpr
 		WHERE r.cpr = ANY($1)
 		ORDER BY r.cpr, r.type_kode, r.id`
@@ -124,6 +126,9 @@ type Guardianship struct {
 	Line3             *string    `db:"relations_tekst3"`
 	Line4             *string    `db:"relations_tekst4"`
 	Line5             *string    `db:"relations_tekst5"`
+	IncapacityStartMk *string    `db:"umyndig_start_dato_markering"`
+	RecordID          string     `db:"id"`
+	Unreliable        *string    `db:"unreliable"`
 }
 
 // GuardianAddressLines returns the non-empty lines of the guardian's
@@ -137,7 +142,8 @@ func (g Guardianship) GuardianAddressLines() []string {
 func (s *RegisterStore) Guardianships(ctx context.Context, cprs []string) (map[string][]Guardianship, error) {
 	const query = `SELECT cpr, type_kode, type_tekst, umyndig_start_dato, umyndig_slette_dato, relation_cpr,
 		relation_cpr_start_dato, vaerges_navn, vaerges_navn_start_dato,
-		relations_tekst1, relations_tekst2, relations_tekst3, relations_tekst4, relations_tekst5
+		relations_tekst1, relations_tekst2, relations_tekst3, relations_tekst4, relations_tekst5,
+		umyndig_start_dato_markering, id, unreliable
 		FROM umyndiggoerelsevaergerelation
 		WHERE cpr = ANY($1)
 		ORDER BY cpr, umyndig_start_dato DESC NULLS LAST, id`
@@ -250,3 +256,12 @@ func (h Household) CPR() string { return h.Owner.CPR }
 
 // CPR returns the member's CPR number.
 func (m HouseholdMember) CPR() string { return m.Member.CPR }
+
+// ChildCPRs returns the children's CPR numbers, in order.
+func ChildCPRs(children []ChildRelation) []string {
+	out := make([]string, len(children))
+	for i, c := range children {
+		out[i] = c.ChildCPR
+	}
+	return out
+}

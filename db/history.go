@@ -20,6 +20,10 @@ import (
 // HistoricalName is a former name (historiskenavneoplysninger).
 type HistoricalName struct {
 	CPR            string     `db:"cpr"`
+	RecordID       *string    `db:"id"`
+	ValidFromMark  *string    `db:"start_dato_markering"`
+	ValidToMark    *string    `db:"slut_dato_markering"`
+	Unreliable     *string    `db:"unreliable"`
 	FirstName      *string    `db:"fornavn"`
 	FirstNameMark  *string    `db:"fornavn_markering"`
 	MiddleName     *string    `db:"mellemnavn"`
@@ -33,8 +37,8 @@ type HistoricalName struct {
 
 // NameHistory returns the former names of the persons, by CPR number.
 func (s *RegisterStore) NameHistory(ctx context.Context, cprs []string) (map[string][]HistoricalName, error) {
-	const query = `SELECT cpr, fornavn, fornavn_markering, mellemnavn, mellemnavn_markering, efternavn,
-		efternavn_markering, start_dato, slut_dato, ret_fortryd_aendring
+	const query = `SELECT cpr, id, fornavn, fornavn_markering, mellemnavn, mellemnavn_markering, efternavn,
+		efternavn_markering, start_dato, start_dato_markering, slut_dato, slut_dato_markering, ret_fortryd_aendring, unreliable
 		FROM historiskenavneoplysninger
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
@@ -44,19 +48,23 @@ func (s *RegisterStore) NameHistory(ctx context.Context, cprs []string) (map[str
 // AddressRecord is a former folkeregisteradresse (historiskeadresser). The
 // seed's record holds codes only; street name and postal code are looked up
 // in DAR (dar_adresse) or, failing that, from a current resident of the same
-// house number who is not protected (a protected resident's row would make
+// house number who is not protected; the city name (bynavn, which DAR does
+// not hold) from such a resident always (a protected resident's row would make
 // the answer depend on where that person lives).
 type AddressRecord struct {
 	CPR string `db:"cpr"`
 	Address
-	Correction *string `db:"ret_fortryd_aendring"`
 }
 
 // addressRecords returns the former addresses of the persons, by CPR number.
 func (s *RegisterStore) addressRecords(ctx context.Context, cprs []string) (map[string][]AddressRecord, error) {
 	const query = `SELECT h.cpr, h.kommune_kode, h.vej_kode, n.vejnavn, h.husnummer, h.etage, h.side_doer_nummer,
 		h.bygningsnummer, h.co_navn, n.postnummer, n.postdistrikt, h.tilflytnings_dato, h.fraflytnings_dato,
-		h.ret_fortryd_aendring
+		h.tilflytnings_dato_markering, h.fraflytnings_dato_markering, h.id, h.ret_fortryd_aendring, h.unreliable,
+		(SELECT r.bynavn FROM person r
+			WHERE r.kommune_kode = h.kommune_kode AND r.vej_kode = h.vej_kode AND r.husnummer = h.husnummer
+			  AND r.bynavn IS NOT NULL AND NOT name_address_protected(r.cpr)
+			ORDER BY r.cpr LIMIT 1) AS bynavn
 		FROM historiskeadresser h
 		LEFT JOIN LATERAL (
 			SELECT a.vejnavn, a.postnummer, a.postdistrikt FROM dar_adresse a
@@ -197,10 +205,12 @@ func earlierOf(a, b *time.Time) *time.Time {
 // CivilStatusHistory returns the former civil statuses of the persons
 // (historiskecivilstande), by CPR number.
 func (s *RegisterStore) CivilStatusHistory(ctx context.Context, cprs []string) (map[string][]CivilStatus, error) {
-	const query = `SELECT cpr, civilstand, start_dato, slut_dato, aegtefaelle_cpr,
+	const query = `SELECT cpr, id, civilstand, start_dato, start_dato_markering, slut_dato, slut_dato_markering, aegtefaelle_cpr,
 		CASE WHEN aegtefaelle_cpr IS NULL THEN aegtefaelle_navn END AS aegtefaelle_navn,
+		CASE WHEN aegtefaelle_cpr IS NULL THEN aegtefaelle_navn_markering END AS aegtefaelle_navn_markering,
 		CASE WHEN aegtefaelle_cpr IS NULL THEN aegtefaelle_foedsels_dato END AS aegtefaelle_foedsels_dato,
-		ret_fortryd_aendring
+		CASE WHEN aegtefaelle_cpr IS NULL THEN aegtefaelle_foedsels_dato_markering END AS aegtefaelle_foedsels_dato_markering,
+		seperation_henvisning, ret_fortryd_aendring, unreliable
 		FROM historiskecivilstande
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A' AND civilstand IS NOT NULL
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
@@ -210,17 +220,22 @@ func (s *RegisterStore) CivilStatusHistory(ctx context.Context, cprs []string) (
 // Citizenship is a citizenship (statsborgerskab): current in personkontakt
 // or one period of historiskestatsborgerskaber.
 type Citizenship struct {
-	CPR         string     `db:"cpr"`
-	CountryCode *int       `db:"landekode"`
-	ValidFrom   *time.Time `db:"start_dato"`
-	ValidTo     *time.Time `db:"slut_dato"`
-	Correction  *string    `db:"ret_fortryd_aendring"`
+	CPR           string     `db:"cpr"`
+	RecordID      *string    `db:"id"`
+	ValidFromMark *string    `db:"start_dato_markering"`
+	ValidToMark   *string    `db:"slut_dato_markering"`
+	Unreliable    *string    `db:"unreliable"`
+	CountryCode   *int       `db:"landekode"`
+	ValidFrom     *time.Time `db:"start_dato"`
+	ValidTo       *time.Time `db:"slut_dato"`
+	Correction    *string    `db:"ret_fortryd_aendring"`
 }
 
 // CitizenshipHistory returns the former citizenships of the persons, by CPR
 // number.
 func (s *RegisterStore) CitizenshipHistory(ctx context.Context, cprs []string) (map[string][]Citizenship, error) {
-	const query = `SELECT cpr, landekode, start_dato, slut_dato, ret_fortryd_aendring
+	const query = `SELECT cpr, id, landekode, start_dato, start_dato_markering, slut_dato, slut_dato_markering,
+		ret_fortryd_aendring, unreliable
 		FROM historiskestatsborgerskaber
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
@@ -230,10 +245,14 @@ func (s *RegisterStore) CitizenshipHistory(ctx context.Context, cprs []string) (
 // ChurchRelation is a relation to the Church of Denmark (folkekirkeforhold):
 // current in personudvidet or one period of historiskefolkekirkeoplysninger.
 type ChurchRelation struct {
-	CPR       string     `db:"cpr"`
-	Code      string     `db:"folkekirkeforhold"`
-	ValidFrom *time.Time `db:"start_dato"`
-	ValidTo   *time.Time `db:"slut_dato"`
+	CPR           string     `db:"cpr"`
+	RecordID      *string    `db:"id"`
+	ValidFromMark *string    `db:"start_dato_markering"`
+	ValidToMark   *string    `db:"slut_dato_markering"`
+	Unreliable    *string    `db:"unreliable"`
+	Code          string     `db:"folkekirkeforhold"`
+	ValidFrom     *time.Time `db:"start_dato"`
+	ValidTo       *time.Time `db:"slut_dato"`
 }
 
 // Text is the Danish text of the church relation code.
@@ -242,7 +261,7 @@ func (c ChurchRelation) Text() string { return cpr.ChurchRelation(c.Code).Text()
 // ChurchHistory returns the former church relations of the persons, by CPR
 // number (this datatype has no ret/fortryd marker).
 func (s *RegisterStore) ChurchHistory(ctx context.Context, cprs []string) (map[string][]ChurchRelation, error) {
-	const query = `SELECT cpr, folkekirkeforhold, start_dato, slut_dato
+	const query = `SELECT cpr, id, folkekirkeforhold, start_dato, start_dato_markering, slut_dato, slut_dato_markering, unreliable
 		FROM historiskefolkekirkeoplysninger
 		WHERE cpr = ANY($1) AND folkekirkeforhold IS NOT NULL
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
@@ -253,6 +272,10 @@ func (s *RegisterStore) ChurchHistory(ctx context.Context, cprs []string) (map[s
 // the foreign address.
 type Travel struct {
 	CPR              string     `db:"cpr"`
+	RecordID         *string    `db:"id"`
+	ExitDateMark     *string    `db:"udrejse_markering"`
+	EntryDateMark    *string    `db:"indrejse_markering"`
+	Unreliable       *string    `db:"unreliable"`
 	ExitDate         *time.Time `db:"udrejse_dato"`
 	ExitCountryCode  *int       `db:"udrejse_landekode"`
 	EntryDate        *time.Time `db:"indrejse_dato"`
@@ -272,8 +295,9 @@ func (t Travel) ForeignAddressLines() []string {
 
 // TravelHistory returns the stays abroad of the persons, by CPR number.
 func (s *RegisterStore) TravelHistory(ctx context.Context, cprs []string) (map[string][]Travel, error) {
-	const query = `SELECT cpr, udrejse_dato, udrejse_landekode, indrejse_dato, indrejse_landekode,
-		udlands_adr1, udlands_adr2, udlands_adr3, udlands_adr4, udlands_adr5, ret_fortryd_aendring
+	const query = `SELECT cpr, id, udrejse_dato, udrejse_markering, udrejse_landekode, indrejse_dato, indrejse_markering,
+		indrejse_landekode, udlands_adr1, udlands_adr2, udlands_adr3, udlands_adr4, udlands_adr5,
+		ret_fortryd_aendring, unreliable
 		FROM historiskerejseoplysninger
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, COALESCE(udrejse_dato, indrejse_dato) DESC NULLS LAST, id`
@@ -283,6 +307,10 @@ func (s *RegisterStore) TravelHistory(ctx context.Context, cprs []string) (map[s
 // Separation is a separation period (historiskeseparationer).
 type Separation struct {
 	CPR                  string     `db:"cpr"`
+	RecordID             *string    `db:"id"`
+	ValidFromMark        *string    `db:"start_dato_markering"`
+	ValidToMark          *string    `db:"slut_dato_markering"`
+	Unreliable           *string    `db:"unreliable"`
 	ValidFrom            *time.Time `db:"start_dato"`
 	ValidTo              *time.Time `db:"slut_dato"`
 	CivilStatusReference *time.Time `db:"civilstand_henvisning"`
@@ -291,7 +319,8 @@ type Separation struct {
 
 // SeparationHistory returns the separations of the persons, by CPR number.
 func (s *RegisterStore) SeparationHistory(ctx context.Context, cprs []string) (map[string][]Separation, error) {
-	const query = `SELECT cpr, start_dato, slut_dato, civilstand_henvisning, ret_fortryd_aendring
+	const query = `SELECT cpr, id, start_dato, start_dato_markering, slut_dato, slut_dato_markering,
+		civilstand_henvisning, ret_fortryd_aendring, unreliable
 		FROM historiskeseparationer
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
@@ -301,16 +330,21 @@ func (s *RegisterStore) SeparationHistory(ctx context.Context, cprs []string) (m
 // Disappearance is a period in which the person was registered as missing
 // (historiskeforsvindgenfindoplysninger).
 type Disappearance struct {
-	CPR           string     `db:"cpr"`
-	DisappearedOn *time.Time `db:"forsvindings_dato"`
-	FoundOn       *time.Time `db:"genfindings_dato"`
-	Correction    *string    `db:"ret_fortryd_aendring"`
+	CPR               string     `db:"cpr"`
+	RecordID          *string    `db:"id"`
+	DisappearedOnMark *string    `db:"forsvindings_dato_markering"`
+	FoundOnMark       *string    `db:"genfindings_dato_markering"`
+	Unreliable        *string    `db:"unreliable"`
+	DisappearedOn     *time.Time `db:"forsvindings_dato"`
+	FoundOn           *time.Time `db:"genfindings_dato"`
+	Correction        *string    `db:"ret_fortryd_aendring"`
 }
 
 // DisappearanceHistory returns the disappearances of the persons, by CPR
 // number.
 func (s *RegisterStore) DisappearanceHistory(ctx context.Context, cprs []string) (map[string][]Disappearance, error) {
-	const query = `SELECT cpr, forsvindings_dato, genfindings_dato, ret_fortryd_aendring
+	const query = `SELECT cpr, id, forsvindings_dato, forsvindings_dato_markering, genfindings_dato,
+		genfindings_dato_markering, ret_fortryd_aendring, unreliable
 		FROM historiskeforsvindgenfindoplysninger
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, forsvindings_dato DESC NULLS LAST, id`
@@ -319,16 +353,20 @@ func (s *RegisterStore) DisappearanceHistory(ctx context.Context, cprs []string)
 
 // CPRNumberChange is a former CPR number of the person (historiskepersonnumre).
 type CPRNumberChange struct {
-	CPR         string     `db:"cpr"`
-	PreviousCPR string     `db:"historisk_cpr"`
-	ValidFrom   *time.Time `db:"start_dato"`
-	ValidTo     *time.Time `db:"slut_dato"`
+	CPR           string     `db:"cpr"`
+	RecordID      *string    `db:"id"`
+	ValidFromMark *string    `db:"start_dato_markering"`
+	ValidToMark   *string    `db:"slut_dato_markering"`
+	Unreliable    *string    `db:"unreliable"`
+	PreviousCPR   string     `db:"historisk_cpr"`
+	ValidFrom     *time.Time `db:"start_dato"`
+	ValidTo       *time.Time `db:"slut_dato"`
 }
 
 // CPRNumberHistory returns the former CPR numbers of the persons, by their
 // current CPR number (this datatype has no ret/fortryd marker).
 func (s *RegisterStore) CPRNumberHistory(ctx context.Context, cprs []string) (map[string][]CPRNumberChange, error) {
-	const query = `SELECT cpr, historisk_cpr, start_dato, slut_dato
+	const query = `SELECT cpr, id, historisk_cpr, start_dato, start_dato_markering, slut_dato, slut_dato_markering, unreliable
 		FROM historiskepersonnumre
 		WHERE cpr = ANY($1)
 		ORDER BY cpr, slut_dato DESC NULLS FIRST, id`
@@ -338,17 +376,21 @@ func (s *RegisterStore) CPRNumberHistory(ctx context.Context, cprs []string) (ma
 // Note is a folkeregister note (notat).
 type Note struct {
 	CPR        string     `db:"cpr"`
+	RecordID   *string    `db:"id"`
+	Unreliable *string    `db:"unreliable"`
 	Number     int        `db:"notat_nummer"`
 	Line       *string    `db:"notat_linje"`
 	StartDate  *time.Time `db:"start_dato"`
 	DeleteDate *time.Time `db:"slet_dato"`
 }
 
-// Notes returns the folkeregister notes of the persons, by CPR number, in
-// note-number order.
+// Notes returns the folkeregister notes of the persons in force today, by
+// CPR number, in note-number order: a note is not served from its deletion
+// date (slet_dato) on.
 func (s *RegisterStore) Notes(ctx context.Context, cprs []string) (map[string][]Note, error) {
-	const query = `SELECT cpr, notat_nummer, notat_linje, start_dato, slet_dato
-		FROM notat WHERE cpr = ANY($1) ORDER BY cpr, notat_nummer, id`
+	const query = `SELECT cpr, id, notat_nummer, notat_linje, start_dato, slet_dato, unreliable
+		FROM notat WHERE cpr = ANY($1) AND (slet_dato IS NULL OR slet_dato > danish_today())
+		ORDER BY cpr, notat_nummer, id`
 	return selectByCPR(ctx, s.q, query, cprs, func(r Note) string { return r.CPR })
 }
 

@@ -47,6 +47,11 @@ type Person struct {
 	StatusDate        *time.Time `db:"status_dato"`
 	StatusDateMark    *string    `db:"status_markering"`
 	Occupation        *string    `db:"stilling"`
+	RecordStart       *time.Time `db:"start_dato"`
+	RecordStartMark   *string    `db:"start_dato_markering"`
+	RecordEnd         *time.Time `db:"slut_dato"`
+	RecordEndMark     *string    `db:"slut_dato_markering"`
+	Unreliable        *string    `db:"unreliable"`
 	StreetCode        *int       `db:"vej_kode"`
 	StreetName        *string    `db:"vejnavn"`
 
@@ -64,8 +69,11 @@ type Person struct {
 	Extended Extended `db:"u"`
 
 	// SharedResidenceStart is the start of a child's shared residence
-	// (deltbopæl) with both parents.
-	SharedResidenceStart *time.Time `db:"shared_residence_start"`
+	// (deltbopæl) with both parents, with its uncertainty marker and the
+	// deltbopael row's unreliable field.
+	SharedResidenceStart      *time.Time `db:"shared_residence_start"`
+	SharedResidenceStartMark  *string    `db:"shared_residence_start_mark"`
+	SharedResidenceUnreliable *string    `db:"shared_residence_unreliable"`
 	// Email, MobilePhone (8 digits) and ForeignMobilePhone come from
 	// personkommunikation; at most one of the phone numbers is set.
 	Email              *string `db:"email"`
@@ -81,6 +89,27 @@ type Person struct {
 // addresses (contact, foreign, supplementary), citizenship and protections.
 type Contact struct {
 	MoveInDate         *time.Time      `db:"tilflytnings_dato"`
+	MoveInDateMark     *string         `db:"tilflytnings_dato_markering"`
+	BuildingNumber     *string         `db:"bygningsnummer"`
+	CoName             *string         `db:"co_navn"`
+	Floor              *string         `db:"etage"`
+	HouseNumber        *string         `db:"husnummer"`
+	MunicipalityCode   *int            `db:"kommune_kode"`
+	Door               *string         `db:"side_doer_nummer"`
+	StreetCode         *int            `db:"vej_kode"`
+	AddressStart       *time.Time      `db:"start_dato_adr"`
+	AddressDelete      *time.Time      `db:"slet_dato_adr"`
+	AddressAuthority   *int            `db:"start_myndighed_adr"`
+	DisappearedOn      *time.Time      `db:"forsvindings_dato"`
+	DisappearedOnMark  *string         `db:"forsvindings_dato_markering"`
+	MunicipalityOut    *time.Time      `db:"fraflytning_kommune_dato"`
+	MunicipalityOutM   *string         `db:"fraflytning_kommune_dato_markering"`
+	PreviousMunicipal  *int            `db:"fraflytning_kommune_kode"`
+	MunicipalityIn     *time.Time      `db:"tilflytning_kommune_dato"`
+	MunicipalityInM    *string         `db:"tilflytning_kommune_dato_markering"`
+	ExitDateMark       *string         `db:"udrejse_dato_markering"`
+	CitizenshipMark    *string         `db:"statsborgerskab_start_dato_markering"`
+	Unreliable         *string         `db:"unreliable"`
 	ContactLine1       *string         `db:"kontakt_adr1"`
 	ContactLine2       *string         `db:"kontakt_adr2"`
 	ContactLine3       *string         `db:"kontakt_adr3"`
@@ -126,13 +155,44 @@ type Family struct {
 	FatherName       *string    `db:"far_navn"`
 	FatherBirthDate  *time.Time `db:"far_foedselsdato"`
 	FatherDate       *time.Time `db:"far_dato"`
+
+	SpouseBirthDateMark   *string    `db:"aegtefaelle_foedsels_dato_markering"`
+	SpouseNameMark        *string    `db:"aegtefaelle_navn_markering"`
+	CivilStatusStartMark  *string    `db:"civilstand_start_dato_markering"`
+	CivilStatusSeparation *time.Time `db:"civilstand_seperations_henvisning"`
+	SeparationCivilStatus *time.Time `db:"seperation_civilstand_henvisning"`
+	SeparationStartMark   *string    `db:"seperation_start_dato_markering"`
+	MotherDateMark        *string    `db:"mor_dato_markering"`
+	MotherBirthDateMark   *string    `db:"mor_foedselsdato_markering"`
+	MotherNameMark        *string    `db:"mor_navn_markering"`
+	FatherDateMark        *string    `db:"far_dato_markering"`
+	FatherBirthDateMark   *string    `db:"far_foedselsdato_markering"`
+	FatherNameMark        *string    `db:"far_navn_markering"`
+	Unreliable            *string    `db:"unreliable"`
 }
 
-// Extended is the part of a person's personudvidet row the API shows: the
-// relation to the Church of Denmark (folkekirkeforhold).
+// Extended is a person's personudvidet row: the relation to the Church of
+// Denmark (folkekirkeforhold), voting rights (valg), municipal conditions
+// (kommunale forhold), a relocation order (flyttepåbud) and the place the
+// birth was registered.
 type Extended struct {
-	ChurchRelation *string    `db:"folkekirke_forhold"`
-	ChurchStart    *time.Time `db:"folkekirke_start_dato"`
+	ChurchRelation     *string    `db:"folkekirke_forhold"`
+	ChurchStart        *time.Time `db:"folkekirke_start_dato"`
+	ChurchStartMark    *string    `db:"folkekirke_start_dato_markering"`
+	RelocationRemarks  *string    `db:"flyttepaabud_bemaerkninger"`
+	RelocationStart    *time.Time `db:"flyttepaabud_start_dato"`
+	BirthPlaceCode     *int       `db:"foedselsregistreringssted_kode"`
+	BirthPlaceText     *string    `db:"foedselsregistreringssted_tekst"`
+	MunicipalRemarks   *string    `db:"kommunaleforhold_bemaerkninger"`
+	MunicipalCode      *string    `db:"kommunaleforhold_kode"`
+	MunicipalStart     *time.Time `db:"kommunaleforhold_start_dato"`
+	MunicipalStartMark *string    `db:"kommunaleforhold_start_dato_markering"`
+	MunicipalType      *int       `db:"kommunaleforhold_type"`
+	VotingCode         *int       `db:"valg_kode"`
+	VotingDeleteDate   *time.Time `db:"valg_oplysninger_slette_dato"`
+	VotingStartDate    *time.Time `db:"valg_oplysninger_start_dato"`
+	VotingRightDate    *time.Time `db:"valgret_dato"`
+	Unreliable         *string    `db:"unreliable"`
 }
 
 // SubjectCPR returns the person's CPR number.
@@ -163,6 +223,7 @@ const personColumns = `p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p
 	p.gaeldende_cpr, p.husnummer, p.koen, p.kommune_kode, p.lokalitet, p.mellemnavn, p.mellemnavn_markering,
 	p.navn_start_dato, p.navn_start_dato_markering, p.postdistrikt, p.postnummer, p.side_doer_nummer,
 	p.standard_adresse, p.status, p.status_dato, p.status_markering, p.stilling, p.vej_kode, p.vejnavn,
+	p.start_dato, p.start_dato_markering, p.slut_dato, p.slut_dato_markering, p.unreliable,
 	` + protectedColumn + ` AS protected,
 	p.navnebeskyttelsestartdato::date AS "n.start", p.navnebeskyttelseslettedato::date AS "n.delete",
 	COALESCE(protection_active(p.navnebeskyttelsestartdato::date, p.navnebeskyttelseslettedato::date, danish_today()), false) AS "n.active",
@@ -174,7 +235,16 @@ const personColumns = `p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p
 	COALESCE(protection_active(k.markedsfoeringsbeskyttelse_start_dato, k.markedsfoeringsbeskyttelse_slette_dato, danish_today()), false) AS "k.mkt.active",
 	k.forskerbeskyttelse_start_dato AS "k.res.start", k.forskerbeskyttelse_slette_dato AS "k.res.delete",
 	COALESCE(protection_active(k.forskerbeskyttelse_start_dato, k.forskerbeskyttelse_slette_dato, danish_today()), false) AS "k.res.active",
-	k.tilflytnings_dato AS "k.tilflytnings_dato",
+	k.tilflytnings_dato AS "k.tilflytnings_dato", k.tilflytnings_dato_markering AS "k.tilflytnings_dato_markering",
+	k.bygningsnummer AS "k.bygningsnummer", k.co_navn AS "k.co_navn", k.etage AS "k.etage", k.husnummer AS "k.husnummer",
+	k.kommune_kode AS "k.kommune_kode", k.side_doer_nummer AS "k.side_doer_nummer", k.vej_kode AS "k.vej_kode",
+	k.start_dato_adr AS "k.start_dato_adr", k.slet_dato_adr AS "k.slet_dato_adr", k.start_myndighed_adr AS "k.start_myndighed_adr",
+	k.forsvindings_dato AS "k.forsvindings_dato", k.forsvindings_dato_markering AS "k.forsvindings_dato_markering",
+	k.fraflytning_kommune_dato AS "k.fraflytning_kommune_dato", k.fraflytning_kommune_dato_markering AS "k.fraflytning_kommune_dato_markering",
+	k.fraflytning_kommune_kode AS "k.fraflytning_kommune_kode",
+	k.tilflytning_kommune_dato AS "k.tilflytning_kommune_dato", k.tilflytning_kommune_dato_markering AS "k.tilflytning_kommune_dato_markering",
+	k.udrejse_dato_markering AS "k.udrejse_dato_markering", k.statsborgerskab_start_dato_markering AS "k.statsborgerskab_start_dato_markering",
+	k.unreliable AS "k.unreliable",
 	k.kontakt_adr1 AS "k.kontakt_adr1", k.kontakt_adr2 AS "k.kontakt_adr2", k.kontakt_adr3 AS "k.kontakt_adr3",
 	k.kontakt_adr4 AS "k.kontakt_adr4", k.kontakt_adr5 AS "k.kontakt_adr5",
 	k.start_dato_kontakt_adr AS "k.start_dato_kontakt_adr", k.slette_dato_kontakt_adr AS "k.slette_dato_kontakt_adr",
@@ -194,8 +264,29 @@ const personColumns = `p.cpr, p.adresserings_navn, p.bygningsnummer, p.bynavn, p
 	CASE WHEN f.mor_cpr IS NULL THEN f.mor_foedselsdato END AS "f.mor_foedselsdato", f.mor_dato AS "f.mor_dato",
 	f.far_cpr AS "f.far_cpr", CASE WHEN f.far_cpr IS NULL THEN f.far_navn END AS "f.far_navn",
 	CASE WHEN f.far_cpr IS NULL THEN f.far_foedselsdato END AS "f.far_foedselsdato", f.far_dato AS "f.far_dato",
+	CASE WHEN f.aegtefaelle_cpr IS NULL THEN f.aegtefaelle_foedsels_dato_markering END AS "f.aegtefaelle_foedsels_dato_markering",
+	CASE WHEN f.aegtefaelle_cpr IS NULL THEN f.aegtefaelle_navn_markering END AS "f.aegtefaelle_navn_markering",
+	f.civilstand_start_dato_markering AS "f.civilstand_start_dato_markering",
+	f.civilstand_seperations_henvisning AS "f.civilstand_seperations_henvisning",
+	f.seperation_civilstand_henvisning AS "f.seperation_civilstand_henvisning",
+	f.seperation_start_dato_markering AS "f.seperation_start_dato_markering",
+	f.mor_dato_markering AS "f.mor_dato_markering", f.far_dato_markering AS "f.far_dato_markering",
+	CASE WHEN f.mor_cpr IS NULL THEN f.mor_foedselsdato_markering END AS "f.mor_foedselsdato_markering",
+	CASE WHEN f.mor_cpr IS NULL THEN f.mor_navn_markering END AS "f.mor_navn_markering",
+	CASE WHEN f.far_cpr IS NULL THEN f.far_foedselsdato_markering END AS "f.far_foedselsdato_markering",
+	CASE WHEN f.far_cpr IS NULL THEN f.far_navn_markering END AS "f.far_navn_markering",
+	f.unreliable AS "f.unreliable",
 	u.folkekirke_forhold AS "u.folkekirke_forhold", u.folkekirke_start_dato AS "u.folkekirke_start_dato",
-	d.start_dato AS shared_residence_start,
+	u.folkekirke_start_dato_markering AS "u.folkekirke_start_dato_markering",
+	u.flyttepaabud_bemaerkninger AS "u.flyttepaabud_bemaerkninger", u.flyttepaabud_start_dato AS "u.flyttepaabud_start_dato",
+	u.foedselsregistreringssted_kode AS "u.foedselsregistreringssted_kode", u.foedselsregistreringssted_tekst AS "u.foedselsregistreringssted_tekst",
+	u.kommunaleforhold_bemaerkninger AS "u.kommunaleforhold_bemaerkninger", u.kommunaleforhold_kode AS "u.kommunaleforhold_kode",
+	u.kommunaleforhold_start_dato AS "u.kommunaleforhold_start_dato", u.kommunaleforhold_start_dato_markering AS "u.kommunaleforhold_start_dato_markering",
+	u.kommunaleforhold_type AS "u.kommunaleforhold_type", u.valg_kode AS "u.valg_kode",
+	u.valg_oplysninger_slette_dato AS "u.valg_oplysninger_slette_dato", u.valg_oplysninger_start_dato AS "u.valg_oplysninger_start_dato",
+	u.valgret_dato AS "u.valgret_dato", u.unreliable AS "u.unreliable",
+	d.start_dato AS shared_residence_start, d.start_dato_markering AS shared_residence_start_mark,
+	d.unreliable AS shared_residence_unreliable,
 	m.email, m.mobil_telefon AS mobile_phone, m.mobil_udenlandsk AS foreign_mobile_phone`
 
 // personFrom joins the tables of a Person row.
@@ -270,8 +361,25 @@ func (p Person) Address() *Address {
 		HouseNumber: p.HouseNumber, Floor: p.Floor, Door: p.Door, BuildingNumber: p.BuildingNumber,
 		CoName: p.CoName, PostalCode: p.PostalCode, PostalDistrict: p.PostalDistrict, CityName: p.CityName,
 		Locality: p.Locality, StandardAddress: p.StandardAddress, ValidFrom: p.Contact.MoveInDate,
+		ValidFromMark: p.Contact.MoveInDateMark,
 	}
 	if a.empty() {
+		return nil
+	}
+	return &a
+}
+
+// ContactRecordAddress returns the address as the person's personkontakt row
+// holds it (its codes, start and deletion date and the registering
+// municipality); nil when the row holds none.
+func (p Person) ContactRecordAddress() *Address {
+	c := p.Contact
+	a := Address{
+		MunicipalityCode: c.MunicipalityCode, StreetCode: c.StreetCode, HouseNumber: c.HouseNumber,
+		Floor: c.Floor, Door: c.Door, BuildingNumber: c.BuildingNumber, CoName: c.CoName,
+		ValidFrom: c.AddressStart, ValidTo: c.AddressDelete, StartAuthority: c.AddressAuthority,
+	}
+	if a.empty() && a.BuildingNumber == nil && a.CoName == nil && a.ValidFrom == nil && a.ValidTo == nil && a.StartAuthority == nil {
 		return nil
 	}
 	return &a
@@ -285,23 +393,40 @@ func (p Person) CivilStatus() *CivilStatus {
 		return nil
 	}
 	return &CivilStatus{
-		Code: *f.CivilStatus, ValidFrom: f.CivilStatusStart, SpouseCPR: f.SpouseCPR,
-		SpouseName: f.SpouseName, SpouseBirthDate: f.SpouseBirthDate, SeparatedSince: f.SeparationStart,
+		Code: *f.CivilStatus, ValidFrom: f.CivilStatusStart, ValidFromMark: f.CivilStatusStartMark, SpouseCPR: f.SpouseCPR,
+		SpouseName: f.SpouseName, SpouseNameMark: f.SpouseNameMark, SpouseBirthDate: f.SpouseBirthDate,
+		SpouseBirthDateMark: f.SpouseBirthDateMark, SeparatedSince: f.SeparationStart,
+		SeparatedSinceMark: f.SeparationStartMark, SeparationReference: f.CivilStatusSeparation,
+		SeparationCivilStatusReference: f.SeparationCivilStatus, Unreliable: f.Unreliable,
 	}
 }
 
 // CivilStatus is a civil status (civilstand): current in personfamilie or
 // one period of historiskecivilstande.
 type CivilStatus struct {
-	CPR             string     `db:"cpr"`
-	Code            string     `db:"civilstand"`
-	ValidFrom       *time.Time `db:"start_dato"`
-	ValidTo         *time.Time `db:"slut_dato"`
-	SpouseCPR       *string    `db:"aegtefaelle_cpr"`
-	SpouseName      *string    `db:"aegtefaelle_navn"`
-	SpouseBirthDate *time.Time `db:"aegtefaelle_foedsels_dato"`
-	SeparatedSince  *time.Time `db:"-"`
-	Correction      *string    `db:"ret_fortryd_aendring"`
+	CPR                 string     `db:"cpr"`
+	RecordID            *string    `db:"id"`
+	Code                string     `db:"civilstand"`
+	ValidFrom           *time.Time `db:"start_dato"`
+	ValidFromMark       *string    `db:"start_dato_markering"`
+	ValidTo             *time.Time `db:"slut_dato"`
+	ValidToMark         *string    `db:"slut_dato_markering"`
+	SpouseCPR           *string    `db:"aegtefaelle_cpr"`
+	SpouseName          *string    `db:"aegtefaelle_navn"`
+	SpouseNameMark      *string    `db:"aegtefaelle_navn_markering"`
+	SpouseBirthDate     *time.Time `db:"aegtefaelle_foedsels_dato"`
+	SpouseBirthDateMark *string    `db:"aegtefaelle_foedsels_dato_markering"`
+	// SeparationReference is the civil status's reference to its separation
+	// (personfamilie civilstandSeperationsHenvisning, historiskecivilstande
+	// seperationHenvisning).
+	SeparationReference *time.Time `db:"seperation_henvisning"`
+	Correction          *string    `db:"ret_fortryd_aendring"`
+	Unreliable          *string    `db:"unreliable"`
+	// SeparatedSince and its marker, and the separation's reference back to
+	// the civil status (seperationCivilstandHenvisning): current only.
+	SeparatedSince                 *time.Time `db:"-"`
+	SeparatedSinceMark             *string    `db:"-"`
+	SeparationCivilStatusReference *time.Time `db:"-"`
 }
 
 // Text is the Danish text of the civil status code.
@@ -326,7 +451,7 @@ func (p Person) Citizenship() *Citizenship {
 	if p.Contact.CitizenshipCountry == nil {
 		return nil
 	}
-	return &Citizenship{CountryCode: p.Contact.CitizenshipCountry, ValidFrom: p.Contact.CitizenshipStart}
+	return &Citizenship{CountryCode: p.Contact.CitizenshipCountry, ValidFrom: p.Contact.CitizenshipStart, ValidFromMark: p.Contact.CitizenshipMark}
 }
 
 // Church is the current relation to the Church of Denmark of personudvidet.
@@ -334,7 +459,7 @@ func (p Person) Church() *ChurchRelation {
 	if p.Extended.ChurchRelation == nil {
 		return nil
 	}
-	return &ChurchRelation{Code: *p.Extended.ChurchRelation, ValidFrom: p.Extended.ChurchStart}
+	return &ChurchRelation{Code: *p.Extended.ChurchRelation, ValidFrom: p.Extended.ChurchStart, ValidFromMark: p.Extended.ChurchStartMark}
 }
 
 // ProtectionKind is a kind of protection registered in personkontakt.
@@ -396,10 +521,12 @@ const (
 // ForwardingAddress is the address CSR-P chooses for letters
 // (forsendelsesadresse): address lines, for a foreign address the country.
 type ForwardingAddress struct {
-	Kind        ForwardingKind
-	Lines       []string
-	CountryCode *int
-	ValidFrom   *time.Time
+	Kind          ForwardingKind
+	Lines         []string
+	CountryCode   *int
+	ValidFrom     *time.Time
+	ValidFromMark *string
+	ValidTo       *time.Time
 }
 
 // ForwardingAddress chooses the forwarding address by CSR-P's priority:
@@ -410,16 +537,16 @@ func (p Person) ForwardingAddress(day time.Time) *ForwardingAddress {
 	c := p.Contact
 	contactInForce := c.ContactStart == nil || cpr.InForce(c.ContactStart, c.ContactEnd, day)
 	if lines := nonEmpty(c.ContactLine1, c.ContactLine2, c.ContactLine3, c.ContactLine4, c.ContactLine5); len(lines) > 0 && contactInForce {
-		return &ForwardingAddress{Kind: ForwardingContact, Lines: lines, ValidFrom: c.ContactStart}
+		return &ForwardingAddress{Kind: ForwardingContact, Lines: lines, ValidFrom: c.ContactStart, ValidTo: c.ContactEnd}
 	}
 	if lines := nonEmpty(c.ForeignLine1, c.ForeignLine2, c.ForeignLine3, c.ForeignLine4, c.ForeignLine5); len(lines) > 0 {
-		return &ForwardingAddress{Kind: ForwardingForeign, Lines: lines, CountryCode: c.ExitCountryCode, ValidFrom: c.ExitDate}
+		return &ForwardingAddress{Kind: ForwardingForeign, Lines: lines, CountryCode: c.ExitCountryCode, ValidFrom: c.ExitDate, ValidFromMark: c.ExitDateMark}
 	}
 	if lines := nonEmpty(c.SupplementaryLine1, c.SupplementaryLine2, c.SupplementaryLine3, c.SupplementaryLine4, c.SupplementaryLine5); len(lines) > 0 {
 		return &ForwardingAddress{Kind: ForwardingSupplementary, Lines: lines}
 	}
 	if a := p.Address(); a != nil && a.StreetName != nil {
-		return &ForwardingAddress{Kind: ForwardingFolkeregister, Lines: a.Lines(), ValidFrom: a.ValidFrom}
+		return &ForwardingAddress{Kind: ForwardingFolkeregister, Lines: a.Lines(), ValidFrom: a.ValidFrom, ValidFromMark: a.ValidFromMark}
 	}
 	return nil
 }
@@ -441,7 +568,51 @@ type Address struct {
 	Locality         *string    `db:"lokalitet"`
 	StandardAddress  *string    `db:"standard_adresse"`
 	ValidFrom        *time.Time `db:"tilflytnings_dato"`
+	ValidFromMark    *string    `db:"tilflytnings_dato_markering"`
 	ValidTo          *time.Time `db:"fraflytnings_dato"`
+	ValidToMark      *string    `db:"fraflytnings_dato_markering"`
+	// StartAuthority is the municipality that registered the address
+	// (personkontakt startMyndighedAdr).
+	StartAuthority *int `db:"-"`
+	// RecordID, Correction and Unreliable are those of a historiskeadresser
+	// record; nil for the current address.
+	RecordID   *string `db:"id"`
+	Correction *string `db:"ret_fortryd_aendring"`
+	Unreliable *string `db:"unreliable"`
+}
+
+// HouseNumberOnly is the number part of the house number
+// (AdresseFraHusNummer): "12" of "12B"; nil when it has no digits.
+func (a Address) HouseNumberOnly() *string {
+	n, _ := splitHouseNumber(a.HouseNumber)
+	return n
+}
+
+// HouseLetter is the letter part of the house number (AdresseFraHusBogstav):
+// "B" of "12B"; nil when it has none.
+func (a Address) HouseLetter() *string {
+	_, l := splitHouseNumber(a.HouseNumber)
+	return l
+}
+
+// splitHouseNumber splits a CPR house number ("12B", " 7", "3 A") into its
+// number (leading zeros and blanks dropped) and its letter.
+func splitHouseNumber(h *string) (number, letter *string) {
+	if h == nil {
+		return nil, nil
+	}
+	s := strings.TrimSpace(*h)
+	i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if i < 0 {
+		i = len(s)
+	}
+	if n := strings.TrimLeft(s[:i], "0"); n != "" {
+		number = &n
+	}
+	if l := strings.TrimSpace(s[i:]); l != "" {
+		letter = &l
+	}
+	return number, letter
 }
 
 // MunicipalityName is the name of the municipality (kommune).
@@ -552,3 +723,133 @@ func (s *RegisterStore) Protected(ctx context.Context, numbers []string) (map[st
 	}
 	return out, nil
 }
+
+// VotingRights are a person's voting-rights facts (personudvidet valg*).
+type VotingRights struct {
+	Code            *int       // valgKode, 1-6
+	VotingRightDate *time.Time // valgretDato
+	StartDate       *time.Time // valgOplysningerStartDato
+	DeleteDate      *time.Time // valgOplysningerSletteDato
+}
+
+// VotingRights returns the person's voting-rights facts, nil when none.
+func (p Person) VotingRights() *VotingRights {
+	u := p.Extended
+	if u.VotingCode == nil && u.VotingRightDate == nil && u.VotingStartDate == nil && u.VotingDeleteDate == nil {
+		return nil
+	}
+	return &VotingRights{Code: u.VotingCode, VotingRightDate: u.VotingRightDate, StartDate: u.VotingStartDate, DeleteDate: u.VotingDeleteDate}
+}
+
+// MunicipalCondition is a municipal condition (personudvidet kommunaleforhold).
+type MunicipalCondition struct {
+	Type          *int
+	Code          *string
+	StartDate     *time.Time
+	StartDateMark *string
+	Remarks       *string
+}
+
+// MunicipalCondition returns the person's municipal condition, nil when none.
+func (p Person) MunicipalCondition() *MunicipalCondition {
+	u := p.Extended
+	if u.MunicipalType == nil && u.MunicipalCode == nil && u.MunicipalStart == nil && u.MunicipalRemarks == nil {
+		return nil
+	}
+	return &MunicipalCondition{Type: u.MunicipalType, Code: u.MunicipalCode, StartDate: u.MunicipalStart,
+		StartDateMark: u.MunicipalStartMark, Remarks: u.MunicipalRemarks}
+}
+
+// RelocationOrder is a relocation order (personudvidet flyttepåbud).
+type RelocationOrder struct {
+	StartDate *time.Time
+	Remarks   *string
+}
+
+// RelocationOrder returns the person's relocation order, nil when none.
+func (p Person) RelocationOrder() *RelocationOrder {
+	u := p.Extended
+	if u.RelocationStart == nil && u.RelocationRemarks == nil {
+		return nil
+	}
+	return &RelocationOrder{StartDate: u.RelocationStart, Remarks: u.RelocationRemarks}
+}
+
+// BirthRegistrationPlace is where the birth was registered (personudvidet
+// foedselsregistreringssted).
+type BirthRegistrationPlace struct {
+	Code *int
+	Text *string
+}
+
+// BirthRegistrationPlace returns where the person's birth was registered,
+// nil when not held.
+func (p Person) BirthRegistrationPlace() *BirthRegistrationPlace {
+	u := p.Extended
+	if u.BirthPlaceCode == nil && u.BirthPlaceText == nil {
+		return nil
+	}
+	return &BirthRegistrationPlace{Code: u.BirthPlaceCode, Text: u.BirthPlaceText}
+}
+
+// ContactForwarding, ForeignForwarding and SupplementaryForwarding return
+// each alternative address of personkontakt on its own, whether or not it
+// is the chosen forwarding address; nil when it has no lines.
+func (p Person) ContactForwarding() *ForwardingAddress {
+	c := p.Contact
+	if lines := nonEmpty(c.ContactLine1, c.ContactLine2, c.ContactLine3, c.ContactLine4, c.ContactLine5); len(lines) > 0 {
+		return &ForwardingAddress{Kind: ForwardingContact, Lines: lines, ValidFrom: c.ContactStart, ValidTo: c.ContactEnd}
+	}
+	return nil
+}
+
+// ForeignForwarding: see ContactForwarding.
+func (p Person) ForeignForwarding() *ForwardingAddress {
+	c := p.Contact
+	if lines := nonEmpty(c.ForeignLine1, c.ForeignLine2, c.ForeignLine3, c.ForeignLine4, c.ForeignLine5); len(lines) > 0 {
+		return &ForwardingAddress{Kind: ForwardingForeign, Lines: lines, CountryCode: c.ExitCountryCode, ValidFrom: c.ExitDate, ValidFromMark: c.ExitDateMark}
+	}
+	return nil
+}
+
+// SupplementaryForwarding: see ContactForwarding.
+func (p Person) SupplementaryForwarding() *ForwardingAddress {
+	c := p.Contact
+	if lines := nonEmpty(c.SupplementaryLine1, c.SupplementaryLine2, c.SupplementaryLine3, c.SupplementaryLine4, c.SupplementaryLine5); len(lines) > 0 {
+		return &ForwardingAddress{Kind: ForwardingSupplementary, Lines: lines}
+	}
+	return nil
+}
+
+// The personkontakt, personfamilie and personudvidet facts Person shows
+// flat: unreliable flags, disappearance and municipality moves.
+
+// ContactUnreliable is personkontakt's unreliable field.
+func (p Person) ContactUnreliable() *string { return p.Contact.Unreliable }
+
+// FamilyUnreliable is personfamilie's unreliable field.
+func (p Person) FamilyUnreliable() *string { return p.Family.Unreliable }
+
+// ExtendedUnreliable is personudvidet's unreliable field.
+func (p Person) ExtendedUnreliable() *string { return p.Extended.Unreliable }
+
+// DisappearedOn is personkontakt's forsvindingsDato.
+func (p Person) DisappearedOn() *time.Time { return p.Contact.DisappearedOn }
+
+// DisappearedOnUncertainty is the marker of DisappearedOn.
+func (p Person) DisappearedOnUncertainty() *string { return p.Contact.DisappearedOnMark }
+
+// MunicipalityMoveOutDate is personkontakt's fraflytningKommuneDato.
+func (p Person) MunicipalityMoveOutDate() *time.Time { return p.Contact.MunicipalityOut }
+
+// MunicipalityMoveOutDateUncertainty is the marker of MunicipalityMoveOutDate.
+func (p Person) MunicipalityMoveOutDateUncertainty() *string { return p.Contact.MunicipalityOutM }
+
+// PreviousMunicipalityCode is personkontakt's fraflytningKommuneKode.
+func (p Person) PreviousMunicipalityCode() *int { return p.Contact.PreviousMunicipal }
+
+// MunicipalityMoveInDate is personkontakt's tilflytningKommuneDato.
+func (p Person) MunicipalityMoveInDate() *time.Time { return p.Contact.MunicipalityIn }
+
+// MunicipalityMoveInDateUncertainty is the marker of MunicipalityMoveInDate.
+func (p Person) MunicipalityMoveInDateUncertainty() *string { return p.Contact.MunicipalityInM }

@@ -254,3 +254,21 @@ func TestCohabitationWithheldWhenAProtectedPersonTakesPart(t *testing.T) {
 		t.Errorf("AUTHORITY: %s", auth.Raw)
 	}
 }
+
+func TestCohabitationSmallMopedChangesOwnerWithoutFee(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	a, b := cohabitationPerson(t, env, 9001), cohabitationPerson(t, env, 9002)
+	q := `query($p: [String!]!, $n: [String!]!, $v: VehicleType) { cohabitation(primary: $p, newOwner: $n, vehicle: $v) {
+		feeDue rule explanation pairs { rule } } }`
+	// Two strangers: a car's change of owner costs the fee, a small moped's does not.
+	r := ok(t, env.query(t, access.Private, q, map[string]any{"p": []string{a}, "n": []string{b}}))
+	wantEqual(t, r, "cohabitation.feeDue", true)
+	r = ok(t, env.query(t, access.Private, q, map[string]any{"p": []string{a}, "n": []string{b}, "v": "SMALL_MOPED"}))
+	wantEqual(t, r, "cohabitation", map[string]any{"feeDue": false, "rule": "SMALL_MOPED", "pairs": []any{},
+		"explanation": "Registrering af anmeldelse om ejerskifte (brugerskifte) af registreringspligtig lille knallert sker uden betaling (§ 124 m, stk. 1)."})
+	// The numbers are still checked.
+	if r := env.query(t, access.Private, q, map[string]any{"p": []string{a}, "n": []string{"0101011234"}, "v": "SMALL_MOPED"}); r.code() != "NOT_FOUND" {
+		t.Errorf("unknown number with a small moped: %s", r.Raw)
+	}
+}

@@ -48,6 +48,14 @@ func cohabitationDay(date *scalar.Date) (time.Time, error) {
 	return day, nil
 }
 
+// vehicleOf is the vehicle argument, VEHICLE when null.
+func vehicleOf(v *cohabitation.Vehicle) cohabitation.Vehicle {
+	if v == nil {
+		return cohabitation.AnyVehicle
+	}
+	return *v
+}
+
 // cohabitationResult translates the check's result; persons holds the
 // persons of the check, whose protection masks each pair.
 func cohabitationResult(res cohabitation.Result, day time.Time, persons map[string]db.Person) *model.CohabitationResult {

@@ -15,7 +15,7 @@ import (
 )
 
 // Cohabitation is the resolver for the cohabitation field.
-func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date) (*model.CohabitationResult, error) {
+func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) (*model.CohabitationResult, error) {
 	p, err := access.Authorize(ctx, access.OpCohabitation)
 	if err != nil {
 		return nil, err
@@ -57,5 +57,5 @@ func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newO
 	if err := access.WithholdDerived(p, participants...); err != nil {
 		return nil, err
 	}
-	return cohabitationResult(cohabitation.Check(facts, primaries, newOwners, day), day, protection), nil
+	return cohabitationResult(cohabitation.CheckVehicle(vehicleOf(vehicle), facts, primaries, newOwners, day), day, protection), nil
 }

@@ -62,19 +62,28 @@ type ComplexityRoot struct {
 		BuildingNumber   func(childComplexity int) int
 		CityName         func(childComplexity int) int
 		CoName           func(childComplexity int) int
+		Correction       func(childComplexity int) int
 		Door             func(childComplexity int) int
 		Floor            func(childComplexity int) int
+		HouseLetter      func(childComplexity int) int
 		HouseNumber      func(childComplexity int) int
+		HouseNumberOnly  func(childComplexity int) int
 		Lines            func(childComplexity int) int
 		Locality         func(childComplexity int) int
 		MunicipalityCode func(childComplexity int) int
 		MunicipalityName func(childComplexity int) int
 		PostalCode       func(childComplexity int) int
 		PostalDistrict   func(childComplexity int) int
+		RecordID         func(childComplexity int) int
+		StandardAddress  func(childComplexity int) int
+		StartAuthority   func(childComplexity int) int
 		StreetCode       func(childComplexity int) int
 		StreetName       func(childComplexity int) int
+		Unreliable       func(childComplexity int) int
 		ValidFrom        func(childComplexity int) int
+		ValidFromMark    func(childComplexity int) int
 		ValidTo          func(childComplexity int) int
+		ValidToMark      func(childComplexity int) int
 	}
 
 	AddressEvent struct {
@@ -138,31 +147,53 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	BirthRegistrationPlace struct {
+		Code func(childComplexity int) int
+		Text func(childComplexity int) int
+	}
+
 	ChurchRelation struct {
-		Code      func(childComplexity int) int
-		Text      func(childComplexity int) int
-		ValidFrom func(childComplexity int) int
-		ValidTo   func(childComplexity int) int
+		Code          func(childComplexity int) int
+		RecordID      func(childComplexity int) int
+		Text          func(childComplexity int) int
+		Unreliable    func(childComplexity int) int
+		ValidFrom     func(childComplexity int) int
+		ValidFromMark func(childComplexity int) int
+		ValidTo       func(childComplexity int) int
+		ValidToMark   func(childComplexity int) int
 	}
 
 	Citizenship struct {
-		Correction  func(childComplexity int) int
-		CountryCode func(childComplexity int) int
-		ValidFrom   func(childComplexity int) int
-		ValidTo     func(childComplexity int) int
+		Correction    func(childComplexity int) int
+		CountryCode   func(childComplexity int) int
+		RecordID      func(childComplexity int) int
+		Unreliable    func(childComplexity int) int
+		ValidFrom     func(childComplexity int) int
+		ValidFromMark func(childComplexity int) int
+		ValidTo       func(childComplexity int) int
+		ValidToMark   func(childComplexity int) int
 	}
 
 	CivilStatus struct {
-		Code            func(childComplexity int) int
-		Correction      func(childComplexity int) int
-		SeparatedSince  func(childComplexity int) int
-		Spouse          func(childComplexity int) int
-		SpouseBirthDate func(childComplexity int) int
-		SpouseCPR       func(childComplexity int) int
-		SpouseName      func(childComplexity int) int
-		Text            func(childComplexity int) int
-		ValidFrom       func(childComplexity int) int
-		ValidTo         func(childComplexity int) int
+		Code                           func(childComplexity int) int
+		Correction                     func(childComplexity int) int
+		RecordID                       func(childComplexity int) int
+		SeparatedSince                 func(childComplexity int) int
+		SeparatedSinceMark             func(childComplexity int) int
+		SeparationCivilStatusReference func(childComplexity int) int
+		SeparationReference            func(childComplexity int) int
+		Spouse                         func(childComplexity int) int
+		SpouseBirthDate                func(childComplexity int) int
+		SpouseBirthDateMark            func(childComplexity int) int
+		SpouseCPR                      func(childComplexity int) int
+		SpouseName                     func(childComplexity int) int
+		SpouseNameMark                 func(childComplexity int) int
+		Text                           func(childComplexity int) int
+		Unreliable                     func(childComplexity int) int
+		ValidFrom                      func(childComplexity int) int
+		ValidFromMark                  func(childComplexity int) int
+		ValidTo                        func(childComplexity int) int
+		ValidToMark                    func(childComplexity int) int
 	}
 
 	CivilStatusEvent struct {
@@ -224,9 +255,13 @@ type ComplexityRoot struct {
 	}
 
 	CprNumberChange struct {
-		PreviousCPR func(childComplexity int) int
-		ValidFrom   func(childComplexity int) int
-		ValidTo     func(childComplexity int) int
+		PreviousCPR   func(childComplexity int) int
+		RecordID      func(childComplexity int) int
+		Unreliable    func(childComplexity int) int
+		ValidFrom     func(childComplexity int) int
+		ValidFromMark func(childComplexity int) int
+		ValidTo       func(childComplexity int) int
+		ValidToMark   func(childComplexity int) int
 	}
 
 	CreationEvent struct {
@@ -242,12 +277,16 @@ type ComplexityRoot struct {
 	}
 
 	Custody struct {
-		DeleteDate func(childComplexity int) int
-		Holder     func(childComplexity int) int
-		HolderCPR  func(childComplexity int) int
-		StartDate  func(childComplexity int) int
-		TypeCode   func(childComplexity int) int
-		TypeText   func(childComplexity int) int
+		DeleteDate        func(childComplexity int) int
+		Holder            func(childComplexity int) int
+		HolderCPR         func(childComplexity int) int
+		RecordID          func(childComplexity int) int
+		RelationStartDate func(childComplexity int) int
+		StartDate         func(childComplexity int) int
+		StartDateMark     func(childComplexity int) int
+		TypeCode          func(childComplexity int) int
+		TypeText          func(childComplexity int) int
+		Unreliable        func(childComplexity int) int
 	}
 
 	DeathEvent struct {
@@ -263,16 +302,22 @@ type ComplexityRoot struct {
 	}
 
 	Disappearance struct {
-		Correction    func(childComplexity int) int
-		DisappearedOn func(childComplexity int) int
-		FoundOn       func(childComplexity int) int
+		Correction        func(childComplexity int) int
+		DisappearedOn     func(childComplexity int) int
+		DisappearedOnMark func(childComplexity int) int
+		FoundOn           func(childComplexity int) int
+		FoundOnMark       func(childComplexity int) int
+		RecordID          func(childComplexity int) int
+		Unreliable        func(childComplexity int) int
 	}
 
 	ForwardingAddress struct {
-		CountryCode func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Lines       func(childComplexity int) int
-		ValidFrom   func(childComplexity int) int
+		CountryCode   func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Lines         func(childComplexity int) int
+		ValidFrom     func(childComplexity int) int
+		ValidFromMark func(childComplexity int) int
+		ValidTo       func(childComplexity int) int
 	}
 
 	ForwardingAddressEvent struct {
@@ -320,17 +365,27 @@ type ComplexityRoot struct {
 		GuardianSince        func(childComplexity int) int
 		IncapacityEnd        func(childComplexity int) int
 		IncapacityStart      func(childComplexity int) int
+		IncapacityStartMk    func(childComplexity int) int
+		RecordID             func(childComplexity int) int
 		TypeCode             func(childComplexity int) int
 		TypeText             func(childComplexity int) int
+		Unreliable           func(childComplexity int) int
 	}
 
 	HistoricalName struct {
-		Correction func(childComplexity int) int
-		FirstName  func(childComplexity int) int
-		LastName   func(childComplexity int) int
-		MiddleName func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidTo    func(childComplexity int) int
+		Correction     func(childComplexity int) int
+		FirstName      func(childComplexity int) int
+		FirstNameMark  func(childComplexity int) int
+		LastName       func(childComplexity int) int
+		LastNameMark   func(childComplexity int) int
+		MiddleName     func(childComplexity int) int
+		MiddleNameMark func(childComplexity int) int
+		RecordID       func(childComplexity int) int
+		Unreliable     func(childComplexity int) int
+		ValidFrom      func(childComplexity int) int
+		ValidFromMark  func(childComplexity int) int
+		ValidTo        func(childComplexity int) int
+		ValidToMark    func(childComplexity int) int
 	}
 
 	Household struct {
@@ -386,6 +441,14 @@ type ComplexityRoot struct {
 		OrganisationName func(childComplexity int) int
 	}
 
+	MunicipalCondition struct {
+		Code          func(childComplexity int) int
+		Remarks       func(childComplexity int) int
+		StartDate     func(childComplexity int) int
+		StartDateMark func(childComplexity int) int
+		Type          func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AddOwnerLink               func(childComplexity int, organisationID string, ownerNumber string) int
 		CreateClient               func(childComplexity int, organisationID string, name string, profile model.Profile, scopes []string) int
@@ -414,7 +477,9 @@ type ComplexityRoot struct {
 		DeleteDate func(childComplexity int) int
 		Line       func(childComplexity int) int
 		Number     func(childComplexity int) int
+		RecordID   func(childComplexity int) int
 		StartDate  func(childComplexity int) int
+		Unreliable func(childComplexity int) int
 	}
 
 	Organisation struct {
@@ -432,50 +497,81 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		Address              func(childComplexity int) int
-		AddressHistory       func(childComplexity int) int
-		AddressingName       func(childComplexity int) int
-		AsOf                 func(childComplexity int) int
-		BirthDate            func(childComplexity int) int
-		CPR                  func(childComplexity int) int
-		Children             func(childComplexity int) int
-		Church               func(childComplexity int) int
-		ChurchHistory        func(childComplexity int) int
-		Citizenship          func(childComplexity int) int
-		CitizenshipHistory   func(childComplexity int) int
-		CivilStatus          func(childComplexity int) int
-		CivilStatusHistory   func(childComplexity int) int
-		CprNumberHistory     func(childComplexity int) int
-		Custody              func(childComplexity int) int
-		DeathDate            func(childComplexity int) int
-		DisappearanceHistory func(childComplexity int) int
-		Email                func(childComplexity int) int
-		Father               func(childComplexity int) int
-		FirstName            func(childComplexity int) int
-		ForeignMobilePhone   func(childComplexity int) int
-		ForwardingAddress    func(childComplexity int) int
-		Guardianships        func(childComplexity int) int
-		Household            func(childComplexity int) int
-		LastName             func(childComplexity int) int
-		MiddleName           func(childComplexity int) int
-		MobilePhone          func(childComplexity int) int
-		Mother               func(childComplexity int) int
-		NameHistory          func(childComplexity int) int
-		NameStartDate        func(childComplexity int) int
-		NewCPR               func(childComplexity int) int
-		Notes                func(childComplexity int) int
-		Occupation           func(childComplexity int) int
-		Protected            func(childComplexity int) int
-		Protections          func(childComplexity int) int
-		Relations            func(childComplexity int) int
-		SeparationHistory    func(childComplexity int) int
-		Sex                  func(childComplexity int) int
-		SharedResidenceStart func(childComplexity int) int
-		Spouse               func(childComplexity int) int
-		Status               func(childComplexity int) int
-		StatusDate           func(childComplexity int) int
-		StatusText           func(childComplexity int) int
-		TravelHistory        func(childComplexity int) int
+		Address                            func(childComplexity int) int
+		AddressHistory                     func(childComplexity int) int
+		AddressingName                     func(childComplexity int) int
+		AsOf                               func(childComplexity int) int
+		BirthDate                          func(childComplexity int) int
+		BirthDateMark                      func(childComplexity int) int
+		BirthRegistrationPlace             func(childComplexity int) int
+		CPR                                func(childComplexity int) int
+		Children                           func(childComplexity int) int
+		Church                             func(childComplexity int) int
+		ChurchHistory                      func(childComplexity int) int
+		Citizenship                        func(childComplexity int) int
+		CitizenshipHistory                 func(childComplexity int) int
+		CivilStatus                        func(childComplexity int) int
+		CivilStatusHistory                 func(childComplexity int) int
+		ContactForwarding                  func(childComplexity int) int
+		ContactRecordAddress               func(childComplexity int) int
+		ContactUnreliable                  func(childComplexity int) int
+		CprNumberHistory                   func(childComplexity int) int
+		Custody                            func(childComplexity int) int
+		DeathDate                          func(childComplexity int) int
+		DisappearanceHistory               func(childComplexity int) int
+		DisappearedOn                      func(childComplexity int) int
+		DisappearedOnUncertainty           func(childComplexity int) int
+		Email                              func(childComplexity int) int
+		ExtendedUnreliable                 func(childComplexity int) int
+		FamilyUnreliable                   func(childComplexity int) int
+		Father                             func(childComplexity int) int
+		FirstName                          func(childComplexity int) int
+		FirstNameMark                      func(childComplexity int) int
+		ForeignForwarding                  func(childComplexity int) int
+		ForeignMobilePhone                 func(childComplexity int) int
+		ForwardingAddress                  func(childComplexity int) int
+		Guardianships                      func(childComplexity int) int
+		Household                          func(childComplexity int) int
+		LastName                           func(childComplexity int) int
+		LastNameMark                       func(childComplexity int) int
+		MiddleName                         func(childComplexity int) int
+		MiddleNameMark                     func(childComplexity int) int
+		MobilePhone                        func(childComplexity int) int
+		Mother                             func(childComplexity int) int
+		MunicipalCondition                 func(childComplexity int) int
+		MunicipalityMoveInDate             func(childComplexity int) int
+		MunicipalityMoveInDateUncertainty  func(childComplexity int) int
+		MunicipalityMoveOutDate            func(childComplexity int) int
+		MunicipalityMoveOutDateUncertainty func(childComplexity int) int
+		NameHistory                        func(childComplexity int) int
+		NameStartDate                      func(childComplexity int) int
+		NameStartDateMark                  func(childComplexity int) int
+		NewCPR                             func(childComplexity int) int
+		Notes                              func(childComplexity int) int
+		Occupation                         func(childComplexity int) int
+		PreviousMunicipalityCode           func(childComplexity int) int
+		Protected                          func(childComplexity int) int
+		Protections                        func(childComplexity int) int
+		RecordEnd                          func(childComplexity int) int
+		RecordEndMark                      func(childComplexity int) int
+		RecordStart                        func(childComplexity int) int
+		RecordStartMark                    func(childComplexity int) int
+		Relations                          func(childComplexity int) int
+		RelocationOrder                    func(childComplexity int) int
+		SeparationHistory                  func(childComplexity int) int
+		Sex                                func(childComplexity int) int
+		SharedResidenceStart               func(childComplexity int) int
+		SharedResidenceStartMark           func(childComplexity int) int
+		SharedResidenceUnreliable          func(childComplexity int) int
+		Spouse                             func(childComplexity int) int
+		Status                             func(childComplexity int) int
+		StatusDate                         func(childComplexity int) int
+		StatusDateMark                     func(childComplexity int) int
+		StatusText                         func(childComplexity int) int
+		SupplementaryForwarding            func(childComplexity int) int
+		TravelHistory                      func(childComplexity int) int
+		Unreliable                         func(childComplexity int) int
+		VotingRights                       func(childComplexity int) int
 	}
 
 	PersonConnection struct {
@@ -506,12 +602,17 @@ type ComplexityRoot struct {
 	}
 
 	PersonRelation struct {
-		BirthDate func(childComplexity int) int
-		CPR       func(childComplexity int) int
-		Code      func(childComplexity int) int
-		Name      func(childComplexity int) int
-		Person    func(childComplexity int) int
-		Since     func(childComplexity int) int
+		BirthDate     func(childComplexity int) int
+		BirthDateMark func(childComplexity int) int
+		CPR           func(childComplexity int) int
+		Code          func(childComplexity int) int
+		Name          func(childComplexity int) int
+		NameMark      func(childComplexity int) int
+		Person        func(childComplexity int) int
+		RecordID      func(childComplexity int) int
+		Since         func(childComplexity int) int
+		SinceMark     func(childComplexity int) int
+		Unreliable    func(childComplexity int) int
 	}
 
 	PersonSearchResult struct {
@@ -541,7 +642,7 @@ type ComplexityRoot struct {
 	Query struct {
 		AddressHistory     func(childComplexity int, cprs []string) int
 		AuditLog           func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
-		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date) int
+		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) int
 		Household          func(childComplexity int, cpr string) int
 		LandlordUsage      func(childComplexity int, month *scalar.Date) int
 		Organisations      func(childComplexity int) int
@@ -569,6 +670,11 @@ type ComplexityRoot struct {
 		Protected        func(childComplexity int) int
 		RegisteredAt     func(childComplexity int) int
 		Relation         func(childComplexity int) int
+	}
+
+	RelocationOrder struct {
+		Remarks   func(childComplexity int) int
+		StartDate func(childComplexity int) int
 	}
 
 	ResidentMove struct {
@@ -635,8 +741,12 @@ type ComplexityRoot struct {
 	Separation struct {
 		CivilStatusReference func(childComplexity int) int
 		Correction           func(childComplexity int) int
+		RecordID             func(childComplexity int) int
+		Unreliable           func(childComplexity int) int
 		ValidFrom            func(childComplexity int) int
+		ValidFromMark        func(childComplexity int) int
 		ValidTo              func(childComplexity int) int
+		ValidToMark          func(childComplexity int) int
 	}
 
 	SharedAddress struct {
@@ -682,9 +792,13 @@ type ComplexityRoot struct {
 		Correction          func(childComplexity int) int
 		EntryCountryCode    func(childComplexity int) int
 		EntryDate           func(childComplexity int) int
+		EntryDateMark       func(childComplexity int) int
 		ExitCountryCode     func(childComplexity int) int
 		ExitDate            func(childComplexity int) int
+		ExitDateMark        func(childComplexity int) int
 		ForeignAddressLines func(childComplexity int) int
+		RecordID            func(childComplexity int) int
+		Unreliable          func(childComplexity int) int
 	}
 
 	Viewer struct {
@@ -694,6 +808,13 @@ type ComplexityRoot struct {
 		OwnerNumbers     func(childComplexity int) int
 		Profile          func(childComplexity int) int
 		Scopes           func(childComplexity int) int
+	}
+
+	VotingRights struct {
+		Code            func(childComplexity int) int
+		DeleteDate      func(childComplexity int) int
+		StartDate       func(childComplexity int) int
+		VotingRightDate func(childComplexity int) int
 	}
 
 	WebhookDelivery struct {
@@ -815,7 +936,7 @@ type QueryResolver interface {
 	Person(ctx context.Context, cpr string, asOf *scalar.Date) (*db.Person, error)
 	Organisations(ctx context.Context) ([]*db.Organisation, error)
 	AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error)
-	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date) (*model.CohabitationResult, error)
+	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) (*model.CohabitationResult, error)
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
 	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
 	Streets(ctx context.Context, municipalityCode int, prefix string, first *int) ([]*db.Street, error)
@@ -883,6 +1004,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.CoName(childComplexity), true
+	case "Address.correction":
+		if e.ComplexityRoot.Address.Correction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.Correction(childComplexity), true
 	case "Address.door":
 		if e.ComplexityRoot.Address.Door == nil {
 			break
@@ -895,12 +1022,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.Floor(childComplexity), true
+	case "Address.houseLetter":
+		if e.ComplexityRoot.Address.HouseLetter == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.HouseLetter(childComplexity), true
 	case "Address.houseNumber":
 		if e.ComplexityRoot.Address.HouseNumber == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Address.HouseNumber(childComplexity), true
+	case "Address.houseNumberOnly":
+		if e.ComplexityRoot.Address.HouseNumberOnly == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.HouseNumberOnly(childComplexity), true
 	case "Address.lines":
 		if e.ComplexityRoot.Address.Lines == nil {
 			break
@@ -937,6 +1076,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.PostalDistrict(childComplexity), true
+	case "Address.recordId":
+		if e.ComplexityRoot.Address.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.RecordID(childComplexity), true
+	case "Address.standardAddress":
+		if e.ComplexityRoot.Address.StandardAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.StandardAddress(childComplexity), true
+	case "Address.startAuthorityCode":
+		if e.ComplexityRoot.Address.StartAuthority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.StartAuthority(childComplexity), true
 	case "Address.streetCode":
 		if e.ComplexityRoot.Address.StreetCode == nil {
 			break
@@ -949,18 +1106,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Address.StreetName(childComplexity), true
+	case "Address.unreliable":
+		if e.ComplexityRoot.Address.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.Unreliable(childComplexity), true
 	case "Address.validFrom":
 		if e.ComplexityRoot.Address.ValidFrom == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Address.ValidFrom(childComplexity), true
+	case "Address.validFromUncertainty":
+		if e.ComplexityRoot.Address.ValidFromMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.ValidFromMark(childComplexity), true
 	case "Address.validTo":
 		if e.ComplexityRoot.Address.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Address.ValidTo(childComplexity), true
+	case "Address.validToUncertainty":
+		if e.ComplexityRoot.Address.ValidToMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Address.ValidToMark(childComplexity), true
 
 	case "AddressEvent.addressValidFrom":
 		if e.ComplexityRoot.AddressEvent.AddressValidFrom == nil {
@@ -1209,30 +1384,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
+	case "BirthRegistrationPlace.code":
+		if e.ComplexityRoot.BirthRegistrationPlace.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistrationPlace.Code(childComplexity), true
+	case "BirthRegistrationPlace.text":
+		if e.ComplexityRoot.BirthRegistrationPlace.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BirthRegistrationPlace.Text(childComplexity), true
+
 	case "ChurchRelation.code":
 		if e.ComplexityRoot.ChurchRelation.Code == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ChurchRelation.Code(childComplexity), true
+	case "ChurchRelation.recordId":
+		if e.ComplexityRoot.ChurchRelation.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurchRelation.RecordID(childComplexity), true
 	case "ChurchRelation.text":
 		if e.ComplexityRoot.ChurchRelation.Text == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ChurchRelation.Text(childComplexity), true
+	case "ChurchRelation.unreliable":
+		if e.ComplexityRoot.ChurchRelation.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurchRelation.Unreliable(childComplexity), true
 	case "ChurchRelation.validFrom":
 		if e.ComplexityRoot.ChurchRelation.ValidFrom == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ChurchRelation.ValidFrom(childComplexity), true
+	case "ChurchRelation.validFromUncertainty":
+		if e.ComplexityRoot.ChurchRelation.ValidFromMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurchRelation.ValidFromMark(childComplexity), true
 	case "ChurchRelation.validTo":
 		if e.ComplexityRoot.ChurchRelation.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.ChurchRelation.ValidTo(childComplexity), true
+	case "ChurchRelation.validToUncertainty":
+		if e.ComplexityRoot.ChurchRelation.ValidToMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChurchRelation.ValidToMark(childComplexity), true
 
 	case "Citizenship.correction":
 		if e.ComplexityRoot.Citizenship.Correction == nil {
@@ -1246,18 +1458,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citizenship.CountryCode(childComplexity), true
+	case "Citizenship.recordId":
+		if e.ComplexityRoot.Citizenship.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citizenship.RecordID(childComplexity), true
+	case "Citizenship.unreliable":
+		if e.ComplexityRoot.Citizenship.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citizenship.Unreliable(childComplexity), true
 	case "Citizenship.validFrom":
 		if e.ComplexityRoot.Citizenship.ValidFrom == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Citizenship.ValidFrom(childComplexity), true
+	case "Citizenship.validFromUncertainty":
+		if e.ComplexityRoot.Citizenship.ValidFromMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citizenship.ValidFromMark(childComplexity), true
 	case "Citizenship.validTo":
 		if e.ComplexityRoot.Citizenship.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Citizenship.ValidTo(childComplexity), true
+	case "Citizenship.validToUncertainty":
+		if e.ComplexityRoot.Citizenship.ValidToMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citizenship.ValidToMark(childComplexity), true
 
 	case "CivilStatus.code":
 		if e.ComplexityRoot.CivilStatus.Code == nil {
@@ -1271,12 +1507,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CivilStatus.Correction(childComplexity), true
+	case "CivilStatus.recordId":
+		if e.ComplexityRoot.CivilStatus.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.RecordID(childComplexity), true
 	case "CivilStatus.separatedSince":
 		if e.ComplexityRoot.CivilStatus.SeparatedSince == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CivilStatus.SeparatedSince(childComplexity), true
+	case "CivilStatus.separatedSinceUncertainty":
+		if e.ComplexityRoot.CivilStatus.SeparatedSinceMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.SeparatedSinceMark(childComplexity), true
+	case "CivilStatus.separationCivilStatusReference":
+		if e.ComplexityRoot.CivilStatus.SeparationCivilStatusReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.SeparationCivilStatusReference(childComplexity), true
+	case "CivilStatus.separationReference":
+		if e.ComplexityRoot.CivilStatus.SeparationReference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.SeparationReference(childComplexity), true
 	case "CivilStatus.spouse":
 		if e.ComplexityRoot.CivilStatus.Spouse == nil {
 			break
@@ -1289,6 +1549,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CivilStatus.SpouseBirthDate(childComplexity), true
+	case "CivilStatus.spouseBirthDateUncertainty":
+		if e.ComplexityRoot.CivilStatus.SpouseBirthDateMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.SpouseBirthDateMark(childComplexity), true
 	case "CivilStatus.spouseCpr":
 		if e.ComplexityRoot.CivilStatus.SpouseCPR == nil {
 			break
@@ -1301,24 +1567,48 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CivilStatus.SpouseName(childComplexity), true
+	case "CivilStatus.spouseNameUncertainty":
+		if e.ComplexityRoot.CivilStatus.SpouseNameMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.SpouseNameMark(childComplexity), true
 	case "CivilStatus.text":
 		if e.ComplexityRoot.CivilStatus.Text == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CivilStatus.Text(childComplexity), true
+	case "CivilStatus.unreliable":
+		if e.ComplexityRoot.CivilStatus.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.Unreliable(childComplexity), true
 	case "CivilStatus.validFrom":
 		if e.ComplexityRoot.CivilStatus.ValidFrom == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CivilStatus.ValidFrom(childComplexity), true
+	case "CivilStatus.validFromUncertainty":
+		if e.ComplexityRoot.CivilStatus.ValidFromMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.ValidFromMark(childComplexity), true
 	case "CivilStatus.validTo":
 		if e.ComplexityRoot.CivilStatus.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CivilStatus.ValidTo(childComplexity), true
+	case "CivilStatus.validToUncertainty":
+		if e.ComplexityRoot.CivilStatus.ValidToMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CivilStatus.ValidToMark(childComplexity), true
 
 	case "CivilStatusEvent.civilStatus":
 		if e.ComplexityRoot.CivilStatusEvent.CivilStatus == nil {
@@ -1572,18 +1862,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CprNumberChange.PreviousCPR(childComplexity), true
+	case "CprNumberChange.recordId":
+		if e.ComplexityRoot.CprNumberChange.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CprNumberChange.RecordID(childComplexity), true
+	case "CprNumberChange.unreliable":
+		if e.ComplexityRoot.CprNumberChange.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CprNumberChange.Unreliable(childComplexity), true
 	case "CprNumberChange.validFrom":
 		if e.ComplexityRoot.CprNumberChange.ValidFrom == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CprNumberChange.ValidFrom(childComplexity), true
+	case "CprNumberChange.validFromUncertainty":
+		if e.ComplexityRoot.CprNumberChange.ValidFromMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CprNumberChange.ValidFromMark(childComplexity), true
 	case "CprNumberChange.validTo":
 		if e.ComplexityRoot.CprNumberChange.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.CprNumberChange.ValidTo(childComplexity), true
+	case "CprNumberChange.validToUncertainty":
+		if e.ComplexityRoot.CprNumberChange.ValidToMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CprNumberChange.ValidToMark(childComplexity), true
 
 	case "CreationEvent.cpr":
 		if e.ComplexityRoot.CreationEvent.Cpr == nil {
@@ -1658,12 +1972,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Custody.HolderCPR(childComplexity), true
+	case "Custody.recordId":
+		if e.ComplexityRoot.Custody.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.RecordID(childComplexity), true
+	case "Custody.holderSince":
+		if e.ComplexityRoot.Custody.RelationStartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.RelationStartDate(childComplexity), true
 	case "Custody.startDate":
 		if e.ComplexityRoot.Custody.StartDate == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Custody.StartDate(childComplexity), true
+	case "Custody.startDateUncertainty":
+		if e.ComplexityRoot.Custody.StartDateMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.StartDateMark(childComplexity), true
 	case "Custody.typeCode":
 		if e.ComplexityRoot.Custody.TypeCode == nil {
 			break
@@ -1676,6 +2008,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Custody.TypeText(childComplexity), true
+	case "Custody.unreliable":
+		if e.ComplexityRoot.Custody.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Custody.Unreliable(childComplexity), true
 
 	case "DeathEvent.cpr":
 		if e.ComplexityRoot.DeathEvent.Cpr == nil {
@@ -1744,12 +2082,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Disappearance.DisappearedOn(childComplexity), true
+	case "Disappearance.disappearedOnUncertainty":
+		if e.ComplexityRoot.Disappearance.DisappearedOnMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disappearance.DisappearedOnMark(childComplexity), true
 	case "Disappearance.foundOn":
 		if e.ComplexityRoot.Disappearance.FoundOn == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Disappearance.FoundOn(childComplexity), true
+	case "Disappearance.foundOnUncertainty":
+		if e.ComplexityRoot.Disappearance.FoundOnMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disappearance.FoundOnMark(childComplexity), true
+	case "Disappearance.recordId":
+		if e.ComplexityRoot.Disappearance.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disappearance.RecordID(childComplexity), true
+	case "Disappearance.unreliable":
+		if e.ComplexityRoot.Disappearance.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Disappearance.Unreliable(childComplexity), true
 
 	case "ForwardingAddress.countryCode":
 		if e.ComplexityRoot.ForwardingAddress.CountryCode == nil {
@@ -1775,6 +2137,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ForwardingAddress.ValidFrom(childComplexity), true
+	case "ForwardingAddress.validFromUncertainty":
+		if e.ComplexityRoot.ForwardingAddress.ValidFromMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddress.ValidFromMark(childComplexity), true
+	case "ForwardingAddress.validTo":
+		if e.ComplexityRoot.ForwardingAddress.ValidTo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ForwardingAddress.ValidTo(childComplexity), true
 
 	case "ForwardingAddressEvent.cpr":
 		if e.ComplexityRoot.ForwardingAddressEvent.Cpr == nil {
@@ -1989,6 +2363,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Guardianship.IncapacityStart(childComplexity), true
+	case "Guardianship.incapacityStartUncertainty":
+		if e.ComplexityRoot.Guardianship.IncapacityStartMk == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.IncapacityStartMk(childComplexity), true
+	case "Guardianship.recordId":
+		if e.ComplexityRoot.Guardianship.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.RecordID(childComplexity), true
 	case "Guardianship.typeCode":
 		if e.ComplexityRoot.Guardianship.TypeCode == nil {
 			break
@@ -2001,6 +2387,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Guardianship.TypeText(childComplexity), true
+	case "Guardianship.unreliable":
+		if e.ComplexityRoot.Guardianship.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Guardianship.Unreliable(childComplexity), true
 
 	case "HistoricalName.correction":
 		if e.ComplexityRoot.HistoricalName.Correction == nil {
@@ -2014,30 +2406,72 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.HistoricalName.FirstName(childComplexity), true
+	case "HistoricalName.firstNameUncertainty":
+		if e.ComplexityRoot.HistoricalName.FirstNameMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.FirstNameMark(childComplexity), true
 	case "HistoricalName.lastName":
 		if e.ComplexityRoot.HistoricalName.LastName == nil {
 			break
 		}
 
 		return e.ComplexityRoot.HistoricalName.LastName(childComplexity), true
+	case "HistoricalName.lastNameUncertainty":
+		if e.ComplexityRoot.HistoricalName.LastNameMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.LastNameMark(childComplexity), true
 	case "HistoricalName.middleName":
 		if e.ComplexityRoot.HistoricalName.MiddleName == nil {
 			break
 		}
 
 		return e.ComplexityRoot.HistoricalName.MiddleName(childComplexity), true
+	case "HistoricalName.middleNameUncertainty":
+		if e.ComplexityRoot.HistoricalName.MiddleNameMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.MiddleNameMark(childComplexity), true
+	case "HistoricalName.recordId":
+		if e.ComplexityRoot.HistoricalName.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.RecordID(childComplexity), true
+	case "HistoricalName.unreliable":
+		if e.ComplexityRoot.HistoricalName.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.Unreliable(childComplexity), true
 	case "HistoricalName.validFrom":
 		if e.ComplexityRoot.HistoricalName.ValidFrom == nil {
 			break
 		}
 
 		return e.ComplexityRoot.HistoricalName.ValidFrom(childComplexity), true
+	case "HistoricalName.validFromUncertainty":
+		if e.ComplexityRoot.HistoricalName.ValidFromMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.ValidFromMark(childComplexity), true
 	case "HistoricalName.validTo":
 		if e.ComplexityRoot.HistoricalName.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.HistoricalName.ValidTo(childComplexity), true
+	case "HistoricalName.validToUncertainty":
+		if e.ComplexityRoot.HistoricalName.ValidToMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.HistoricalName.ValidToMark(childComplexity), true
 
 	case "Household.address":
 		if e.ComplexityRoot.Household.Address == nil {
@@ -2255,6 +2689,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LandlordUsage.OrganisationName(childComplexity), true
 
+	case "MunicipalCondition.code":
+		if e.ComplexityRoot.MunicipalCondition.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalCondition.Code(childComplexity), true
+	case "MunicipalCondition.remarks":
+		if e.ComplexityRoot.MunicipalCondition.Remarks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalCondition.Remarks(childComplexity), true
+	case "MunicipalCondition.startDate":
+		if e.ComplexityRoot.MunicipalCondition.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalCondition.StartDate(childComplexity), true
+	case "MunicipalCondition.startDateUncertainty":
+		if e.ComplexityRoot.MunicipalCondition.StartDateMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalCondition.StartDateMark(childComplexity), true
+	case "MunicipalCondition.type":
+		if e.ComplexityRoot.MunicipalCondition.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MunicipalCondition.Type(childComplexity), true
+
 	case "Mutation.addOwnerLink":
 		if e.ComplexityRoot.Mutation.AddOwnerLink == nil {
 			break
@@ -2428,12 +2893,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Note.Number(childComplexity), true
+	case "Note.recordId":
+		if e.ComplexityRoot.Note.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.RecordID(childComplexity), true
 	case "Note.startDate":
 		if e.ComplexityRoot.Note.StartDate == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Note.StartDate(childComplexity), true
+	case "Note.unreliable":
+		if e.ComplexityRoot.Note.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Note.Unreliable(childComplexity), true
 
 	case "Organisation.cvr":
 		if e.ComplexityRoot.Organisation.CVR == nil {
@@ -2515,6 +2992,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.BirthDate(childComplexity), true
+	case "Person.birthDateUncertainty":
+		if e.ComplexityRoot.Person.BirthDateMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.BirthDateMark(childComplexity), true
+	case "Person.birthRegistrationPlace":
+		if e.ComplexityRoot.Person.BirthRegistrationPlace == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.BirthRegistrationPlace(childComplexity), true
 	case "Person.cpr":
 		if e.ComplexityRoot.Person.CPR == nil {
 			break
@@ -2563,6 +3052,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.CivilStatusHistory(childComplexity), true
+	case "Person.contactAddress":
+		if e.ComplexityRoot.Person.ContactForwarding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ContactForwarding(childComplexity), true
+	case "Person.contactRecordAddress":
+		if e.ComplexityRoot.Person.ContactRecordAddress == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ContactRecordAddress(childComplexity), true
+	case "Person.contactUnreliable":
+		if e.ComplexityRoot.Person.ContactUnreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ContactUnreliable(childComplexity), true
 	case "Person.cprNumberHistory":
 		if e.ComplexityRoot.Person.CprNumberHistory == nil {
 			break
@@ -2587,12 +3094,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.DisappearanceHistory(childComplexity), true
+	case "Person.disappearedOn":
+		if e.ComplexityRoot.Person.DisappearedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.DisappearedOn(childComplexity), true
+	case "Person.disappearedOnUncertainty":
+		if e.ComplexityRoot.Person.DisappearedOnUncertainty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.DisappearedOnUncertainty(childComplexity), true
 	case "Person.email":
 		if e.ComplexityRoot.Person.Email == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.Email(childComplexity), true
+	case "Person.extendedUnreliable":
+		if e.ComplexityRoot.Person.ExtendedUnreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ExtendedUnreliable(childComplexity), true
+	case "Person.familyUnreliable":
+		if e.ComplexityRoot.Person.FamilyUnreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.FamilyUnreliable(childComplexity), true
 	case "Person.father":
 		if e.ComplexityRoot.Person.Father == nil {
 			break
@@ -2605,6 +3136,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.FirstName(childComplexity), true
+	case "Person.firstNameUncertainty":
+		if e.ComplexityRoot.Person.FirstNameMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.FirstNameMark(childComplexity), true
+	case "Person.foreignAddress":
+		if e.ComplexityRoot.Person.ForeignForwarding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.ForeignForwarding(childComplexity), true
 	case "Person.foreignMobilePhone":
 		if e.ComplexityRoot.Person.ForeignMobilePhone == nil {
 			break
@@ -2635,12 +3178,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.LastName(childComplexity), true
+	case "Person.lastNameUncertainty":
+		if e.ComplexityRoot.Person.LastNameMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.LastNameMark(childComplexity), true
 	case "Person.middleName":
 		if e.ComplexityRoot.Person.MiddleName == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.MiddleName(childComplexity), true
+	case "Person.middleNameUncertainty":
+		if e.ComplexityRoot.Person.MiddleNameMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.MiddleNameMark(childComplexity), true
 	case "Person.mobilePhone":
 		if e.ComplexityRoot.Person.MobilePhone == nil {
 			break
@@ -2653,6 +3208,36 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Mother(childComplexity), true
+	case "Person.municipalCondition":
+		if e.ComplexityRoot.Person.MunicipalCondition == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.MunicipalCondition(childComplexity), true
+	case "Person.municipalityMoveInDate":
+		if e.ComplexityRoot.Person.MunicipalityMoveInDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.MunicipalityMoveInDate(childComplexity), true
+	case "Person.municipalityMoveInDateUncertainty":
+		if e.ComplexityRoot.Person.MunicipalityMoveInDateUncertainty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.MunicipalityMoveInDateUncertainty(childComplexity), true
+	case "Person.municipalityMoveOutDate":
+		if e.ComplexityRoot.Person.MunicipalityMoveOutDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.MunicipalityMoveOutDate(childComplexity), true
+	case "Person.municipalityMoveOutDateUncertainty":
+		if e.ComplexityRoot.Person.MunicipalityMoveOutDateUncertainty == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.MunicipalityMoveOutDateUncertainty(childComplexity), true
 	case "Person.nameHistory":
 		if e.ComplexityRoot.Person.NameHistory == nil {
 			break
@@ -2665,6 +3250,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.NameStartDate(childComplexity), true
+	case "Person.nameStartDateUncertainty":
+		if e.ComplexityRoot.Person.NameStartDateMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.NameStartDateMark(childComplexity), true
 	case "Person.newCpr":
 		if e.ComplexityRoot.Person.NewCPR == nil {
 			break
@@ -2683,6 +3274,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Occupation(childComplexity), true
+	case "Person.previousMunicipalityCode":
+		if e.ComplexityRoot.Person.PreviousMunicipalityCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.PreviousMunicipalityCode(childComplexity), true
 	case "Person.protected":
 		if e.ComplexityRoot.Person.Protected == nil {
 			break
@@ -2695,12 +3292,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Protections(childComplexity), true
+	case "Person.recordEndDate":
+		if e.ComplexityRoot.Person.RecordEnd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.RecordEnd(childComplexity), true
+	case "Person.recordEndDateUncertainty":
+		if e.ComplexityRoot.Person.RecordEndMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.RecordEndMark(childComplexity), true
+	case "Person.recordStartDate":
+		if e.ComplexityRoot.Person.RecordStart == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.RecordStart(childComplexity), true
+	case "Person.recordStartDateUncertainty":
+		if e.ComplexityRoot.Person.RecordStartMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.RecordStartMark(childComplexity), true
 	case "Person.relations":
 		if e.ComplexityRoot.Person.Relations == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.Relations(childComplexity), true
+	case "Person.relocationOrder":
+		if e.ComplexityRoot.Person.RelocationOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.RelocationOrder(childComplexity), true
 	case "Person.separationHistory":
 		if e.ComplexityRoot.Person.SeparationHistory == nil {
 			break
@@ -2719,6 +3346,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.SharedResidenceStart(childComplexity), true
+	case "Person.sharedResidenceSinceUncertainty":
+		if e.ComplexityRoot.Person.SharedResidenceStartMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.SharedResidenceStartMark(childComplexity), true
+	case "Person.sharedResidenceUnreliable":
+		if e.ComplexityRoot.Person.SharedResidenceUnreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.SharedResidenceUnreliable(childComplexity), true
 	case "Person.spouse":
 		if e.ComplexityRoot.Person.Spouse == nil {
 			break
@@ -2737,18 +3376,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.StatusDate(childComplexity), true
+	case "Person.statusDateUncertainty":
+		if e.ComplexityRoot.Person.StatusDateMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.StatusDateMark(childComplexity), true
 	case "Person.statusText":
 		if e.ComplexityRoot.Person.StatusText == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.StatusText(childComplexity), true
+	case "Person.supplementaryAddress":
+		if e.ComplexityRoot.Person.SupplementaryForwarding == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.SupplementaryForwarding(childComplexity), true
 	case "Person.travelHistory":
 		if e.ComplexityRoot.Person.TravelHistory == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Person.TravelHistory(childComplexity), true
+	case "Person.unreliable":
+		if e.ComplexityRoot.Person.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Unreliable(childComplexity), true
+	case "Person.votingRights":
+		if e.ComplexityRoot.Person.VotingRights == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.VotingRights(childComplexity), true
 
 	case "PersonConnection.edges":
 		if e.ComplexityRoot.PersonConnection.Edges == nil {
@@ -2833,6 +3496,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonRelation.BirthDate(childComplexity), true
+	case "PersonRelation.birthDateUncertainty":
+		if e.ComplexityRoot.PersonRelation.BirthDateMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.BirthDateMark(childComplexity), true
 	case "PersonRelation.cpr":
 		if e.ComplexityRoot.PersonRelation.CPR == nil {
 			break
@@ -2851,18 +3520,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PersonRelation.Name(childComplexity), true
+	case "PersonRelation.nameUncertainty":
+		if e.ComplexityRoot.PersonRelation.NameMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.NameMark(childComplexity), true
 	case "PersonRelation.person":
 		if e.ComplexityRoot.PersonRelation.Person == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PersonRelation.Person(childComplexity), true
+	case "PersonRelation.recordId":
+		if e.ComplexityRoot.PersonRelation.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.RecordID(childComplexity), true
 	case "PersonRelation.since":
 		if e.ComplexityRoot.PersonRelation.Since == nil {
 			break
 		}
 
 		return e.ComplexityRoot.PersonRelation.Since(childComplexity), true
+	case "PersonRelation.sinceUncertainty":
+		if e.ComplexityRoot.PersonRelation.SinceMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.SinceMark(childComplexity), true
+	case "PersonRelation.unreliable":
+		if e.ComplexityRoot.PersonRelation.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PersonRelation.Unreliable(childComplexity), true
 
 	case "PersonSearchResult.moreHits":
 		if e.ComplexityRoot.PersonSearchResult.MoreHits == nil {
@@ -2989,7 +3682,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date)), true
+		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date), args["vehicle"].(*cohabitation.Vehicle)), true
 	case "Query.household":
 		if e.ComplexityRoot.Query.Household == nil {
 			break
@@ -3191,6 +3884,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.RelationEvent.Relation(childComplexity), true
+
+	case "RelocationOrder.remarks":
+		if e.ComplexityRoot.RelocationOrder.Remarks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelocationOrder.Remarks(childComplexity), true
+	case "RelocationOrder.startDate":
+		if e.ComplexityRoot.RelocationOrder.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelocationOrder.StartDate(childComplexity), true
 
 	case "ResidentMove.address":
 		if e.ComplexityRoot.ResidentMove.Address == nil {
@@ -3468,18 +4174,42 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Separation.Correction(childComplexity), true
+	case "Separation.recordId":
+		if e.ComplexityRoot.Separation.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Separation.RecordID(childComplexity), true
+	case "Separation.unreliable":
+		if e.ComplexityRoot.Separation.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Separation.Unreliable(childComplexity), true
 	case "Separation.validFrom":
 		if e.ComplexityRoot.Separation.ValidFrom == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Separation.ValidFrom(childComplexity), true
+	case "Separation.validFromUncertainty":
+		if e.ComplexityRoot.Separation.ValidFromMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Separation.ValidFromMark(childComplexity), true
 	case "Separation.validTo":
 		if e.ComplexityRoot.Separation.ValidTo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Separation.ValidTo(childComplexity), true
+	case "Separation.validToUncertainty":
+		if e.ComplexityRoot.Separation.ValidToMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Separation.ValidToMark(childComplexity), true
 
 	case "SharedAddress.periods":
 		if e.ComplexityRoot.SharedAddress.Periods == nil {
@@ -3658,6 +4388,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Travel.EntryDate(childComplexity), true
+	case "Travel.entryDateUncertainty":
+		if e.ComplexityRoot.Travel.EntryDateMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.EntryDateMark(childComplexity), true
 	case "Travel.exitCountryCode":
 		if e.ComplexityRoot.Travel.ExitCountryCode == nil {
 			break
@@ -3670,12 +4406,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Travel.ExitDate(childComplexity), true
+	case "Travel.exitDateUncertainty":
+		if e.ComplexityRoot.Travel.ExitDateMark == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.ExitDateMark(childComplexity), true
 	case "Travel.foreignAddressLines":
 		if e.ComplexityRoot.Travel.ForeignAddressLines == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Travel.ForeignAddressLines(childComplexity), true
+	case "Travel.recordId":
+		if e.ComplexityRoot.Travel.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.RecordID(childComplexity), true
+	case "Travel.unreliable":
+		if e.ComplexityRoot.Travel.Unreliable == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Travel.Unreliable(childComplexity), true
 
 	case "Viewer.clientName":
 		if e.ComplexityRoot.Viewer.ClientName == nil {
@@ -3713,6 +4467,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Viewer.Scopes(childComplexity), true
+
+	case "VotingRights.code":
+		if e.ComplexityRoot.VotingRights.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingRights.Code(childComplexity), true
+	case "VotingRights.deleteDate":
+		if e.ComplexityRoot.VotingRights.DeleteDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingRights.DeleteDate(childComplexity), true
+	case "VotingRights.startDate":
+		if e.ComplexityRoot.VotingRights.StartDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingRights.StartDate(childComplexity), true
+	case "VotingRights.votingRightDate":
+		if e.ComplexityRoot.VotingRights.VotingRightDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.VotingRights.VotingRightDate(childComplexity), true
 
 	case "WebhookDelivery.attempts":
 		if e.ComplexityRoot.WebhookDelivery.Attempts == nil {
@@ -4104,8 +4883,118 @@ type Person @subject {
   disappearanceHistory: [Disappearance!]
   "Former CPR numbers (historiskepersonnumre)."
   cprNumberHistory: [CprNumberChange!]
-  "Folkeregister notes (notat)."
+  "Folkeregister notes (notat) in force: a note is not served from its deletion date (slet_dato) on."
   notes: [Note!]
+
+  # Uncertainty markers (usikkerhedsmarkering) and unreliable flags, one
+  # pattern throughout: a field X of seed 004 with a marker has XUncertainty
+  # beside it (the marker as registered, e.g. "*"), and every type read from
+  # a datatype has ` + "`" + `unreliable` + "`" + ` (the names of the fields CPR holds unreliable,
+  # as registered). Person holds five datatypes, so it has one per datatype.
+  "Uncertainty marker of firstName (fornavnMarkering)."
+  firstNameUncertainty: String
+  "Uncertainty marker of middleName (mellemnavnMarkering)."
+  middleNameUncertainty: String
+  "Uncertainty marker of lastName (efternavnMarkering)."
+  lastNameUncertainty: String
+  "Uncertainty marker of nameStartDate (navnStartDatoMarkering)."
+  nameStartDateUncertainty: String
+  "Uncertainty marker of birthDate (foedselsdatoMarkering)."
+  birthDateUncertainty: String
+  "Uncertainty marker of statusDate (statusMarkering)."
+  statusDateUncertainty: String
+  "Start date of the person record (person startDato)."
+  recordStartDate: Date
+  "Uncertainty marker of recordStartDate (startDatoMarkering)."
+  recordStartDateUncertainty: String
+  "End date of the person record (person slutDato)."
+  recordEndDate: Date
+  "Uncertainty marker of recordEndDate (slutDatoMarkering)."
+  recordEndDateUncertainty: String
+  "Fields of the person record CPR holds unreliable (person unreliable)."
+  unreliable: String
+  "Fields of the personkontakt record CPR holds unreliable."
+  contactUnreliable: String
+  "Fields of the personfamilie record CPR holds unreliable."
+  familyUnreliable: String
+  "Fields of the personudvidet record CPR holds unreliable."
+  extendedUnreliable: String
+  "Uncertainty marker of sharedResidenceSince (deltbopael startDatoMarkering)."
+  sharedResidenceSinceUncertainty: String
+  "Fields of the deltbopael record CPR holds unreliable."
+  sharedResidenceUnreliable: String
+
+  "The address as the personkontakt record holds it: codes, start (startDatoAdr) and deletion date (sletDatoAdr) as validFrom/validTo, and the registering municipality (startMyndighedAdr) as startAuthorityCode."
+  contactRecordAddress: Address
+  "Date the person was registered as disappeared (personkontakt forsvindingsDato)."
+  disappearedOn: Date
+  "Uncertainty marker of disappearedOn."
+  disappearedOnUncertainty: String
+  "Date the person moved out of the former municipality (fraflytningKommuneDato)."
+  municipalityMoveOutDate: Date
+  "Uncertainty marker of municipalityMoveOutDate."
+  municipalityMoveOutDateUncertainty: String
+  "Code of the municipality moved out of (fraflytningKommuneKode)."
+  previousMunicipalityCode: Int
+  "Date the person moved into the municipality (tilflytningKommuneDato)."
+  municipalityMoveInDate: Date
+  "Uncertainty marker of municipalityMoveInDate."
+  municipalityMoveInDateUncertainty: String
+  "The contact address (kontaktadresse) whether or not it is the chosen forwarding address."
+  contactAddress: ForwardingAddress
+  "The foreign address (udlandsadresse) with exit date and country, whether or not it is the chosen forwarding address."
+  foreignAddress: ForwardingAddress
+  "The supplementary address (supplerende adresse), whether or not it is the chosen forwarding address."
+  supplementaryAddress: ForwardingAddress
+
+  "Voting rights (personudvidet valg*)."
+  votingRights: VotingRights
+  "Municipal condition (personudvidet kommunaleforhold)."
+  municipalCondition: MunicipalCondition
+  "Relocation order (personudvidet flyttepåbud)."
+  relocationOrder: RelocationOrder
+  "Where the birth was registered (personudvidet foedselsregistreringssted)."
+  birthRegistrationPlace: BirthRegistrationPlace
+}
+
+"Voting rights (valgoplysninger)."
+type VotingRights {
+  "valgKode, 1-6."
+  code: Int
+  "Date of the voting right (valgretDato)."
+  votingRightDate: Date
+  "Start of the voting information (valgOplysningerStartDato)."
+  startDate: Date
+  "Deletion date of the voting information (valgOplysningerSletteDato)."
+  deleteDate: Date
+}
+
+"A municipal condition (kommunale forhold)."
+type MunicipalCondition {
+  "kommunaleforholdType, 1-9."
+  type: Int
+  "kommunaleforholdKode (A for type 1, P for type 2, F/I/N for type 3)."
+  code: String
+  startDate: Date
+  "Uncertainty marker of startDate."
+  startDateUncertainty: String
+  "Remarks (kommunaleforholdBemaerkninger)."
+  remarks: String
+}
+
+"A relocation order (flyttepåbud)."
+type RelocationOrder {
+  startDate: Date
+  "Remarks (flyttepaabudBemaerkninger)."
+  remarks: String
+}
+
+"Where a birth was registered (fødselsregistreringssted)."
+type BirthRegistrationPlace {
+  "foedselsregistreringsstedKode."
+  code: Int
+  "foedselsregistreringsstedTekst."
+  text: String
 }
 `, BuiltIn: false},
 	{Name: "admin.graphqls", Input: sourceData("admin.graphqls"), BuiltIn: false},
@@ -4134,6 +5023,10 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_streetName(ctx, field)
 	case "houseNumber":
 		return ec.fieldContext_Address_houseNumber(ctx, field)
+	case "houseNumberOnly":
+		return ec.fieldContext_Address_houseNumberOnly(ctx, field)
+	case "houseLetter":
+		return ec.fieldContext_Address_houseLetter(ctx, field)
 	case "floor":
 		return ec.fieldContext_Address_floor(ctx, field)
 	case "door":
@@ -4154,8 +5047,22 @@ func (ec *executionContext) childFields_Address(ctx context.Context, field graph
 		return ec.fieldContext_Address_lines(ctx, field)
 	case "validFrom":
 		return ec.fieldContext_Address_validFrom(ctx, field)
+	case "validFromUncertainty":
+		return ec.fieldContext_Address_validFromUncertainty(ctx, field)
 	case "validTo":
 		return ec.fieldContext_Address_validTo(ctx, field)
+	case "validToUncertainty":
+		return ec.fieldContext_Address_validToUncertainty(ctx, field)
+	case "standardAddress":
+		return ec.fieldContext_Address_standardAddress(ctx, field)
+	case "startAuthorityCode":
+		return ec.fieldContext_Address_startAuthorityCode(ctx, field)
+	case "correction":
+		return ec.fieldContext_Address_correction(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Address_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_Address_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Address", field.Name)
 }
@@ -4230,6 +5137,16 @@ func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_BirthRegistrationPlace(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_BirthRegistrationPlace_code(ctx, field)
+	case "text":
+		return ec.fieldContext_BirthRegistrationPlace_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BirthRegistrationPlace", field.Name)
+}
+
 func (ec *executionContext) childFields_ChurchRelation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -4240,6 +5157,14 @@ func (ec *executionContext) childFields_ChurchRelation(ctx context.Context, fiel
 		return ec.fieldContext_ChurchRelation_validFrom(ctx, field)
 	case "validTo":
 		return ec.fieldContext_ChurchRelation_validTo(ctx, field)
+	case "validFromUncertainty":
+		return ec.fieldContext_ChurchRelation_validFromUncertainty(ctx, field)
+	case "validToUncertainty":
+		return ec.fieldContext_ChurchRelation_validToUncertainty(ctx, field)
+	case "recordId":
+		return ec.fieldContext_ChurchRelation_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_ChurchRelation_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChurchRelation", field.Name)
 }
@@ -4254,6 +5179,14 @@ func (ec *executionContext) childFields_Citizenship(ctx context.Context, field g
 		return ec.fieldContext_Citizenship_validTo(ctx, field)
 	case "correction":
 		return ec.fieldContext_Citizenship_correction(ctx, field)
+	case "validFromUncertainty":
+		return ec.fieldContext_Citizenship_validFromUncertainty(ctx, field)
+	case "validToUncertainty":
+		return ec.fieldContext_Citizenship_validToUncertainty(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Citizenship_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_Citizenship_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citizenship", field.Name)
 }
@@ -4280,6 +5213,24 @@ func (ec *executionContext) childFields_CivilStatus(ctx context.Context, field g
 		return ec.fieldContext_CivilStatus_separatedSince(ctx, field)
 	case "correction":
 		return ec.fieldContext_CivilStatus_correction(ctx, field)
+	case "validFromUncertainty":
+		return ec.fieldContext_CivilStatus_validFromUncertainty(ctx, field)
+	case "validToUncertainty":
+		return ec.fieldContext_CivilStatus_validToUncertainty(ctx, field)
+	case "spouseNameUncertainty":
+		return ec.fieldContext_CivilStatus_spouseNameUncertainty(ctx, field)
+	case "spouseBirthDateUncertainty":
+		return ec.fieldContext_CivilStatus_spouseBirthDateUncertainty(ctx, field)
+	case "separatedSinceUncertainty":
+		return ec.fieldContext_CivilStatus_separatedSinceUncertainty(ctx, field)
+	case "separationReference":
+		return ec.fieldContext_CivilStatus_separationReference(ctx, field)
+	case "separationCivilStatusReference":
+		return ec.fieldContext_CivilStatus_separationCivilStatusReference(ctx, field)
+	case "recordId":
+		return ec.fieldContext_CivilStatus_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_CivilStatus_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CivilStatus", field.Name)
 }
@@ -4382,6 +5333,14 @@ func (ec *executionContext) childFields_CprNumberChange(ctx context.Context, fie
 		return ec.fieldContext_CprNumberChange_validFrom(ctx, field)
 	case "validTo":
 		return ec.fieldContext_CprNumberChange_validTo(ctx, field)
+	case "validFromUncertainty":
+		return ec.fieldContext_CprNumberChange_validFromUncertainty(ctx, field)
+	case "validToUncertainty":
+		return ec.fieldContext_CprNumberChange_validToUncertainty(ctx, field)
+	case "recordId":
+		return ec.fieldContext_CprNumberChange_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_CprNumberChange_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CprNumberChange", field.Name)
 }
@@ -4398,8 +5357,16 @@ func (ec *executionContext) childFields_Custody(ctx context.Context, field graph
 		return ec.fieldContext_Custody_holder(ctx, field)
 	case "startDate":
 		return ec.fieldContext_Custody_startDate(ctx, field)
+	case "startDateUncertainty":
+		return ec.fieldContext_Custody_startDateUncertainty(ctx, field)
 	case "deleteDate":
 		return ec.fieldContext_Custody_deleteDate(ctx, field)
+	case "holderSince":
+		return ec.fieldContext_Custody_holderSince(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Custody_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_Custody_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Custody", field.Name)
 }
@@ -4412,6 +5379,14 @@ func (ec *executionContext) childFields_Disappearance(ctx context.Context, field
 		return ec.fieldContext_Disappearance_foundOn(ctx, field)
 	case "correction":
 		return ec.fieldContext_Disappearance_correction(ctx, field)
+	case "disappearedOnUncertainty":
+		return ec.fieldContext_Disappearance_disappearedOnUncertainty(ctx, field)
+	case "foundOnUncertainty":
+		return ec.fieldContext_Disappearance_foundOnUncertainty(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Disappearance_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_Disappearance_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Disappearance", field.Name)
 }
@@ -4426,6 +5401,10 @@ func (ec *executionContext) childFields_ForwardingAddress(ctx context.Context, f
 		return ec.fieldContext_ForwardingAddress_countryCode(ctx, field)
 	case "validFrom":
 		return ec.fieldContext_ForwardingAddress_validFrom(ctx, field)
+	case "validFromUncertainty":
+		return ec.fieldContext_ForwardingAddress_validFromUncertainty(ctx, field)
+	case "validTo":
+		return ec.fieldContext_ForwardingAddress_validTo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ForwardingAddress", field.Name)
 }
@@ -4452,6 +5431,12 @@ func (ec *executionContext) childFields_Guardianship(ctx context.Context, field 
 		return ec.fieldContext_Guardianship_guardianNameSince(ctx, field)
 	case "guardianAddressLines":
 		return ec.fieldContext_Guardianship_guardianAddressLines(ctx, field)
+	case "incapacityStartUncertainty":
+		return ec.fieldContext_Guardianship_incapacityStartUncertainty(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Guardianship_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_Guardianship_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Guardianship", field.Name)
 }
@@ -4470,6 +5455,20 @@ func (ec *executionContext) childFields_HistoricalName(ctx context.Context, fiel
 		return ec.fieldContext_HistoricalName_validTo(ctx, field)
 	case "correction":
 		return ec.fieldContext_HistoricalName_correction(ctx, field)
+	case "firstNameUncertainty":
+		return ec.fieldContext_HistoricalName_firstNameUncertainty(ctx, field)
+	case "middleNameUncertainty":
+		return ec.fieldContext_HistoricalName_middleNameUncertainty(ctx, field)
+	case "lastNameUncertainty":
+		return ec.fieldContext_HistoricalName_lastNameUncertainty(ctx, field)
+	case "validFromUncertainty":
+		return ec.fieldContext_HistoricalName_validFromUncertainty(ctx, field)
+	case "validToUncertainty":
+		return ec.fieldContext_HistoricalName_validToUncertainty(ctx, field)
+	case "recordId":
+		return ec.fieldContext_HistoricalName_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_HistoricalName_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type HistoricalName", field.Name)
 }
@@ -4526,6 +5525,22 @@ func (ec *executionContext) childFields_LandlordUsage(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type LandlordUsage", field.Name)
 }
 
+func (ec *executionContext) childFields_MunicipalCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_MunicipalCondition_type(ctx, field)
+	case "code":
+		return ec.fieldContext_MunicipalCondition_code(ctx, field)
+	case "startDate":
+		return ec.fieldContext_MunicipalCondition_startDate(ctx, field)
+	case "startDateUncertainty":
+		return ec.fieldContext_MunicipalCondition_startDateUncertainty(ctx, field)
+	case "remarks":
+		return ec.fieldContext_MunicipalCondition_remarks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MunicipalCondition", field.Name)
+}
+
 func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "number":
@@ -4536,6 +5551,10 @@ func (ec *executionContext) childFields_Note(ctx context.Context, field graphql.
 		return ec.fieldContext_Note_startDate(ctx, field)
 	case "deleteDate":
 		return ec.fieldContext_Note_deleteDate(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Note_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_Note_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Note", field.Name)
 }
@@ -4658,6 +5677,68 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_cprNumberHistory(ctx, field)
 	case "notes":
 		return ec.fieldContext_Person_notes(ctx, field)
+	case "firstNameUncertainty":
+		return ec.fieldContext_Person_firstNameUncertainty(ctx, field)
+	case "middleNameUncertainty":
+		return ec.fieldContext_Person_middleNameUncertainty(ctx, field)
+	case "lastNameUncertainty":
+		return ec.fieldContext_Person_lastNameUncertainty(ctx, field)
+	case "nameStartDateUncertainty":
+		return ec.fieldContext_Person_nameStartDateUncertainty(ctx, field)
+	case "birthDateUncertainty":
+		return ec.fieldContext_Person_birthDateUncertainty(ctx, field)
+	case "statusDateUncertainty":
+		return ec.fieldContext_Person_statusDateUncertainty(ctx, field)
+	case "recordStartDate":
+		return ec.fieldContext_Person_recordStartDate(ctx, field)
+	case "recordStartDateUncertainty":
+		return ec.fieldContext_Person_recordStartDateUncertainty(ctx, field)
+	case "recordEndDate":
+		return ec.fieldContext_Person_recordEndDate(ctx, field)
+	case "recordEndDateUncertainty":
+		return ec.fieldContext_Person_recordEndDateUncertainty(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_Person_unreliable(ctx, field)
+	case "contactUnreliable":
+		return ec.fieldContext_Person_contactUnreliable(ctx, field)
+	case "familyUnreliable":
+		return ec.fieldContext_Person_familyUnreliable(ctx, field)
+	case "extendedUnreliable":
+		return ec.fieldContext_Person_extendedUnreliable(ctx, field)
+	case "sharedResidenceSinceUncertainty":
+		return ec.fieldContext_Person_sharedResidenceSinceUncertainty(ctx, field)
+	case "sharedResidenceUnreliable":
+		return ec.fieldContext_Person_sharedResidenceUnreliable(ctx, field)
+	case "contactRecordAddress":
+		return ec.fieldContext_Person_contactRecordAddress(ctx, field)
+	case "disappearedOn":
+		return ec.fieldContext_Person_disappearedOn(ctx, field)
+	case "disappearedOnUncertainty":
+		return ec.fieldContext_Person_disappearedOnUncertainty(ctx, field)
+	case "municipalityMoveOutDate":
+		return ec.fieldContext_Person_municipalityMoveOutDate(ctx, field)
+	case "municipalityMoveOutDateUncertainty":
+		return ec.fieldContext_Person_municipalityMoveOutDateUncertainty(ctx, field)
+	case "previousMunicipalityCode":
+		return ec.fieldContext_Person_previousMunicipalityCode(ctx, field)
+	case "municipalityMoveInDate":
+		return ec.fieldContext_Person_municipalityMoveInDate(ctx, field)
+	case "municipalityMoveInDateUncertainty":
+		return ec.fieldContext_Person_municipalityMoveInDateUncertainty(ctx, field)
+	case "contactAddress":
+		return ec.fieldContext_Person_contactAddress(ctx, field)
+	case "foreignAddress":
+		return ec.fieldContext_Person_foreignAddress(ctx, field)
+	case "supplementaryAddress":
+		return ec.fieldContext_Person_supplementaryAddress(ctx, field)
+	case "votingRights":
+		return ec.fieldContext_Person_votingRights(ctx, field)
+	case "municipalCondition":
+		return ec.fieldContext_Person_municipalCondition(ctx, field)
+	case "relocationOrder":
+		return ec.fieldContext_Person_relocationOrder(ctx, field)
+	case "birthRegistrationPlace":
+		return ec.fieldContext_Person_birthRegistrationPlace(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -4730,6 +5811,16 @@ func (ec *executionContext) childFields_PersonRelation(ctx context.Context, fiel
 		return ec.fieldContext_PersonRelation_birthDate(ctx, field)
 	case "since":
 		return ec.fieldContext_PersonRelation_since(ctx, field)
+	case "nameUncertainty":
+		return ec.fieldContext_PersonRelation_nameUncertainty(ctx, field)
+	case "birthDateUncertainty":
+		return ec.fieldContext_PersonRelation_birthDateUncertainty(ctx, field)
+	case "sinceUncertainty":
+		return ec.fieldContext_PersonRelation_sinceUncertainty(ctx, field)
+	case "recordId":
+		return ec.fieldContext_PersonRelation_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_PersonRelation_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PersonRelation", field.Name)
 }
@@ -4756,6 +5847,16 @@ func (ec *executionContext) childFields_Protection(ctx context.Context, field gr
 		return ec.fieldContext_Protection_active(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Protection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelocationOrder(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "startDate":
+		return ec.fieldContext_RelocationOrder_startDate(ctx, field)
+	case "remarks":
+		return ec.fieldContext_RelocationOrder_remarks(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelocationOrder", field.Name)
 }
 
 func (ec *executionContext) childFields_ResidentMove(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4866,6 +5967,14 @@ func (ec *executionContext) childFields_Separation(ctx context.Context, field gr
 		return ec.fieldContext_Separation_civilStatusReference(ctx, field)
 	case "correction":
 		return ec.fieldContext_Separation_correction(ctx, field)
+	case "validFromUncertainty":
+		return ec.fieldContext_Separation_validFromUncertainty(ctx, field)
+	case "validToUncertainty":
+		return ec.fieldContext_Separation_validToUncertainty(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Separation_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_Separation_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Separation", field.Name)
 }
@@ -4922,6 +6031,14 @@ func (ec *executionContext) childFields_Travel(ctx context.Context, field graphq
 		return ec.fieldContext_Travel_foreignAddressLines(ctx, field)
 	case "correction":
 		return ec.fieldContext_Travel_correction(ctx, field)
+	case "exitDateUncertainty":
+		return ec.fieldContext_Travel_exitDateUncertainty(ctx, field)
+	case "entryDateUncertainty":
+		return ec.fieldContext_Travel_entryDateUncertainty(ctx, field)
+	case "recordId":
+		return ec.fieldContext_Travel_recordId(ctx, field)
+	case "unreliable":
+		return ec.fieldContext_Travel_unreliable(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Travel", field.Name)
 }
@@ -4942,6 +6059,20 @@ func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphq
 		return ec.fieldContext_Viewer_ownerNumbers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
+}
+
+func (ec *executionContext) childFields_VotingRights(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_VotingRights_code(ctx, field)
+	case "votingRightDate":
+		return ec.fieldContext_VotingRights_votingRightDate(ctx, field)
+	case "startDate":
+		return ec.fieldContext_VotingRights_startDate(ctx, field)
+	case "deleteDate":
+		return ec.fieldContext_VotingRights_deleteDate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type VotingRights", field.Name)
 }
 
 func (ec *executionContext) childFields_WebhookDelivery(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5409,6 +6540,14 @@ func (ec *executionContext) field_Query_cohabitation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["date"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "vehicle",
+		func(ctx context.Context, v any) (*cohabitation.Vehicle, error) {
+			return ec.unmarshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["vehicle"] = arg3
 	return args, nil
 }
 
@@ -5911,6 +7050,52 @@ func (ec *executionContext) fieldContext_Address_houseNumber(_ context.Context, 
 	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
+func (ec *executionContext) _Address_houseNumberOnly(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_houseNumberOnly(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseNumberOnly(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_houseNumberOnly(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, false, "String")
+}
+
+func (ec *executionContext) _Address_houseLetter(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_houseLetter(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HouseLetter(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_houseLetter(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, true, false, "String")
+}
+
 func (ec *executionContext) _Address_floor(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6141,6 +7326,29 @@ func (ec *executionContext) fieldContext_Address_validFrom(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Address", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Address_validFromUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_validFromUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_validFromUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
 func (ec *executionContext) _Address_validTo(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6162,6 +7370,144 @@ func (ec *executionContext) _Address_validTo(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Address_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Address", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Address_validToUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_validToUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidToMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_validToUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_standardAddress(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_standardAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StandardAddress, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_standardAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_startAuthorityCode(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_startAuthorityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartAuthority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_startAuthorityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Address_correction(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_correction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Correction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_recordId(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
+}
+
+func (ec *executionContext) _Address_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Address) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Address_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Address_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Address", field, false, false, "String")
 }
 
 func (ec *executionContext) _AddressEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.AddressEvent) (ret graphql.Marshaler) {
@@ -7138,6 +8484,52 @@ func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _BirthRegistrationPlace_code(ctx context.Context, field graphql.CollectedField, obj *db.BirthRegistrationPlace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistrationPlace_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistrationPlace_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistrationPlace", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BirthRegistrationPlace_text(ctx context.Context, field graphql.CollectedField, obj *db.BirthRegistrationPlace) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BirthRegistrationPlace_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BirthRegistrationPlace_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BirthRegistrationPlace", field, false, false, "String")
+}
+
 func (ec *executionContext) _ChurchRelation_code(ctx context.Context, field graphql.CollectedField, obj *db.ChurchRelation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7230,6 +8622,98 @@ func (ec *executionContext) fieldContext_ChurchRelation_validTo(_ context.Contex
 	return graphql.NewScalarFieldContext("ChurchRelation", field, false, false, "Date")
 }
 
+func (ec *executionContext) _ChurchRelation_validFromUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.ChurchRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurchRelation_validFromUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChurchRelation_validFromUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurchRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChurchRelation_validToUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.ChurchRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurchRelation_validToUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidToMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChurchRelation_validToUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurchRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChurchRelation_recordId(ctx context.Context, field graphql.CollectedField, obj *db.ChurchRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurchRelation_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChurchRelation_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurchRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChurchRelation_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.ChurchRelation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChurchRelation_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChurchRelation_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChurchRelation", field, false, false, "String")
+}
+
 func (ec *executionContext) _Citizenship_countryCode(ctx context.Context, field graphql.CollectedField, obj *db.Citizenship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7319,6 +8803,98 @@ func (ec *executionContext) _Citizenship_correction(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Citizenship_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citizenship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citizenship_validFromUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Citizenship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citizenship_validFromUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citizenship_validFromUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citizenship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citizenship_validToUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Citizenship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citizenship_validToUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidToMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citizenship_validToUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citizenship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citizenship_recordId(ctx context.Context, field graphql.CollectedField, obj *db.Citizenship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citizenship_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citizenship_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citizenship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citizenship_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Citizenship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citizenship_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citizenship_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citizenship", field, false, false, "String")
 }
 
@@ -7558,6 +9134,213 @@ func (ec *executionContext) _CivilStatus_correction(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_CivilStatus_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_validFromUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_validFromUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_validFromUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_validToUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_validToUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidToMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_validToUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_spouseNameUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_spouseNameUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpouseNameMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_spouseNameUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_spouseBirthDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_spouseBirthDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SpouseBirthDateMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_spouseBirthDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_separatedSinceUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_separatedSinceUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeparatedSinceMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_separatedSinceUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_separationReference(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_separationReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeparationReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_separationReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CivilStatus_separationCivilStatusReference(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_separationCivilStatusReference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SeparationCivilStatusReference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_separationCivilStatusReference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CivilStatus_recordId(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
+}
+
+func (ec *executionContext) _CivilStatus_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.CivilStatus) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CivilStatus_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CivilStatus_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CivilStatus", field, false, false, "String")
 }
 
@@ -8595,6 +10378,98 @@ func (ec *executionContext) fieldContext_CprNumberChange_validTo(_ context.Conte
 	return graphql.NewScalarFieldContext("CprNumberChange", field, false, false, "Date")
 }
 
+func (ec *executionContext) _CprNumberChange_validFromUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.CPRNumberChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CprNumberChange_validFromUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CprNumberChange_validFromUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CprNumberChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CprNumberChange_validToUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.CPRNumberChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CprNumberChange_validToUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidToMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CprNumberChange_validToUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CprNumberChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CprNumberChange_recordId(ctx context.Context, field graphql.CollectedField, obj *db.CPRNumberChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CprNumberChange_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CprNumberChange_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CprNumberChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _CprNumberChange_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.CPRNumberChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CprNumberChange_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CprNumberChange_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CprNumberChange", field, false, false, "String")
+}
+
 func (ec *executionContext) _CreationEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.CreationEvent) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8926,6 +10801,29 @@ func (ec *executionContext) fieldContext_Custody_startDate(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Custody", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Custody_startDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_startDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDateMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_startDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Custody", field, false, false, "String")
+}
+
 func (ec *executionContext) _Custody_deleteDate(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8947,6 +10845,75 @@ func (ec *executionContext) _Custody_deleteDate(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Custody_deleteDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Custody", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Custody_holderSince(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_holderSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelationStartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_holderSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Custody", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Custody_recordId(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Custody", field, false, false, "String")
+}
+
+func (ec *executionContext) _Custody_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Custody) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Custody_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Custody_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Custody", field, false, false, "String")
 }
 
 func (ec *executionContext) _DeathEvent_id(ctx context.Context, field graphql.CollectedField, obj *model.DeathEvent) (ret graphql.Marshaler) {
@@ -9225,6 +11192,98 @@ func (ec *executionContext) fieldContext_Disappearance_correction(_ context.Cont
 	return graphql.NewScalarFieldContext("Disappearance", field, false, false, "String")
 }
 
+func (ec *executionContext) _Disappearance_disappearedOnUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Disappearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disappearance_disappearedOnUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisappearedOnMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Disappearance_disappearedOnUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disappearance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Disappearance_foundOnUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Disappearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disappearance_foundOnUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FoundOnMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Disappearance_foundOnUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disappearance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Disappearance_recordId(ctx context.Context, field graphql.CollectedField, obj *db.Disappearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disappearance_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Disappearance_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disappearance", field, false, false, "String")
+}
+
+func (ec *executionContext) _Disappearance_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Disappearance) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Disappearance_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Disappearance_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Disappearance", field, false, false, "String")
+}
+
 func (ec *executionContext) _ForwardingAddress_kind(ctx context.Context, field graphql.CollectedField, obj *db.ForwardingAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9314,6 +11373,52 @@ func (ec *executionContext) _ForwardingAddress_validFrom(ctx context.Context, fi
 	)
 }
 func (ec *executionContext) fieldContext_ForwardingAddress_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddress", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ForwardingAddress_validFromUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.ForwardingAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddress_validFromUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddress_validFromUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ForwardingAddress", field, false, false, "String")
+}
+
+func (ec *executionContext) _ForwardingAddress_validTo(ctx context.Context, field graphql.CollectedField, obj *db.ForwardingAddress) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ForwardingAddress_validTo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidTo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ForwardingAddress_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ForwardingAddress", field, false, false, "Date")
 }
 
@@ -10177,6 +12282,75 @@ func (ec *executionContext) fieldContext_Guardianship_guardianAddressLines(_ con
 	return graphql.NewScalarFieldContext("Guardianship", field, true, false, "String")
 }
 
+func (ec *executionContext) _Guardianship_incapacityStartUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_incapacityStartUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IncapacityStartMk, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_incapacityStartUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Guardianship_recordId(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "String")
+}
+
+func (ec *executionContext) _Guardianship_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Guardianship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Guardianship_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Guardianship_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Guardianship", field, false, false, "String")
+}
+
 func (ec *executionContext) _HistoricalName_firstName(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10312,6 +12486,167 @@ func (ec *executionContext) _HistoricalName_correction(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_HistoricalName_correction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_firstNameUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_firstNameUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstNameMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_firstNameUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_middleNameUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_middleNameUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MiddleNameMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_middleNameUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_lastNameUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_lastNameUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastNameMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_lastNameUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_validFromUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_validFromUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_validFromUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_validToUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_validToUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidToMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_validToUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_recordId(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
+}
+
+func (ec *executionContext) _HistoricalName_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.HistoricalName) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_HistoricalName_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_HistoricalName_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("HistoricalName", field, false, false, "String")
 }
 
@@ -11147,6 +13482,121 @@ func (ec *executionContext) fieldContext_LandlordUsage_lookups(_ context.Context
 	return graphql.NewScalarFieldContext("LandlordUsage", field, true, true, "Int")
 }
 
+func (ec *executionContext) _MunicipalCondition_type(ctx context.Context, field graphql.CollectedField, obj *db.MunicipalCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalCondition_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalCondition_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalCondition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MunicipalCondition_code(ctx context.Context, field graphql.CollectedField, obj *db.MunicipalCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalCondition_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalCondition_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalCondition", field, false, false, "String")
+}
+
+func (ec *executionContext) _MunicipalCondition_startDate(ctx context.Context, field graphql.CollectedField, obj *db.MunicipalCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalCondition_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalCondition_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalCondition", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MunicipalCondition_startDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.MunicipalCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalCondition_startDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDateMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalCondition_startDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalCondition", field, false, false, "String")
+}
+
+func (ec *executionContext) _MunicipalCondition_remarks(ctx context.Context, field graphql.CollectedField, obj *db.MunicipalCondition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MunicipalCondition_remarks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remarks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MunicipalCondition_remarks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MunicipalCondition", field, false, false, "String")
+}
+
 func (ec *executionContext) _Mutation_createOrganisation(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11840,6 +14290,52 @@ func (ec *executionContext) _Note_deleteDate(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_Note_deleteDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Note", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Note_recordId(ctx context.Context, field graphql.CollectedField, obj *db.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "String")
+}
+
+func (ec *executionContext) _Note_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Note) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Note_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Note_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Note", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *db.Organisation) (ret graphql.Marshaler) {
@@ -13263,6 +15759,791 @@ func (ec *executionContext) fieldContext_Person_notes(_ context.Context, field g
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_firstNameUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_firstNameUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstNameMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_firstNameUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_middleNameUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_middleNameUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MiddleNameMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_middleNameUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_lastNameUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_lastNameUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastNameMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_lastNameUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_nameStartDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_nameStartDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameStartDateMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_nameStartDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_birthDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_birthDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDateMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_birthDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_statusDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_statusDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StatusDateMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_statusDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_recordStartDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_recordStartDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordStart, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_recordStartDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Person_recordStartDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_recordStartDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordStartMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_recordStartDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_recordEndDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_recordEndDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordEnd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_recordEndDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Person_recordEndDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_recordEndDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordEndMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_recordEndDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_contactUnreliable(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_contactUnreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactUnreliable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_contactUnreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
+func (ec *executionContext) _Person_familyUnreliable(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_familyUnreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FamilyUnreliable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_familyUnreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
+func (ec *executionContext) _Person_extendedUnreliable(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_extendedUnreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtendedUnreliable(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_extendedUnreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
+func (ec *executionContext) _Person_sharedResidenceSinceUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_sharedResidenceSinceUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedResidenceStartMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_sharedResidenceSinceUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_sharedResidenceUnreliable(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_sharedResidenceUnreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SharedResidenceUnreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_sharedResidenceUnreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
+}
+
+func (ec *executionContext) _Person_contactRecordAddress(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_contactRecordAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactRecordAddress(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Address) graphql.Marshaler {
+			return ec.marshalOAddress2ᚖcprgraphᚋdbᚐAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_contactRecordAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Address(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_disappearedOn(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_disappearedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisappearedOn(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_disappearedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Person_disappearedOnUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_disappearedOnUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DisappearedOnUncertainty(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_disappearedOnUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
+func (ec *executionContext) _Person_municipalityMoveOutDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_municipalityMoveOutDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityMoveOutDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_municipalityMoveOutDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Person_municipalityMoveOutDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_municipalityMoveOutDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityMoveOutDateUncertainty(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_municipalityMoveOutDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
+func (ec *executionContext) _Person_previousMunicipalityCode(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_previousMunicipalityCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PreviousMunicipalityCode(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_previousMunicipalityCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "Int")
+}
+
+func (ec *executionContext) _Person_municipalityMoveInDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_municipalityMoveInDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityMoveInDate(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_municipalityMoveInDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Person_municipalityMoveInDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_municipalityMoveInDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalityMoveInDateUncertainty(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_municipalityMoveInDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, false, "String")
+}
+
+func (ec *executionContext) _Person_contactAddress(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_contactAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContactForwarding(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ForwardingAddress) graphql.Marshaler {
+			return ec.marshalOForwardingAddress2ᚖcprgraphᚋdbᚐForwardingAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_contactAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardingAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_foreignAddress(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_foreignAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ForeignForwarding(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ForwardingAddress) graphql.Marshaler {
+			return ec.marshalOForwardingAddress2ᚖcprgraphᚋdbᚐForwardingAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_foreignAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardingAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_supplementaryAddress(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_supplementaryAddress(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupplementaryForwarding(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ForwardingAddress) graphql.Marshaler {
+			return ec.marshalOForwardingAddress2ᚖcprgraphᚋdbᚐForwardingAddress(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_supplementaryAddress(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ForwardingAddress(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_votingRights(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_votingRights(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VotingRights(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.VotingRights) graphql.Marshaler {
+			return ec.marshalOVotingRights2ᚖcprgraphᚋdbᚐVotingRights(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_votingRights(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_VotingRights(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_municipalCondition(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_municipalCondition(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MunicipalCondition(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.MunicipalCondition) graphql.Marshaler {
+			return ec.marshalOMunicipalCondition2ᚖcprgraphᚋdbᚐMunicipalCondition(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_municipalCondition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MunicipalCondition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_relocationOrder(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_relocationOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RelocationOrder(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.RelocationOrder) graphql.Marshaler {
+			return ec.marshalORelocationOrder2ᚖcprgraphᚋdbᚐRelocationOrder(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_relocationOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelocationOrder(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_birthRegistrationPlace(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_birthRegistrationPlace(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthRegistrationPlace(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.BirthRegistrationPlace) graphql.Marshaler {
+			return ec.marshalOBirthRegistrationPlace2ᚖcprgraphᚋdbᚐBirthRegistrationPlace(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_birthRegistrationPlace(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BirthRegistrationPlace(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13756,6 +17037,121 @@ func (ec *executionContext) _PersonRelation_since(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_PersonRelation_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PersonRelation_nameUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_nameUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NameMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_nameUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonRelation_birthDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_birthDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BirthDateMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_birthDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonRelation_sinceUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_sinceUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SinceMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_sinceUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonRelation_recordId(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "String")
+}
+
+func (ec *executionContext) _PersonRelation_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PersonRelation_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PersonRelation_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PersonRelation", field, false, false, "String")
 }
 
 func (ec *executionContext) _PersonSearchResult_persons(ctx context.Context, field graphql.CollectedField, obj *model.PersonSearchResult) (ret graphql.Marshaler) {
@@ -14265,7 +17661,7 @@ func (ec *executionContext) _Query_cohabitation(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cohabitation(ctx, fc.Args["primary"].([]string), fc.Args["newOwner"].([]string), fc.Args["date"].(*scalar.Date))
+			return ec.Resolvers.Query().Cohabitation(ctx, fc.Args["primary"].([]string), fc.Args["newOwner"].([]string), fc.Args["date"].(*scalar.Date), fc.Args["vehicle"].(*cohabitation.Vehicle))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CohabitationResult) graphql.Marshaler {
@@ -15119,6 +18515,52 @@ func (ec *executionContext) _RelationEvent_custodyType(ctx context.Context, fiel
 }
 func (ec *executionContext) fieldContext_RelationEvent_custodyType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationEvent", field, true, false, "String")
+}
+
+func (ec *executionContext) _RelocationOrder_startDate(ctx context.Context, field graphql.CollectedField, obj *db.RelocationOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelocationOrder_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelocationOrder_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelocationOrder", field, false, false, "Date")
+}
+
+func (ec *executionContext) _RelocationOrder_remarks(ctx context.Context, field graphql.CollectedField, obj *db.RelocationOrder) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelocationOrder_remarks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Remarks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RelocationOrder_remarks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelocationOrder", field, false, false, "String")
 }
 
 func (ec *executionContext) _ResidentMove_kind(ctx context.Context, field graphql.CollectedField, obj *db.ResidentMove) (ret graphql.Marshaler) {
@@ -16229,6 +19671,98 @@ func (ec *executionContext) fieldContext_Separation_correction(_ context.Context
 	return graphql.NewScalarFieldContext("Separation", field, false, false, "String")
 }
 
+func (ec *executionContext) _Separation_validFromUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Separation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Separation_validFromUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFromMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Separation_validFromUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Separation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Separation_validToUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Separation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Separation_validToUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidToMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Separation_validToUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Separation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Separation_recordId(ctx context.Context, field graphql.CollectedField, obj *db.Separation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Separation_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Separation_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Separation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Separation_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Separation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Separation_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Separation_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Separation", field, false, false, "String")
+}
+
 func (ec *executionContext) _SharedAddress_personA(ctx context.Context, field graphql.CollectedField, obj *model.SharedAddress) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -16997,6 +20531,98 @@ func (ec *executionContext) fieldContext_Travel_correction(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Travel", field, false, false, "String")
 }
 
+func (ec *executionContext) _Travel_exitDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_exitDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExitDateMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_exitDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Travel_entryDateUncertainty(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_entryDateUncertainty(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EntryDateMark, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_entryDateUncertainty(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Travel_recordId(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, false, false, "String")
+}
+
+func (ec *executionContext) _Travel_unreliable(ctx context.Context, field graphql.CollectedField, obj *db.Travel) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Travel_unreliable(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unreliable, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Travel_unreliable(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Travel", field, false, false, "String")
+}
+
 func (ec *executionContext) _Viewer_clientName(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17133,6 +20759,98 @@ func (ec *executionContext) _Viewer_ownerNumbers(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Viewer_ownerNumbers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _VotingRights_code(ctx context.Context, field graphql.CollectedField, obj *db.VotingRights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingRights_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VotingRights_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingRights", field, false, false, "Int")
+}
+
+func (ec *executionContext) _VotingRights_votingRightDate(ctx context.Context, field graphql.CollectedField, obj *db.VotingRights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingRights_votingRightDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.VotingRightDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VotingRights_votingRightDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingRights", field, false, false, "Date")
+}
+
+func (ec *executionContext) _VotingRights_startDate(ctx context.Context, field graphql.CollectedField, obj *db.VotingRights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingRights_startDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VotingRights_startDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingRights", field, false, false, "Date")
+}
+
+func (ec *executionContext) _VotingRights_deleteDate(ctx context.Context, field graphql.CollectedField, obj *db.VotingRights) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_VotingRights_deleteDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DeleteDate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_VotingRights_deleteDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("VotingRights", field, false, false, "Date")
 }
 
 func (ec *executionContext) _WebhookDelivery_id(ctx context.Context, field graphql.CollectedField, obj *db.WebhookDelivery) (ret graphql.Marshaler) {
@@ -19131,6 +22849,16 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "houseNumberOnly":
+			out.Values[i] = ec._Address_houseNumberOnly(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "houseLetter":
+			out.Values[i] = ec._Address_houseLetter(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "floor":
 			out.Values[i] = ec._Address_floor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -19181,8 +22909,43 @@ func (ec *executionContext) _Address(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "validFromUncertainty":
+			out.Values[i] = ec._Address_validFromUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "validTo":
 			out.Values[i] = ec._Address_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validToUncertainty":
+			out.Values[i] = ec._Address_validToUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "standardAddress":
+			out.Values[i] = ec._Address_standardAddress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startAuthorityCode":
+			out.Values[i] = ec._Address_startAuthorityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "correction":
+			out.Values[i] = ec._Address_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._Address_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unreliable":
+			out.Values[i] = ec._Address_unreliable(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -19602,6 +23365,44 @@ func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.Selecti
 	return out
 }
 
+var birthRegistrationPlaceImplementors = []string{"BirthRegistrationPlace"}
+
+func (ec *executionContext) _BirthRegistrationPlace(ctx context.Context, sel ast.SelectionSet, obj *db.BirthRegistrationPlace) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, birthRegistrationPlaceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BirthRegistrationPlace")
+		case "code":
+			out.Values[i] = ec._BirthRegistrationPlace_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._BirthRegistrationPlace_text(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var churchRelationImplementors = []string{"ChurchRelation"}
 
 func (ec *executionContext) _ChurchRelation(ctx context.Context, sel ast.SelectionSet, obj *db.ChurchRelation) graphql.Marshaler {
@@ -19630,6 +23431,26 @@ func (ec *executionContext) _ChurchRelation(ctx context.Context, sel ast.Selecti
 			}
 		case "validTo":
 			out.Values[i] = ec._ChurchRelation_validTo(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validFromUncertainty":
+			out.Values[i] = ec._ChurchRelation_validFromUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validToUncertainty":
+			out.Values[i] = ec._ChurchRelation_validToUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._ChurchRelation_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unreliable":
+			out.Values[i] = ec._ChurchRelation_unreliable(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -19678,6 +23499,26 @@ func (ec *executionContext) _Citizenship(ctx context.Context, sel ast.SelectionS
 			}
 		case "correction":
 			out.Values[i] = ec._Citizenship_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validFromUncertainty":
+			out.Values[i] = ec._Citizenship_validFromUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validToUncertainty":
+			out.Values[i] = ec._Citizenship_validToUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._Citizenship_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unreliable":
+			out.Values[i] = ec._Citizenship_unreliable(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -19757,6 +23598,51 @@ func (ec *executionContext) _CivilStatus(ctx context.Context, sel ast.SelectionS
 			}
 		case "correction":
 			out.Values[i] = ec._CivilStatus_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validFromUncertainty":
+			out.Values[i] = ec._CivilStatus_validFromUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "validToUncertainty":
+			out.Values[i] = ec._CivilStatus_validToUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "spouseNameUncertainty":
+			out.Values[i] = ec._CivilStatus_spouseNameUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "spouseBirthDateUncertainty":
+			out.Values[i] = ec._CivilStatus_spouseBirthDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "separatedSinceUncertainty":
+			out.Values[i] = ec._CivilStatus_separatedSinceUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "separationReference":
+			out.Values[i] = ec._CivilStatus_separationReference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "separationCivilStatusReference":
+			out.Values[i] = ec._CivilStatus_separationCivilStatusReference(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordId":
+			out.Values[i] = ec._CivilStatus_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unreliable":
+			out.Values[i] = ec._CivilStatus_unreliable(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -20174,6 +24060,26 @@ func (ec *executionContext) _CprNumberChange(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "validFromUncertainty":
+			out.Values[i] = ec._CprNumberChange_validFromUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validToUncertainty":
+			out.Values[i] = ec._CprNumberChange_validToUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._CprNumberChange_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unreliable":
+			out.Values[i] = ec._CprNumberChange_unreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20301,8 +24207,28 @@ func (ec *executionContext) _Custody(ctx context.Context, sel ast.SelectionSet, 
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "startDateUncertainty":
+			out.Values[i] = ec._Custody_startDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "deleteDate":
 			out.Values[i] = ec._Custody_deleteDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "holderSince":
+			out.Values[i] = ec._Custody_holderSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordId":
+			out.Values[i] = ec._Custody_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unreliable":
+			out.Values[i] = ec._Custody_unreliable(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -20422,6 +24348,26 @@ func (ec *executionContext) _Disappearance(ctx context.Context, sel ast.Selectio
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "disappearedOnUncertainty":
+			out.Values[i] = ec._Disappearance_disappearedOnUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "foundOnUncertainty":
+			out.Values[i] = ec._Disappearance_foundOnUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._Disappearance_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unreliable":
+			out.Values[i] = ec._Disappearance_unreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20467,6 +24413,16 @@ func (ec *executionContext) _ForwardingAddress(ctx context.Context, sel ast.Sele
 			}
 		case "validFrom":
 			out.Values[i] = ec._ForwardingAddress_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validFromUncertainty":
+			out.Values[i] = ec._ForwardingAddress_validFromUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validTo":
+			out.Values[i] = ec._ForwardingAddress_validTo(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -20768,6 +24724,21 @@ func (ec *executionContext) _Guardianship(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "incapacityStartUncertainty":
+			out.Values[i] = ec._Guardianship_incapacityStartUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordId":
+			out.Values[i] = ec._Guardianship_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unreliable":
+			out.Values[i] = ec._Guardianship_unreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20823,6 +24794,41 @@ func (ec *executionContext) _HistoricalName(ctx context.Context, sel ast.Selecti
 			}
 		case "correction":
 			out.Values[i] = ec._HistoricalName_correction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstNameUncertainty":
+			out.Values[i] = ec._HistoricalName_firstNameUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "middleNameUncertainty":
+			out.Values[i] = ec._HistoricalName_middleNameUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastNameUncertainty":
+			out.Values[i] = ec._HistoricalName_lastNameUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validFromUncertainty":
+			out.Values[i] = ec._HistoricalName_validFromUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validToUncertainty":
+			out.Values[i] = ec._HistoricalName_validToUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._HistoricalName_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unreliable":
+			out.Values[i] = ec._HistoricalName_unreliable(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -21189,6 +25195,59 @@ func (ec *executionContext) _LandlordUsage(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var municipalConditionImplementors = []string{"MunicipalCondition"}
+
+func (ec *executionContext) _MunicipalCondition(ctx context.Context, sel ast.SelectionSet, obj *db.MunicipalCondition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, municipalConditionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MunicipalCondition")
+		case "type":
+			out.Values[i] = ec._MunicipalCondition_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "code":
+			out.Values[i] = ec._MunicipalCondition_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startDate":
+			out.Values[i] = ec._MunicipalCondition_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startDateUncertainty":
+			out.Values[i] = ec._MunicipalCondition_startDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "remarks":
+			out.Values[i] = ec._MunicipalCondition_remarks(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -21389,6 +25448,16 @@ func (ec *executionContext) _Note(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "deleteDate":
 			out.Values[i] = ec._Note_deleteDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._Note_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unreliable":
+			out.Values[i] = ec._Note_unreliable(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -21759,6 +25828,161 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_notes(ctx, field, obj)
 				})
+		case "firstNameUncertainty":
+			out.Values[i] = ec._Person_firstNameUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "middleNameUncertainty":
+			out.Values[i] = ec._Person_middleNameUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "lastNameUncertainty":
+			out.Values[i] = ec._Person_lastNameUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameStartDateUncertainty":
+			out.Values[i] = ec._Person_nameStartDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthDateUncertainty":
+			out.Values[i] = ec._Person_birthDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "statusDateUncertainty":
+			out.Values[i] = ec._Person_statusDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordStartDate":
+			out.Values[i] = ec._Person_recordStartDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordStartDateUncertainty":
+			out.Values[i] = ec._Person_recordStartDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordEndDate":
+			out.Values[i] = ec._Person_recordEndDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordEndDateUncertainty":
+			out.Values[i] = ec._Person_recordEndDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unreliable":
+			out.Values[i] = ec._Person_unreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactUnreliable":
+			out.Values[i] = ec._Person_contactUnreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "familyUnreliable":
+			out.Values[i] = ec._Person_familyUnreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "extendedUnreliable":
+			out.Values[i] = ec._Person_extendedUnreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedResidenceSinceUncertainty":
+			out.Values[i] = ec._Person_sharedResidenceSinceUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sharedResidenceUnreliable":
+			out.Values[i] = ec._Person_sharedResidenceUnreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactRecordAddress":
+			out.Values[i] = ec._Person_contactRecordAddress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "disappearedOn":
+			out.Values[i] = ec._Person_disappearedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "disappearedOnUncertainty":
+			out.Values[i] = ec._Person_disappearedOnUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityMoveOutDate":
+			out.Values[i] = ec._Person_municipalityMoveOutDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityMoveOutDateUncertainty":
+			out.Values[i] = ec._Person_municipalityMoveOutDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "previousMunicipalityCode":
+			out.Values[i] = ec._Person_previousMunicipalityCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityMoveInDate":
+			out.Values[i] = ec._Person_municipalityMoveInDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalityMoveInDateUncertainty":
+			out.Values[i] = ec._Person_municipalityMoveInDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "contactAddress":
+			out.Values[i] = ec._Person_contactAddress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "foreignAddress":
+			out.Values[i] = ec._Person_foreignAddress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "supplementaryAddress":
+			out.Values[i] = ec._Person_supplementaryAddress(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "votingRights":
+			out.Values[i] = ec._Person_votingRights(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "municipalCondition":
+			out.Values[i] = ec._Person_municipalCondition(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "relocationOrder":
+			out.Values[i] = ec._Person_relocationOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthRegistrationPlace":
+			out.Values[i] = ec._Person_birthRegistrationPlace(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -22016,6 +26240,31 @@ func (ec *executionContext) _PersonRelation(ctx context.Context, sel ast.Selecti
 			}
 		case "since":
 			out.Values[i] = ec._PersonRelation_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "nameUncertainty":
+			out.Values[i] = ec._PersonRelation_nameUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "birthDateUncertainty":
+			out.Values[i] = ec._PersonRelation_birthDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sinceUncertainty":
+			out.Values[i] = ec._PersonRelation_sinceUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordId":
+			out.Values[i] = ec._PersonRelation_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "unreliable":
+			out.Values[i] = ec._PersonRelation_unreliable(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -22405,6 +26654,44 @@ func (ec *executionContext) _RelationEvent(ctx context.Context, sel ast.Selectio
 			}
 		case "custodyType":
 			out.Values[i] = ec._RelationEvent_custodyType(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relocationOrderImplementors = []string{"RelocationOrder"}
+
+func (ec *executionContext) _RelocationOrder(ctx context.Context, sel ast.SelectionSet, obj *db.RelocationOrder) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relocationOrderImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelocationOrder")
+		case "startDate":
+			out.Values[i] = ec._RelocationOrder_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "remarks":
+			out.Values[i] = ec._RelocationOrder_remarks(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -22844,6 +27131,26 @@ func (ec *executionContext) _Separation(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "validFromUncertainty":
+			out.Values[i] = ec._Separation_validFromUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validToUncertainty":
+			out.Values[i] = ec._Separation_validToUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._Separation_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unreliable":
+			out.Values[i] = ec._Separation_unreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23146,6 +27453,26 @@ func (ec *executionContext) _Travel(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "exitDateUncertainty":
+			out.Values[i] = ec._Travel_exitDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "entryDateUncertainty":
+			out.Values[i] = ec._Travel_entryDateUncertainty(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordId":
+			out.Values[i] = ec._Travel_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unreliable":
+			out.Values[i] = ec._Travel_unreliable(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -23202,6 +27529,54 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		case "ownerNumbers":
 			out.Values[i] = ec._Viewer_ownerNumbers(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var votingRightsImplementors = []string{"VotingRights"}
+
+func (ec *executionContext) _VotingRights(ctx context.Context, sel ast.SelectionSet, obj *db.VotingRights) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, votingRightsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("VotingRights")
+		case "code":
+			out.Values[i] = ec._VotingRights_code(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "votingRightDate":
+			out.Values[i] = ec._VotingRights_votingRightDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "startDate":
+			out.Values[i] = ec._VotingRights_startDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "deleteDate":
+			out.Values[i] = ec._VotingRights_deleteDate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -23983,6 +28358,7 @@ var (
 		"DEATH_AFTER_TWO_YEARS_COMMON_ADDRESS":     cohabitation.DeathAfterCohabitation,
 		"END_OF_COHABITATION_AFTER_FIVE_YEARS":     cohabitation.EndOfCohabitation,
 		"NONE":                                     cohabitation.None,
+		"SMALL_MOPED":                              cohabitation.SmallMoped,
 	}
 	marshalNCohabitationRule2cprgraphᚋcohabitationᚐRule = map[cohabitation.Rule]string{
 		cohabitation.Spouses:                "SPOUSES",
@@ -23991,6 +28367,7 @@ var (
 		cohabitation.DeathAfterCohabitation: "DEATH_AFTER_TWO_YEARS_COMMON_ADDRESS",
 		cohabitation.EndOfCohabitation:      "END_OF_COHABITATION_AFTER_FIVE_YEARS",
 		cohabitation.None:                   "NONE",
+		cohabitation.SmallMoped:             "SMALL_MOPED",
 	}
 )
 
@@ -24992,6 +29369,13 @@ func (ec *executionContext) marshalOAddressHistory2ᚖcprgraphᚋgraphᚋmodel�
 	return ec._AddressHistory(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOBirthRegistrationPlace2ᚖcprgraphᚋdbᚐBirthRegistrationPlace(ctx context.Context, sel ast.SelectionSet, v *db.BirthRegistrationPlace) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BirthRegistrationPlace(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -25363,6 +29747,13 @@ func (ec *executionContext) marshalOItemError2ᚖcprgraphᚋgraphᚋmodelᚐItem
 	return ec._ItemError(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOMunicipalCondition2ᚖcprgraphᚋdbᚐMunicipalCondition(ctx context.Context, sel ast.SelectionSet, v *db.MunicipalCondition) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._MunicipalCondition(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalONote2ᚕᚖcprgraphᚋdbᚐNoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Note) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -25548,6 +29939,13 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalORelocationOrder2ᚖcprgraphᚋdbᚐRelocationOrder(ctx context.Context, sel ast.SelectionSet, v *db.RelocationOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RelocationOrder(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOResidentsResult2ᚖcprgraphᚋgraphᚋmodelᚐResidentsResult(ctx context.Context, sel ast.SelectionSet, v *model.ResidentsResult) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -25674,6 +30072,43 @@ func (ec *executionContext) marshalOTravel2ᚕᚖcprgraphᚋdbᚐTravelᚄ(ctx c
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle(ctx context.Context, v any) (*cohabitation.Vehicle, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle(ctx context.Context, sel ast.SelectionSet, v *cohabitation.Vehicle) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle[*v])
+	return res
+}
+
+var (
+	unmarshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle = map[string]cohabitation.Vehicle{
+		"VEHICLE":     cohabitation.AnyVehicle,
+		"SMALL_MOPED": cohabitation.SmallMopedKind,
+	}
+	marshalOVehicleType2ᚖcprgraphᚋcohabitationᚐVehicle = map[cohabitation.Vehicle]string{
+		cohabitation.AnyVehicle:     "VEHICLE",
+		cohabitation.SmallMopedKind: "SMALL_MOPED",
+	}
+)
+
+func (ec *executionContext) marshalOVotingRights2ᚖcprgraphᚋdbᚐVotingRights(ctx context.Context, sel ast.SelectionSet, v *db.VotingRights) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._VotingRights(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -19,7 +19,7 @@ type loaders struct {
 	person        *dataloadgen.Loader[string, db.Person]
 	household     *dataloadgen.Loader[string, db.Household]
 	addresses     *dataloadgen.Loader[string, []db.Address]
-	children      *dataloadgen.Loader[string, []string]
+	children      *dataloadgen.Loader[string, []db.ChildRelation]
 	custody       *dataloadgen.Loader[string, []db.Custody]
 	guardianships *dataloadgen.Loader[string, []db.Guardianship]
 	names         *dataloadgen.Loader[string, []db.HistoricalName]

@@ -53,6 +53,16 @@ func (it batchItem) itemError() *model.ItemError {
 	return &model.ItemError{Code: string(code), Message: "CPR-nummer er ikke korrekt: " + it.input}
 }
 
+// historyError is the error of an addressHistory item: as itemError, but a
+// well-formed number not in the register gets PersonAdresseHistorikSamlingHent's
+// own text, "Personen findes ikke." (seed 001).
+func (it batchItem) historyError() *model.ItemError {
+	if it.number == "" {
+		return it.itemError()
+	}
+	return &model.ItemError{Code: string(apperr.NotFound), Message: "Personen findes ikke."}
+}
+
 // onePerson parses cpr and returns it with the person; BAD_USER_INPUT or
 // NOT_FOUND as person(cpr) does.
 func onePerson(ctx context.Context, l *loaders, cpr string) (db.Person, error) {

@@ -147,7 +147,7 @@ func (r *queryResolver) AddressHistory(ctx context.Context, cprs []string) ([]*m
 		out[i] = &model.AddressHistoryItem{Cpr: it.input}
 		p, ok := persons[it.number]
 		if !ok {
-			out[i].Error = it.itemError()
+			out[i].Error = it.historyError()
 			continue
 		}
 		addresses := histories[it.number]

@@ -35,11 +35,11 @@ func (r *personResolver) Father(ctx context.Context, obj *db.Person) (*db.Person
 // Children is the resolver for the children field.
 func (r *personResolver) Children(ctx context.Context, obj *db.Person) ([]*db.Person, error) {
 	l := r.loaders(ctx)
-	cprs, err := l.children.Load(ctx, obj.CPR)
+	children, err := l.children.Load(ctx, obj.CPR)
 	if err != nil {
 		return nil, err
 	}
-	return l.loadPersons(ctx, cprs)
+	return l.loadPersons(ctx, db.ChildCPRs(children))
 }
 
 // Relations is the resolver for the relations field.
