@@ -16561,7 +16561,11 @@ func (ec *executionContext) unmarshalInputPersonEventFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"from", "to", "kinds", "cprs", "municipalityCode"}
+	if _, present := asMap["finalOfDay"]; !present {
+		asMap["finalOfDay"] = false
+	}
+
+	fieldsInOrder := [...]string{"from", "to", "kinds", "cprs", "municipalityCode", "finalOfDay"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16603,6 +16607,13 @@ func (ec *executionContext) unmarshalInputPersonEventFilter(ctx context.Context,
 				return it, err
 			}
 			it.MunicipalityCode = data
+		case "finalOfDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalOfDay"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalOfDay = data
 		}
 	}
 	return it, nil
