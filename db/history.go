@@ -387,7 +387,7 @@ func selectByCPR[T any](ctx context.Context, q sqlx.ExtContext, query string, cp
 // read them in the person's View. Protection is judged today.
 func (s *RegisterStore) PersonsAsOf(ctx context.Context, cprs []string, day time.Time) (map[string]Person, error) {
 	s = s.At(View{KnownAt: s.view.KnownAt})
-	persons, err := s.personsByCPR(ctx, cprs)
+	persons, err := s.PersonsByCPR(ctx, cprs) // s has no AsOf now
 	if err != nil || len(persons) == 0 {
 		return persons, err
 	}

@@ -241,10 +241,6 @@ func (s *RegisterStore) PersonsByCPR(ctx context.Context, cprs []string) (map[st
 	if s.view.AsOf != nil {
 		return s.PersonsAsOf(ctx, cprs, *s.view.AsOf)
 	}
-	return s.personsByCPR(ctx, cprs)
-}
-
-func (s *RegisterStore) personsByCPR(ctx context.Context, cprs []string) (map[string]Person, error) {
 	const (
 		byNumbers = personSelect + ` WHERE p.cpr = ANY($1)`
 		// PostgreSQL plans ANY($1) anew on every run (its generic plan
