@@ -18,7 +18,7 @@ import (
 // identityFields are the Person fields every operation that returns persons
 // may show: who the person is and where they are registered.
 var identityFields = map[string]bool{
-	"cpr": true, "protected": true, "newCpr": true, "asOf": true,
+	"cpr": true, "protected": true, "newCpr": true, "asOf": true, "knownAt": true,
 	"firstName": true, "middleName": true, "lastName": true, "addressingName": true,
 	"birthDate": true, "sex": true, "status": true, "statusText": true, "statusDate": true,
 	"deathDate": true, "address": true,

@@ -107,6 +107,12 @@ type EventFilter struct {
 	CPRs         []string    // any of these persons
 	Municipality *int        // municipality code
 	Limit        int         // at most this many; 0: MaxEventPage
+	// FinalOfDay leaves out every event that a later event of the same
+	// person and group (event_group: DEATH and REVIVAL together, RELATION
+	// per relation, else per kind) registered the same day (Copenhagen
+	// time) supersedes: the day's final status (seed 001). Until the day
+	// is over its final status may still change.
+	FinalOfDay bool
 }
 
 // EventStore reads and writes the person change events (person_event).
@@ -119,18 +125,29 @@ type EventStore struct {
 const MaxEventPage = 1000
 
 // List returns the events that match f, ordered by ID, each with its
-// person's current protection; page on by passing the last ID as the next
-// call's AfterID.
+// person's current protection and current CPR number (current_cpr,
+// migration 00101: an event stored under an old number answers with the
+// new one, and a filter by CPR number finds the events of every number of
+// the person); page on by passing the last ID as the next call's AfterID.
 func (s *EventStore) List(ctx context.Context, f EventFilter) ([]Event, error) {
-	const query = `SELECT e.id, e.registered_at, e.kind, e.cpr, e.kommune_kode, e.effective_date, e.data,
+	const query = `WITH wanted AS (
+			SELECT DISTINCT unnest(person_numbers(n)) AS cpr FROM unnest($5::text[]) AS n
+		)
+		SELECT e.id, e.registered_at, e.kind, current_cpr(e.cpr) AS cpr, e.kommune_kode, e.effective_date, e.data,
 		name_address_protected(e.cpr) AS protected
 		FROM person_event e
 		WHERE e.id > $1
 		  AND ($2::timestamptz IS NULL OR e.registered_at >= $2)
 		  AND ($3::timestamptz IS NULL OR e.registered_at < $3)
 		  AND (coalesce(cardinality($4::text[]), 0) = 0 OR e.kind = ANY($4))
-		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR e.cpr = ANY($5))
+		  AND (coalesce(cardinality($5::text[]), 0) = 0 OR e.cpr IN (SELECT cpr FROM wanted))
 		  AND ($6::integer IS NULL OR e.kommune_kode = $6)
+		  AND (NOT $8 OR NOT EXISTS (
+			SELECT 1 FROM person_event later
+			 WHERE later.cpr = ANY(person_numbers(e.cpr)) AND later.id > e.id
+			   AND event_group(later.kind, later.data) = event_group(e.kind, e.data)
+			   AND (later.registered_at AT TIME ZONE 'Europe/Copenhagen')::date
+			     = (e.registered_at AT TIME ZONE 'Europe/Copenhagen')::date))
 		ORDER BY e.id
 		LIMIT $7`
 	limit := f.Limit
@@ -143,7 +160,7 @@ func (s *EventStore) List(ctx context.Context, f EventFilter) ([]Event, error) {
 	}
 	events := []Event{}
 	err := sqlx.SelectContext(ctx, s.q, &events, query,
-		f.AfterID, f.From, f.To, pq.StringArray(kinds), pq.StringArray(f.CPRs), f.Municipality, limit)
+		f.AfterID, f.From, f.To, pq.StringArray(kinds), pq.StringArray(f.CPRs), f.Municipality, limit, f.FinalOfDay)
 	return events, err
 }
 

@@ -105,7 +105,8 @@ func (s *RegisterStore) CustodyOf(ctx context.Context, cprs []string) (map[strin
 		FROM foraeldremyndighedrelation r LEFT JOIN personfamilie f ON f.cpr = r.cpr
 		WHERE r.cpr = ANY($1)
 		ORDER BY r.cpr, r.type_kode, r.id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r Custody) string { return r.ChildCPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Custody) string { return r.ChildCPR })
+	return inForceOn(s.view, m, func(r Custody) (start, end *time.Time) { return r.StartDate, r.DeleteDate }), err
 }
 
 // Guardianship is a deprivation of legal capacity (umyndiggørelse) and the
@@ -147,7 +148,8 @@ func (s *RegisterStore) Guardianships(ctx context.Context, cprs []string) (map[s
 		FROM umyndiggoerelsevaergerelation
 		WHERE cpr = ANY($1)
 		ORDER BY cpr, umyndig_start_dato DESC NULLS LAST, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r Guardianship) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Guardianship) string { return r.CPR })
+	return inForceOn(s.view, m, func(r Guardianship) (start, end *time.Time) { return r.IncapacityStart, r.IncapacityEnd }), err
 }
 
 // Household is everyone registered at a person's folkeregisteradresse

@@ -42,7 +42,8 @@ func (s *RegisterStore) NameHistory(ctx context.Context, cprs []string) (map[str
 		FROM historiskenavneoplysninger
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r HistoricalName) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r HistoricalName) string { return r.CPR })
+	return begunBy(s.view, m, func(r HistoricalName) *time.Time { return r.ValidFrom }), err
 }
 
 // AddressRecord is a former folkeregisteradresse (historiskeadresser). The
@@ -76,7 +77,8 @@ func (s *RegisterStore) addressRecords(ctx context.Context, cprs []string) (map[
 			LIMIT 1) n ON true
 		WHERE h.cpr = ANY($1) AND h.ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY h.cpr, h.tilflytnings_dato DESC NULLS LAST, h.id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r AddressRecord) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r AddressRecord) string { return r.CPR })
+	return begunBy(s.view, m, func(r AddressRecord) *time.Time { return r.ValidFrom }), err
 }
 
 // AddressHistory returns the folkeregisteradresser of each of the persons,
@@ -214,7 +216,8 @@ func (s *RegisterStore) CivilStatusHistory(ctx context.Context, cprs []string) (
 		FROM historiskecivilstande
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A' AND civilstand IS NOT NULL
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r CivilStatus) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r CivilStatus) string { return r.CPR })
+	return begunBy(s.view, m, func(r CivilStatus) *time.Time { return r.ValidFrom }), err
 }
 
 // Citizenship is a citizenship (statsborgerskab): current in personkontakt
@@ -239,7 +242,8 @@ func (s *RegisterStore) CitizenshipHistory(ctx context.Context, cprs []string) (
 		FROM historiskestatsborgerskaber
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r Citizenship) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Citizenship) string { return r.CPR })
+	return begunBy(s.view, m, func(r Citizenship) *time.Time { return r.ValidFrom }), err
 }
 
 // ChurchRelation is a relation to the Church of Denmark (folkekirkeforhold):
@@ -265,7 +269,8 @@ func (s *RegisterStore) ChurchHistory(ctx context.Context, cprs []string) (map[s
 		FROM historiskefolkekirkeoplysninger
 		WHERE cpr = ANY($1) AND folkekirkeforhold IS NOT NULL
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r ChurchRelation) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r ChurchRelation) string { return r.CPR })
+	return begunBy(s.view, m, func(r ChurchRelation) *time.Time { return r.ValidFrom }), err
 }
 
 // Travel is one stay abroad (historiskerejseoplysninger): exit, entry and
@@ -301,7 +306,8 @@ func (s *RegisterStore) TravelHistory(ctx context.Context, cprs []string) (map[s
 		FROM historiskerejseoplysninger
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, COALESCE(udrejse_dato, indrejse_dato) DESC NULLS LAST, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r Travel) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Travel) string { return r.CPR })
+	return begunBy(s.view, m, func(r Travel) *time.Time { return r.ExitDate }), err
 }
 
 // Separation is a separation period (historiskeseparationer).
@@ -324,7 +330,8 @@ func (s *RegisterStore) SeparationHistory(ctx context.Context, cprs []string) (m
 		FROM historiskeseparationer
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r Separation) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Separation) string { return r.CPR })
+	return begunBy(s.view, m, func(r Separation) *time.Time { return r.ValidFrom }), err
 }
 
 // Disappearance is a period in which the person was registered as missing
@@ -348,7 +355,8 @@ func (s *RegisterStore) DisappearanceHistory(ctx context.Context, cprs []string)
 		FROM historiskeforsvindgenfindoplysninger
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A'
 		ORDER BY cpr, forsvindings_dato DESC NULLS LAST, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r Disappearance) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Disappearance) string { return r.CPR })
+	return begunBy(s.view, m, func(r Disappearance) *time.Time { return r.DisappearedOn }), err
 }
 
 // CPRNumberChange is a former CPR number of the person (historiskepersonnumre).
@@ -370,7 +378,8 @@ func (s *RegisterStore) CPRNumberHistory(ctx context.Context, cprs []string) (ma
 		FROM historiskepersonnumre
 		WHERE cpr = ANY($1)
 		ORDER BY cpr, slut_dato DESC NULLS FIRST, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r CPRNumberChange) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r CPRNumberChange) string { return r.CPR })
+	return begunBy(s.view, m, func(r CPRNumberChange) *time.Time { return r.ValidTo }), err
 }
 
 // Note is a folkeregister note (notat).
@@ -391,7 +400,8 @@ func (s *RegisterStore) Notes(ctx context.Context, cprs []string) (map[string][]
 	const query = `SELECT cpr, id, notat_nummer, notat_linje, start_dato, slet_dato, unreliable
 		FROM notat WHERE cpr = ANY($1) AND (slet_dato IS NULL OR slet_dato > danish_today())
 		ORDER BY cpr, notat_nummer, id`
-	return selectByCPR(ctx, s.q, query, cprs, func(r Note) string { return r.CPR })
+	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Note) string { return r.CPR })
+	return inForceOn(s.view, m, func(r Note) (start, end *time.Time) { return r.StartDate, r.DeleteDate }), err
 }
 
 // selectByCPR runs query with the CPR numbers as $1 and groups the rows by
@@ -409,13 +419,17 @@ func selectByCPR[T any](ctx context.Context, q sqlx.ExtContext, query string, cp
 }
 
 // PersonsAsOf is PersonsByCPR answering as the register stood on the
-// validity date day: names, folkeregisteradresse, civil status (with the
-// spouse) and status are taken from the historic records where the current
-// ones started after day. Where no record covers day the fields are nil
-// (not known). Everything else — relations, protections, contact
-// information, the history lists — is as it stands today.
+// validity date day (and, in a View with KnownAt, as registered then):
+// names, folkeregisteradresse, civil status (with the spouse), citizenship
+// and church relation are taken from the historic records where the current
+// ones started after day; status, the contact and foreign addresses that
+// started after day are left out. Where no record covers day the fields are
+// nil (not known). The lists read through the person (custody,
+// guardianships, notes, the histories) are cut to day by the methods that
+// read them in the person's View. Protection is judged today.
 func (s *RegisterStore) PersonsAsOf(ctx context.Context, cprs []string, day time.Time) (map[string]Person, error) {
-	persons, err := s.PersonsByCPR(ctx, cprs)
+	s = s.At(View{KnownAt: s.view.KnownAt})
+	persons, err := s.PersonsByCPR(ctx, cprs) // s has no AsOf now
 	if err != nil || len(persons) == 0 {
 		return persons, err
 	}
@@ -431,11 +445,49 @@ func (s *RegisterStore) PersonsAsOf(ctx context.Context, cprs []string, day time
 	if err != nil {
 		return nil, err
 	}
+	citizenships, err := s.CitizenshipHistory(ctx, cprs)
+	if err != nil {
+		return nil, err
+	}
+	church, err := s.ChurchHistory(ctx, cprs)
+	if err != nil {
+		return nil, err
+	}
 	for c, p := range persons {
 		p.applyAsOf(day, names[c], addresses[c], civil[c])
+		p.applyAsOfContact(day, citizenships[c], church[c])
 		persons[c] = p
 	}
 	return persons, nil
+}
+
+// applyAsOfContact sets citizenship, church relation and the alternative
+// addresses as of day.
+func (p *Person) applyAsOfContact(day time.Time, citizenships []Citizenship, church []ChurchRelation) {
+	k := &p.Contact
+	if startsAfter(k.CitizenshipStart, day) {
+		c, _ := covering(citizenships, day, func(c Citizenship) (from, to *time.Time, correction *string) {
+			return c.ValidFrom, c.ValidTo, c.Correction
+		})
+		k.CitizenshipCountry, k.CitizenshipStart = c.CountryCode, c.ValidFrom
+	}
+	if startsAfter(p.Extended.ChurchStart, day) {
+		c, ok := covering(church, day, func(c ChurchRelation) (from, to *time.Time, correction *string) {
+			return c.ValidFrom, c.ValidTo, nil
+		})
+		p.Extended.ChurchRelation, p.Extended.ChurchStart = nil, c.ValidFrom
+		if ok {
+			p.Extended.ChurchRelation = &c.Code
+		}
+	}
+	if startsAfter(k.ContactStart, day) {
+		k.ContactLine1, k.ContactLine2, k.ContactLine3, k.ContactLine4, k.ContactLine5 = nil, nil, nil, nil, nil
+		k.ContactStart, k.ContactEnd = nil, nil
+	}
+	if startsAfter(k.ExitDate, day) {
+		k.ForeignLine1, k.ForeignLine2, k.ForeignLine3, k.ForeignLine4, k.ForeignLine5 = nil, nil, nil, nil, nil
+		k.ExitDate, k.ExitCountryCode = nil, nil
+	}
 }
 
 func (p *Person) applyAsOf(day time.Time, names []HistoricalName, addresses []AddressRecord, civil []CivilStatus) {
@@ -473,6 +525,36 @@ func (p *Person) applyAsOf(day time.Time, names []HistoricalName, addresses []Ad
 	if startsAfter(p.StatusDate, day) {
 		p.Status, p.StatusDate, p.StatusDateMark = nil, nil, nil
 	}
+}
+
+// begunBy keeps, in a View with AsOf, the records whose validity had begun
+// on that day (an unknown start counts as begun): a history as of a day
+// holds nothing that started later. Without AsOf it returns m unchanged.
+func begunBy[T any](v View, m map[string][]T, start func(T) *time.Time) map[string][]T {
+	if v.AsOf == nil {
+		return m
+	}
+	for c, rows := range m {
+		m[c] = slices.DeleteFunc(rows, func(r T) bool { return startsAfter(start(r), *v.AsOf) })
+	}
+	return m
+}
+
+// inForceOn keeps, in a View with AsOf, the records in force on that day:
+// begun (start unknown or on or before it) and not ended (end unknown or
+// after it).
+func inForceOn[T any](v View, m map[string][]T, period func(T) (start, end *time.Time)) map[string][]T {
+	if v.AsOf == nil {
+		return m
+	}
+	day := *v.AsOf
+	for c, rows := range m {
+		m[c] = slices.DeleteFunc(rows, func(r T) bool {
+			start, end := period(r)
+			return startsAfter(start, day) || (end != nil && !day.Before(*end))
+		})
+	}
+	return m
 }
 
 // startsAfter reports whether a current value with this start date began

@@ -83,7 +83,14 @@ type Person struct {
 	// AsOf is the validity date the person was read as of (PersonsAsOf);
 	// nil for the register as it stands.
 	AsOf *time.Time `db:"-"`
+	// KnownAt is the registration time the person was read as known at
+	// (RegisterStore.At); nil for what the register holds now.
+	KnownAt *time.Time `db:"-"`
 }
+
+// View returns the view the person was read in: its relatives, lists and
+// histories are read in the same one.
+func (p Person) View() View { return View{AsOf: p.AsOf, KnownAt: p.KnownAt} }
 
 // Contact is a person's personkontakt row: move-in date, the alternative
 // addresses (contact, foreign, supplementary), citizenship and protections.
@@ -313,12 +320,18 @@ func selectNumbers(ctx context.Context, q sqlx.ExtContext, dest any, byNumber, b
 // (history.go), search (search.go) and the facts of a cohabitation check
 // (cohabitation.go).
 type RegisterStore struct {
-	q sqlx.ExtContext
+	q    sqlx.ExtContext
+	view View // see At
 }
 
 // PersonsByCPR returns the persons with the given CPR numbers, keyed by CPR
-// number; numbers not in the register are absent from the map.
+// number; numbers not in the register are absent from the map. In a View
+// (At) they are read as registered at its KnownAt and as of its AsOf
+// (PersonsAsOf).
 func (s *RegisterStore) PersonsByCPR(ctx context.Context, cprs []string) (map[string]Person, error) {
+	if s.view.AsOf != nil {
+		return s.PersonsAsOf(ctx, cprs, *s.view.AsOf)
+	}
 	const (
 		byNumbers = personSelect + ` WHERE p.cpr = ANY($1)`
 		// PostgreSQL plans ANY($1) anew on every run (its generic plan
@@ -334,6 +347,7 @@ func (s *RegisterStore) PersonsByCPR(ctx context.Context, cprs []string) (map[st
 	}
 	out := make(map[string]Person, len(rows))
 	for _, p := range rows {
+		p.KnownAt = s.view.KnownAt
 		out[p.CPR] = p
 	}
 	return out, nil

@@ -252,7 +252,8 @@ func TestPersonEventsRecordEveryKindOfChange(t *testing.T) {
 		kind   string
 		fields map[string]any
 	}{
-		{"CREATION", map[string]any{"cpr": evAnna, "status": "01", "effectiveDate": "2024-01-02", "municipalityCode": 101.0}},
+		// Registered under evAnna, answered with her current number (seed 001).
+		{"CREATION", map[string]any{"cpr": newNumber, "status": "01", "effectiveDate": "2024-01-02", "municipalityCode": 101.0}},
 		{"ADDRESS", map[string]any{"addressValidFrom": "2024-03-01", "municipalityCode": 751.0}},
 		{"NAME_CHANGE", map[string]any{"effectiveDate": "2024-04-01", "nameValidFrom": today}},
 		{"DEATH", map[string]any{"deathDate": "2024-05-01"}},

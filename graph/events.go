@@ -51,6 +51,7 @@ func eventFilter(in *model.PersonEventFilter, after int64) (db.EventFilter, erro
 		f.CPRs = append(f.CPRs, n)
 	}
 	f.From, f.To, f.Kinds, f.Municipality = in.From, in.To, in.Kinds, in.MunicipalityCode
+	f.FinalOfDay = in.FinalOfDay != nil && *in.FinalOfDay
 	return f, nil
 }
 

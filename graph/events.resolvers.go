@@ -51,6 +51,9 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, filter *model.P
 	if err != nil {
 		return nil, err
 	}
+	if f.FinalOfDay {
+		return nil, apperr.Errorf(apperr.BadUserInput, "finalOfDay is for personEvents queries: a stream cannot know the rest of the day")
+	}
 	// The stream reads the primary, like the listener that wakes it: a
 	// replica may not yet hold the events a notification announces.
 	if after == nil {

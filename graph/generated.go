@@ -532,6 +532,7 @@ type ComplexityRoot struct {
 		ForwardingAddress                  func(childComplexity int) int
 		Guardianships                      func(childComplexity int) int
 		Household                          func(childComplexity int) int
+		KnownAt                            func(childComplexity int) int
 		LastName                           func(childComplexity int) int
 		LastNameMark                       func(childComplexity int) int
 		MiddleName                         func(childComplexity int) int
@@ -640,15 +641,15 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		AddressHistory     func(childComplexity int, cprs []string) int
+		AddressHistory     func(childComplexity int, cprs []string, asOf *scalar.Date, knownAt *time.Time) int
 		AuditLog           func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
 		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) int
 		Household          func(childComplexity int, cpr string) int
 		LandlordUsage      func(childComplexity int, month *scalar.Date) int
 		Organisations      func(childComplexity int) int
-		Person             func(childComplexity int, cpr string, asOf *scalar.Date) int
+		Person             func(childComplexity int, cpr string, asOf *scalar.Date, knownAt *time.Time) int
 		PersonEvents       func(childComplexity int, filter *model.PersonEventFilter, first *int, after *string) int
-		Persons            func(childComplexity int, cprs []string, asOf *scalar.Date) int
+		Persons            func(childComplexity int, cprs []string, asOf *scalar.Date, knownAt *time.Time) int
 		PersonsByBirthDate func(childComplexity int, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) int
 		Residents          func(childComplexity int, input model.ResidentsInput) int
 		SearchPersons      func(childComplexity int, criteria db.PersonSearch) int
@@ -933,7 +934,7 @@ type PersonRelationResolver interface {
 }
 type QueryResolver interface {
 	Version(ctx context.Context) (string, error)
-	Person(ctx context.Context, cpr string, asOf *scalar.Date) (*db.Person, error)
+	Person(ctx context.Context, cpr string, asOf *scalar.Date, knownAt *time.Time) (*db.Person, error)
 	Organisations(ctx context.Context) ([]*db.Organisation, error)
 	AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error)
 	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) (*model.CohabitationResult, error)
@@ -942,10 +943,10 @@ type QueryResolver interface {
 	Streets(ctx context.Context, municipalityCode int, prefix string, first *int) ([]*db.Street, error)
 	LandlordUsage(ctx context.Context, month *scalar.Date) ([]*db.LookupCount, error)
 	WebhookDeliveries(ctx context.Context, subscriptionID string, first *int, after *string) (*model.WebhookDeliveryConnection, error)
-	Persons(ctx context.Context, cprs []string, asOf *scalar.Date) ([]*model.PersonItem, error)
+	Persons(ctx context.Context, cprs []string, asOf *scalar.Date, knownAt *time.Time) ([]*model.PersonItem, error)
 	SearchPersons(ctx context.Context, criteria db.PersonSearch) (*model.PersonSearchResult, error)
 	PersonsByBirthDate(ctx context.Context, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) (*model.PersonConnection, error)
-	AddressHistory(ctx context.Context, cprs []string) ([]*model.AddressHistoryItem, error)
+	AddressHistory(ctx context.Context, cprs []string, asOf *scalar.Date, knownAt *time.Time) ([]*model.AddressHistoryItem, error)
 	SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date) (*model.SharedAddress, error)
 	Household(ctx context.Context, cpr string) (*db.Household, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
@@ -3172,6 +3173,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Household(childComplexity), true
+	case "Person.knownAt":
+		if e.ComplexityRoot.Person.KnownAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.KnownAt(childComplexity), true
 	case "Person.lastName":
 		if e.ComplexityRoot.Person.LastName == nil {
 			break
@@ -3660,7 +3667,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.AddressHistory(childComplexity, args["cprs"].([]string)), true
+		return e.ComplexityRoot.Query.AddressHistory(childComplexity, args["cprs"].([]string), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time)), true
 	case "Query.auditLog":
 		if e.ComplexityRoot.Query.AuditLog == nil {
 			break
@@ -3722,7 +3729,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Person(childComplexity, args["cpr"].(string), args["asOf"].(*scalar.Date)), true
+		return e.ComplexityRoot.Query.Person(childComplexity, args["cpr"].(string), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time)), true
 	case "Query.personEvents":
 		if e.ComplexityRoot.Query.PersonEvents == nil {
 			break
@@ -3744,7 +3751,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Persons(childComplexity, args["cprs"].([]string), args["asOf"].(*scalar.Date)), true
+		return e.ComplexityRoot.Query.Persons(childComplexity, args["cprs"].([]string), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time)), true
 	case "Query.personsByBirthDate":
 		if e.ComplexityRoot.Query.PersonsByBirthDate == nil {
 			break
@@ -4748,12 +4755,11 @@ type Query {
 
   """
   One person's master data (PersonStamoplysningerMultiHent with one CPR number;
-  scope person). With asOf, names, folkeregisteradresse, civil status and status
-  answer as registered on that validity date (see Person).
+  scope person). asOf (validity time) and knownAt (registration time): see Person.
   Errors: BAD_USER_INPUT for a malformed number, NOT_FOUND for a number not in the
   register, both "CPR-nummer er ikke korrekt: <number>".
   """
-  person(cpr: String!, asOf: Date): Person
+  person(cpr: String!, asOf: Date, knownAt: Time): Person
 }
 
 """
@@ -4786,12 +4792,20 @@ only the fields marked "Shown for protected persons"; every other field is null.
 A relative (spouse, parent, child, guardian, custody holder, household member) is a
 Person of its own and is masked by its own protection.
 
-Read with asOf, the person answers firstName, middleName, lastName, nameStartDate,
-address, civilStatus (and spouse) and status/statusDate as registered on that
-validity date, from the history records (annulled records excluded); a field with
-no record covering that date is null and addressingName is null. Everything else
-(relations, custody, protections, forwarding address, contact details, household
-and the history lists) is as it stands today, and protection is judged today.
+Read with asOf (validity time), the person answers firstName, middleName, lastName,
+nameStartDate, address, civilStatus (and spouse), citizenship and church as they were
+valid on that date, from the history records (annulled records excluded); a field
+with no record covering that date is null and addressingName is null. status,
+contact and foreign address (and so forwardingAddress) that began after the date are
+null. Custody, guardianships and notes list those in force on the date; the history
+lists hold the records begun by then; spouse, parents and children are read as of the
+same date.
+
+Read with knownAt (registration time, an RFC 3339 instant), every field of the
+person, its relatives and its lists and histories answer as the register held them
+at that instant: records imported or corrected later are unseen, so an answer given
+then can be reproduced. Both together: what the register said at knownAt about asOf.
+Protection is always judged today, from the register as it stands.
 """
 type Person @subject {
   "CPR number (PersonCPRNummer), 10 digits. Shown for protected persons."
@@ -4802,6 +4816,8 @@ type Person @subject {
   newCpr: String
   "The validity date the person was read as of, when asked with asOf. Shown for protected persons."
   asOf: Date @unmasked
+  "The registration time the person was read as known at, when asked with knownAt. Shown for protected persons."
+  knownAt: Time @unmasked
   "First names (fornavn)."
   firstName: String
   "Middle name (mellemnavn)."
@@ -5597,6 +5613,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_newCpr(ctx, field)
 	case "asOf":
 		return ec.fieldContext_Person_asOf(ctx, field)
+	case "knownAt":
+		return ec.fieldContext_Person_knownAt(ctx, field)
 	case "firstName":
 		return ec.fieldContext_Person_firstName(ctx, field)
 	case "middleName":
@@ -6472,6 +6490,22 @@ func (ec *executionContext) field_Query_addressHistory_args(ctx context.Context,
 		return nil, err
 	}
 	args["cprs"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg2
 	return args, nil
 }
 
@@ -6628,6 +6662,14 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg2
 	return args, nil
 }
 
@@ -6696,6 +6738,14 @@ func (ec *executionContext) field_Query_persons_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg2
 	return args, nil
 }
 
@@ -14623,6 +14673,29 @@ func (ec *executionContext) fieldContext_Person_asOf(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Date")
 }
 
+func (ec *executionContext) _Person_knownAt(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_knownAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.KnownAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_knownAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Time")
+}
+
 func (ec *executionContext) _Person_firstName(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17541,7 +17614,7 @@ func (ec *executionContext) _Query_person(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Person(ctx, fc.Args["cpr"].(string), fc.Args["asOf"].(*scalar.Date))
+			return ec.Resolvers.Query().Person(ctx, fc.Args["cpr"].(string), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *db.Person) graphql.Marshaler {
@@ -17925,7 +17998,7 @@ func (ec *executionContext) _Query_persons(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Persons(ctx, fc.Args["cprs"].([]string), fc.Args["asOf"].(*scalar.Date))
+			return ec.Resolvers.Query().Persons(ctx, fc.Args["cprs"].([]string), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.PersonItem) graphql.Marshaler {
@@ -18057,7 +18130,7 @@ func (ec *executionContext) _Query_addressHistory(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().AddressHistory(ctx, fc.Args["cprs"].([]string))
+			return ec.Resolvers.Query().AddressHistory(ctx, fc.Args["cprs"].([]string), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.AddressHistoryItem) graphql.Marshaler {
@@ -22432,7 +22505,11 @@ func (ec *executionContext) unmarshalInputPersonEventFilter(ctx context.Context,
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"from", "to", "kinds", "cprs", "municipalityCode"}
+	if _, present := asMap["finalOfDay"]; !present {
+		asMap["finalOfDay"] = false
+	}
+
+	fieldsInOrder := [...]string{"from", "to", "kinds", "cprs", "municipalityCode", "finalOfDay"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -22474,6 +22551,13 @@ func (ec *executionContext) unmarshalInputPersonEventFilter(ctx context.Context,
 				return it, err
 			}
 			it.MunicipalityCode = data
+		case "finalOfDay":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("finalOfDay"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FinalOfDay = data
 		}
 	}
 	return it, nil
@@ -25605,6 +25689,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "asOf":
 			out.Values[i] = ec._Person_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "knownAt":
+			out.Values[i] = ec._Person_knownAt(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

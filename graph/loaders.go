@@ -40,26 +40,32 @@ func newLoaders(store *db.Store, wait time.Duration) *loaders {
 	if wait > 0 {
 		opts = append(opts, dataloadgen.WithWait(wait))
 	}
+	reg := store.Register
 	l := &loaders{
-		person:        dataloadgen.NewMappedLoader(store.Register.PersonsByCPR, opts...),
+		person:        dataloadgen.NewMappedLoader(viewed(reg, (*db.RegisterStore).PersonsByCPR), opts...),
 		household:     dataloadgen.NewMappedLoader(store.Register.Households, opts...),
-		children:      groupLoader(store.Register.Children, opts...),
-		custody:       groupLoader(store.Register.CustodyOf, opts...),
-		guardianships: groupLoader(store.Register.Guardianships, opts...),
-		names:         groupLoader(store.Register.NameHistory, opts...),
-		civilStatuses: groupLoader(store.Register.CivilStatusHistory, opts...),
-		citizenships:  groupLoader(store.Register.CitizenshipHistory, opts...),
-		church:        groupLoader(store.Register.ChurchHistory, opts...),
-		travels:       groupLoader(store.Register.TravelHistory, opts...),
-		separations:   groupLoader(store.Register.SeparationHistory, opts...),
-		disappearance: groupLoader(store.Register.DisappearanceHistory, opts...),
-		cprNumbers:    groupLoader(store.Register.CPRNumberHistory, opts...),
-		notes:         groupLoader(store.Register.Notes, opts...),
+		children:      groupLoader(viewed(reg, (*db.RegisterStore).Children), opts...),
+		custody:       groupLoader(viewed(reg, (*db.RegisterStore).CustodyOf), opts...),
+		guardianships: groupLoader(viewed(reg, (*db.RegisterStore).Guardianships), opts...),
+		names:         groupLoader(viewed(reg, (*db.RegisterStore).NameHistory), opts...),
+		civilStatuses: groupLoader(viewed(reg, (*db.RegisterStore).CivilStatusHistory), opts...),
+		citizenships:  groupLoader(viewed(reg, (*db.RegisterStore).CitizenshipHistory), opts...),
+		church:        groupLoader(viewed(reg, (*db.RegisterStore).ChurchHistory), opts...),
+		travels:       groupLoader(viewed(reg, (*db.RegisterStore).TravelHistory), opts...),
+		separations:   groupLoader(viewed(reg, (*db.RegisterStore).SeparationHistory), opts...),
+		disappearance: groupLoader(viewed(reg, (*db.RegisterStore).DisappearanceHistory), opts...),
+		cprNumbers:    groupLoader(viewed(reg, (*db.RegisterStore).CPRNumberHistory), opts...),
+		notes:         groupLoader(viewed(reg, (*db.RegisterStore).Notes), opts...),
 	}
 	// The address history starts with the current address, so it reads the
-	// persons through the person loader (usually already primed).
-	l.addresses = groupLoader(func(ctx context.Context, cprs []string) (map[string][]db.Address, error) {
-		persons, err := l.loadPersons(ctx, cprs)
+	// persons through the person loader (usually already primed), in the
+	// same view.
+	l.addresses = groupLoader(viewed(reg, func(s *db.RegisterStore, ctx context.Context, cprs []string) (map[string][]db.Address, error) {
+		keys := make([]string, len(cprs))
+		for i, c := range cprs {
+			keys[i] = s.View().Key(c)
+		}
+		persons, err := l.loadPersons(ctx, keys)
 		if err != nil {
 			return nil, err
 		}
@@ -67,9 +73,48 @@ func newLoaders(store *db.Store, wait time.Duration) *loaders {
 		for _, p := range persons {
 			byCPR[p.CPR] = *p
 		}
-		return store.Register.AddressHistory(ctx, byCPR)
-	}, opts...)
+		return s.AddressHistory(ctx, byCPR)
+	}), opts...)
 	return l
+}
+
+// viewed turns a store method reading by CPR numbers into a fetch by
+// loader keys (db.View.Key): the keys are grouped by view and each group is
+// read in its view (RegisterStore.At); the results come back by key.
+func viewed[T any](reg *db.RegisterStore, fetch func(*db.RegisterStore, context.Context, []string) (map[string]T, error)) func(context.Context, []string) (map[string]T, error) {
+	return func(ctx context.Context, keys []string) (map[string]T, error) {
+		type group struct {
+			view db.View
+			cprs []string
+			keys []string
+		}
+		var groups []*group
+		byView := map[string]*group{}
+		for _, k := range keys {
+			c, v := db.ViewKey(k)
+			id := v.Key("")
+			g, ok := byView[id]
+			if !ok {
+				g = &group{view: v}
+				byView[id] = g
+				groups = append(groups, g)
+			}
+			g.cprs, g.keys = append(g.cprs, c), append(g.keys, k)
+		}
+		out := make(map[string]T, len(keys))
+		for _, g := range groups {
+			got, err := fetch(reg.At(g.view), ctx, g.cprs)
+			if err != nil {
+				return nil, err
+			}
+			for i, c := range g.cprs {
+				if v, ok := got[c]; ok {
+					out[g.keys[i]] = v
+				}
+			}
+		}
+		return out, nil
+	}
 }
 
 // groupLoader returns a loader of per-person lists from a store method
@@ -85,13 +130,13 @@ func groupLoader[T any](fetch func(context.Context, []string) (map[string][]T, e
 	}, opts...)
 }
 
-// loadPerson returns the person with the CPR number, or nil when the number is
-// nil or not in the register.
-func (l *loaders) loadPerson(ctx context.Context, cpr *string) (*db.Person, error) {
+// loadPerson returns the person with the CPR number read in view v, or nil
+// when the number is nil or not in the register.
+func (l *loaders) loadPerson(ctx context.Context, v db.View, cpr *string) (*db.Person, error) {
 	if cpr == nil {
 		return nil, nil
 	}
-	p, err := l.person.Load(ctx, *cpr)
+	p, err := l.person.Load(ctx, v.Key(*cpr))
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, nil
 	}
@@ -101,8 +146,8 @@ func (l *loaders) loadPerson(ctx context.Context, cpr *string) (*db.Person, erro
 	return &p, nil
 }
 
-// loadPersons returns the persons with the CPR numbers that are in the
-// register, in the order given.
+// loadPersons returns the persons with the loader keys (db.View.Key) that
+// are in the register, in the order given.
 func (l *loaders) loadPersons(ctx context.Context, cprs []string) ([]*db.Person, error) {
 	thunks := make([]func() (db.Person, error), len(cprs))
 	for i, c := range cprs {

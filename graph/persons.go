@@ -70,7 +70,7 @@ func onePerson(ctx context.Context, l *loaders, cpr string) (db.Person, error) {
 	if err != nil {
 		return db.Person{}, err
 	}
-	p, err := l.loadPerson(ctx, &number)
+	p, err := l.loadPerson(ctx, db.View{}, &number)
 	if err != nil {
 		return db.Person{}, err
 	}
@@ -104,21 +104,33 @@ func personEdge(cursor string, p *db.Person) (*model.PersonEdge, error) {
 	return &model.PersonEdge{Cursor: cursor, Node: p}, nil
 }
 
-// readPersons reads the persons as they stand, priming the person loader
-// with them, or as of a validity date.
-func (r *Resolver) readPersons(ctx context.Context, numbers []string, asOf *scalar.Date) (map[string]db.Person, error) {
-	if asOf != nil {
-		return r.Store.Register.PersonsAsOf(ctx, numbers, time.Time(*asOf))
-	}
-	persons, err := r.Store.Register.PersonsByCPR(ctx, numbers)
+// readPersons reads the persons in the view of asOf and knownAt (both nil:
+// as they stand), priming the person loader with them.
+func (r *Resolver) readPersons(ctx context.Context, numbers []string, asOf *scalar.Date, knownAt *time.Time) (map[string]db.Person, error) {
+	v := view(asOf, knownAt)
+	persons, err := r.Store.Register.At(v).PersonsByCPR(ctx, numbers)
 	if err != nil {
 		return nil, err
 	}
 	l := r.loaders(ctx)
 	for c, p := range persons {
-		l.person.Prime(c, p)
+		l.person.Prime(v.Key(c), p)
 	}
 	return persons, nil
+}
+
+// view is the db.View of the arguments asOf and knownAt.
+func view(asOf *scalar.Date, knownAt *time.Time) db.View {
+	var v db.View
+	if asOf != nil {
+		day := time.Time(*asOf)
+		v.AsOf = &day
+	}
+	if knownAt != nil {
+		at := *knownAt
+		v.KnownAt = &at
+	}
+	return v
 }
 
 // maxAddressHistory is how many addresses addressHistory gives per person

@@ -22,17 +22,17 @@ func (r *addressHistoryResolver) Protected(ctx context.Context, obj *model.Addre
 
 // Spouse is the resolver for the spouse field.
 func (r *civilStatusResolver) Spouse(ctx context.Context, obj *db.CivilStatus) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, obj.SpouseCPR)
+	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.SpouseCPR)
 }
 
 // Holder is the resolver for the holder field.
 func (r *custodyResolver) Holder(ctx context.Context, obj *db.Custody) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, obj.HolderCPR)
+	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.HolderCPR)
 }
 
 // Guardian is the resolver for the guardian field.
 func (r *guardianshipResolver) Guardian(ctx context.Context, obj *db.Guardianship) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, obj.GuardianCPR)
+	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.GuardianCPR)
 }
 
 // Protected is the resolver for the protected field.
@@ -52,11 +52,11 @@ func (r *personConnectionResolver) TotalCount(ctx context.Context, obj *model.Pe
 
 // Person is the resolver for the person field.
 func (r *personRelationResolver) Person(ctx context.Context, obj *db.Relation) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, obj.CPR)
+	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.CPR)
 }
 
 // Persons is the resolver for the persons field.
-func (r *queryResolver) Persons(ctx context.Context, cprs []string, asOf *scalar.Date) ([]*model.PersonItem, error) {
+func (r *queryResolver) Persons(ctx context.Context, cprs []string, asOf *scalar.Date, knownAt *time.Time) ([]*model.PersonItem, error) {
 	if _, err := access.Authorize(ctx, access.OpPerson); err != nil {
 		return nil, err
 	}
@@ -64,7 +64,7 @@ func (r *queryResolver) Persons(ctx context.Context, cprs []string, asOf *scalar
 	if err != nil {
 		return nil, err
 	}
-	persons, err := r.readPersons(ctx, numbers, asOf)
+	persons, err := r.readPersons(ctx, numbers, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +126,7 @@ func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date
 }
 
 // AddressHistory is the resolver for the addressHistory field.
-func (r *queryResolver) AddressHistory(ctx context.Context, cprs []string) ([]*model.AddressHistoryItem, error) {
+func (r *queryResolver) AddressHistory(ctx context.Context, cprs []string, asOf *scalar.Date, knownAt *time.Time) ([]*model.AddressHistoryItem, error) {
 	if _, err := access.Authorize(ctx, access.OpAddressHistory); err != nil {
 		return nil, err
 	}
@@ -134,11 +134,12 @@ func (r *queryResolver) AddressHistory(ctx context.Context, cprs []string) ([]*m
 	if err != nil {
 		return nil, err
 	}
-	persons, err := r.Store.Register.PersonsByCPR(ctx, numbers)
+	register := r.Store.Register.At(view(asOf, knownAt))
+	persons, err := register.PersonsByCPR(ctx, numbers)
 	if err != nil {
 		return nil, err
 	}
-	histories, err := r.Store.Register.AddressHistory(ctx, persons)
+	histories, err := register.AddressHistory(ctx, persons)
 	if err != nil {
 		return nil, err
 	}

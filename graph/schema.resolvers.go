@@ -10,6 +10,7 @@ import (
 	"cprgraph/access"
 	"cprgraph/db"
 	"cprgraph/graph/scalar"
+	"time"
 )
 
 // Protected is the resolver for the protected field.
@@ -19,32 +20,38 @@ func (r *personResolver) Protected(ctx context.Context, obj *db.Person) (bool, e
 
 // Spouse is the resolver for the spouse field.
 func (r *personResolver) Spouse(ctx context.Context, obj *db.Person) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, obj.SpouseCPR())
+	return r.loaders(ctx).loadPerson(ctx, obj.View(), obj.SpouseCPR())
 }
 
 // Mother is the resolver for the mother field.
 func (r *personResolver) Mother(ctx context.Context, obj *db.Person) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, obj.Family.MotherCPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View(), obj.Family.MotherCPR)
 }
 
 // Father is the resolver for the father field.
 func (r *personResolver) Father(ctx context.Context, obj *db.Person) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, obj.Family.FatherCPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View(), obj.Family.FatherCPR)
 }
 
 // Children is the resolver for the children field.
 func (r *personResolver) Children(ctx context.Context, obj *db.Person) ([]*db.Person, error) {
 	l := r.loaders(ctx)
-	children, err := l.children.Load(ctx, obj.CPR)
+	v := obj.View()
+	children, err := l.children.Load(ctx, v.Key(obj.CPR))
 	if err != nil {
 		return nil, err
 	}
-	return l.loadPersons(ctx, db.ChildCPRs(children))
+	cprs := db.ChildCPRs(children)
+	keys := make([]string, len(cprs))
+	for i, c := range cprs {
+		keys[i] = v.Key(c)
+	}
+	return l.loadPersons(ctx, keys)
 }
 
 // Relations is the resolver for the relations field.
 func (r *personResolver) Relations(ctx context.Context, obj *db.Person) ([]*db.Relation, error) {
-	children, err := r.loaders(ctx).children.Load(ctx, obj.CPR)
+	children, err := r.loaders(ctx).children.Load(ctx, obj.View().Key(obj.CPR))
 	if err != nil {
 		return nil, err
 	}
@@ -53,17 +60,21 @@ func (r *personResolver) Relations(ctx context.Context, obj *db.Person) ([]*db.R
 
 // Custody is the resolver for the custody field.
 func (r *personResolver) Custody(ctx context.Context, obj *db.Person) ([]*db.Custody, error) {
-	return list(ctx, r.loaders(ctx).custody, obj.CPR)
+	return list(ctx, r.loaders(ctx).custody, obj.View().Key(obj.CPR))
 }
 
 // Guardianships is the resolver for the guardianships field.
 func (r *personResolver) Guardianships(ctx context.Context, obj *db.Person) ([]*db.Guardianship, error) {
-	return list(ctx, r.loaders(ctx).guardianships, obj.CPR)
+	return list(ctx, r.loaders(ctx).guardianships, obj.View().Key(obj.CPR))
 }
 
 // ForwardingAddress is the resolver for the forwardingAddress field.
 func (r *personResolver) ForwardingAddress(ctx context.Context, obj *db.Person) (*db.ForwardingAddress, error) {
-	return obj.ForwardingAddress(access.Today()), nil
+	day := access.Today()
+	if obj.AsOf != nil {
+		day = *obj.AsOf
+	}
+	return obj.ForwardingAddress(day), nil
 }
 
 // Protections is the resolver for the protections field.
@@ -82,52 +93,52 @@ func (r *personResolver) Household(ctx context.Context, obj *db.Person) ([]*db.H
 
 // NameHistory is the resolver for the nameHistory field.
 func (r *personResolver) NameHistory(ctx context.Context, obj *db.Person) ([]*db.HistoricalName, error) {
-	return list(ctx, r.loaders(ctx).names, obj.CPR)
+	return list(ctx, r.loaders(ctx).names, obj.View().Key(obj.CPR))
 }
 
 // AddressHistory is the resolver for the addressHistory field.
 func (r *personResolver) AddressHistory(ctx context.Context, obj *db.Person) ([]*db.Address, error) {
-	return list(ctx, r.loaders(ctx).addresses, obj.CPR)
+	return list(ctx, r.loaders(ctx).addresses, obj.View().Key(obj.CPR))
 }
 
 // CivilStatusHistory is the resolver for the civilStatusHistory field.
 func (r *personResolver) CivilStatusHistory(ctx context.Context, obj *db.Person) ([]*db.CivilStatus, error) {
-	return list(ctx, r.loaders(ctx).civilStatuses, obj.CPR)
+	return list(ctx, r.loaders(ctx).civilStatuses, obj.View().Key(obj.CPR))
 }
 
 // CitizenshipHistory is the resolver for the citizenshipHistory field.
 func (r *personResolver) CitizenshipHistory(ctx context.Context, obj *db.Person) ([]*db.Citizenship, error) {
-	return list(ctx, r.loaders(ctx).citizenships, obj.CPR)
+	return list(ctx, r.loaders(ctx).citizenships, obj.View().Key(obj.CPR))
 }
 
 // ChurchHistory is the resolver for the churchHistory field.
 func (r *personResolver) ChurchHistory(ctx context.Context, obj *db.Person) ([]*db.ChurchRelation, error) {
-	return list(ctx, r.loaders(ctx).church, obj.CPR)
+	return list(ctx, r.loaders(ctx).church, obj.View().Key(obj.CPR))
 }
 
 // TravelHistory is the resolver for the travelHistory field.
 func (r *personResolver) TravelHistory(ctx context.Context, obj *db.Person) ([]*db.Travel, error) {
-	return list(ctx, r.loaders(ctx).travels, obj.CPR)
+	return list(ctx, r.loaders(ctx).travels, obj.View().Key(obj.CPR))
 }
 
 // SeparationHistory is the resolver for the separationHistory field.
 func (r *personResolver) SeparationHistory(ctx context.Context, obj *db.Person) ([]*db.Separation, error) {
-	return list(ctx, r.loaders(ctx).separations, obj.CPR)
+	return list(ctx, r.loaders(ctx).separations, obj.View().Key(obj.CPR))
 }
 
 // DisappearanceHistory is the resolver for the disappearanceHistory field.
 func (r *personResolver) DisappearanceHistory(ctx context.Context, obj *db.Person) ([]*db.Disappearance, error) {
-	return list(ctx, r.loaders(ctx).disappearance, obj.CPR)
+	return list(ctx, r.loaders(ctx).disappearance, obj.View().Key(obj.CPR))
 }
 
 // CprNumberHistory is the resolver for the cprNumberHistory field.
 func (r *personResolver) CprNumberHistory(ctx context.Context, obj *db.Person) ([]*db.CPRNumberChange, error) {
-	return list(ctx, r.loaders(ctx).cprNumbers, obj.CPR)
+	return list(ctx, r.loaders(ctx).cprNumbers, obj.View().Key(obj.CPR))
 }
 
 // Notes is the resolver for the notes field.
 func (r *personResolver) Notes(ctx context.Context, obj *db.Person) ([]*db.Note, error) {
-	return list(ctx, r.loaders(ctx).notes, obj.CPR)
+	return list(ctx, r.loaders(ctx).notes, obj.View().Key(obj.CPR))
 }
 
 // Version is the resolver for the version field.
@@ -136,7 +147,7 @@ func (r *queryResolver) Version(ctx context.Context) (string, error) {
 }
 
 // Person is the resolver for the person field.
-func (r *queryResolver) Person(ctx context.Context, cpr string, asOf *scalar.Date) (*db.Person, error) {
+func (r *queryResolver) Person(ctx context.Context, cpr string, asOf *scalar.Date, knownAt *time.Time) (*db.Person, error) {
 	if _, err := access.Authorize(ctx, access.OpPerson); err != nil {
 		return nil, err
 	}
@@ -144,7 +155,7 @@ func (r *queryResolver) Person(ctx context.Context, cpr string, asOf *scalar.Dat
 	if err != nil {
 		return nil, err
 	}
-	persons, err := r.readPersons(ctx, []string{number}, asOf)
+	persons, err := r.readPersons(ctx, []string{number}, asOf, knownAt)
 	if err != nil {
 		return nil, err
 	}

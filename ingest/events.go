@@ -47,10 +47,26 @@ import (
 // RELATION of the child (data: relation CUSTODY, typeKode; date:
 // foraeldreMyndighedStartDato).
 //
+// person, besides:
+//   - the folkeregisteradresse of a guardian in CPR changed → GUARDIAN_ADDRESS
+//     of each person whose guardian (umyndiggoerelsevaergerelation.relationCpr,
+//     guardianship not ended) the mover is, unless the guardian is protected
+//     (the event would tell a protected person's moving day); see
+//     guardianMovesQuery.
+//
 // personkontakt:
-//   - any line of kontaktAdr, udlandsAdr or supplerendeAdr changed →
-//     FORWARDING_ADDRESS, as these are what the forwarding address is
-//     chosen from (date: startDatoKontaktAdr, else udrejseDato).
+//   - the chosen forwarding address changed (forwardingChoice: CSR-P's
+//     priority contact address in force today > foreign > supplementary >
+//     folkeregisteradresse; kind or lines) → FORWARDING_ADDRESS (date:
+//     startDatoKontaktAdr for a contact address, udrejseDato for a foreign
+//     one, else the end of the contact address left; data: forwardingKind).
+//     A change of an address that is not the chosen one implies nothing.
+//     A move while the folkeregisteradresse is the chosen one is announced
+//     by ADDRESS alone.
+//   - a contact address expiring (sletteDatoKontaktAdr reached) changes the
+//     choice with no record imported: SweepForwardingExpiries registers
+//     that FORWARDING_ADDRESS (date: the end; data: forwardingKind, reason
+//     CONTACT_EXPIRED), once; every import runs it for today.
 //   - navneAdressebeskyttelseStartDato or -SletteDato changed →
 //     ADDRESS_PROTECTION (date: the start; data: startDato, sletteDato).
 //
@@ -98,8 +114,11 @@ var eventRules = map[string][]eventRule{
 			date: "s.foraeldre_myndighed_start_dato", data: object("relation", "'CUSTODY'::text", "typeKode", "s.type_kode")},
 	},
 	"personkontakt": {
-		{kind: db.EventForwardingAddress, when: changed(addressLines("kontakt_adr", "udlands_adr", "supplerende_adr")...),
-			date: "coalesce(s.start_dato_kontakt_adr, s.udrejse_dato::date)"},
+		{kind: db.EventForwardingAddress,
+			when: "(" + forwardingChoice("s", "danish_today()") + ") IS DISTINCT FROM (" + forwardingChoice("o", "danish_today()") + ")",
+			date: "CASE " + forwardingKind("s", "danish_today()") + " WHEN 'CONTACT' THEN s.start_dato_kontakt_adr WHEN 'FOREIGN' THEN s.udrejse_dato::date " +
+				"ELSE o.slette_dato_kontakt_adr END",
+			data: object("forwardingKind", forwardingKind("s", "danish_today()"))},
 		{kind: db.EventAddressProtection, when: changed("navne_adressebeskyttelse_start_dato", "navne_adressebeskyttelse_slette_dato"),
 			date: "s.navne_adressebeskyttelse_start_dato",
 			data: object("startDato", "s.navne_adressebeskyttelse_start_dato", "sletteDato", "s.navne_adressebeskyttelse_slette_dato")},
@@ -111,6 +130,68 @@ var eventRules = map[string][]eventRule{
 		{kind: db.EventGuardianAddress, when: changed(addressLines("relations_tekst")...), date: "s.vaerges_navn_start_dato"},
 	},
 }
+
+// forwardingChoice is the SQL expression of the alternative address CSR-P
+// chooses as forwarding address from personkontakt row a on day: its kind
+// and lines, one a line; NULL when none is chosen (the folkeregisteradresse
+// is). The same priority as db.Person.ForwardingAddress: a contact address
+// with no start, or in force on day; else a foreign address; else a
+// supplementary one.
+func forwardingChoice(a, day string) string {
+	lines := func(prefix string) string {
+		cols := make([]string, 5)
+		for i := range cols {
+			cols[i] = fmt.Sprintf("%s.%s%d", a, prefix, i+1)
+		}
+		return "nullif(concat_ws(E'\\n', " + strings.Join(cols, ", ") + "), '')"
+	}
+	return fmt.Sprintf(`CASE WHEN %[3]s IS NOT NULL AND (%[1]s.start_dato_kontakt_adr IS NULL OR (%[1]s.start_dato_kontakt_adr <= %[2]s
+			AND (%[1]s.slette_dato_kontakt_adr IS NULL OR %[2]s < %[1]s.slette_dato_kontakt_adr))) THEN 'CONTACT' || E'\n' || %[3]s
+		WHEN %[4]s IS NOT NULL THEN 'FOREIGN' || E'\n' || %[4]s
+		WHEN %[5]s IS NOT NULL THEN 'SUPPLEMENTARY' || E'\n' || %[5]s END`,
+		a, day, lines("kontakt_adr"), lines("udlands_adr"), lines("supplerende_adr"))
+}
+
+// forwardingKind is the kind of the forwarding address chosen from row a on
+// day: CONTACT, FOREIGN, SUPPLEMENTARY or FOLKEREGISTER.
+func forwardingKind(a, day string) string {
+	return "coalesce(split_part(" + forwardingChoice(a, day) + ", E'\\n', 1), 'FOLKEREGISTER')"
+}
+
+// guardianMovesQuery registers GUARDIAN_ADDRESS for the wards of every
+// staged person whose folkeregisteradresse changed: the guardian in CPR
+// moved. It runs before the rows are written, like eventsQuery.
+func guardianMovesQuery() string {
+	return `INSERT INTO person_event (kind, cpr, kommune_kode, effective_date, data)
+		SELECT 'GUARDIAN_ADDRESS', w.cpr, p.kommune_kode, s.start_dato, '{}'::jsonb
+		FROM ingest_stage s
+		JOIN person o ON o.cpr = s.cpr
+		JOIN umyndiggoerelsevaergerelation w ON w.relation_cpr = s.cpr
+		LEFT JOIN person p ON p.cpr = w.cpr
+		WHERE ` + changed("kommune_kode", "vej_kode", "husnummer", "etage", "side_doer_nummer") + `
+		  AND (w.umyndig_slette_dato IS NULL OR w.umyndig_slette_dato > danish_today())
+		  AND NOT name_address_protected(s.cpr)
+		ORDER BY s.ingest_line, w.cpr, w.id`
+}
+
+// sweepQuery registers FORWARDING_ADDRESS for every contact address that
+// ended on or before $1 while it was the chosen forwarding address: it had a
+// start, was registered before its end (a version of personkontakt with
+// that end registered earlier), and its expiry was not registered yet.
+const sweepQuery = `INSERT INTO person_event (kind, cpr, kommune_kode, effective_date, data)
+	SELECT 'FORWARDING_ADDRESS', k.cpr, p.kommune_kode, k.slette_dato_kontakt_adr,
+		jsonb_build_object('forwardingKind', %[1]s, 'reason', 'CONTACT_EXPIRED')
+	FROM personkontakt k
+	LEFT JOIN person p ON p.cpr = k.cpr
+	WHERE k.slette_dato_kontakt_adr <= $1::date AND k.start_dato_kontakt_adr < k.slette_dato_kontakt_adr
+	  AND coalesce(k.kontakt_adr1, k.kontakt_adr2, k.kontakt_adr3, k.kontakt_adr4, k.kontakt_adr5) IS NOT NULL
+	  AND EXISTS (SELECT 1 FROM personkontakt_version v
+	               WHERE v.cpr = k.cpr AND v.slette_dato_kontakt_adr = k.slette_dato_kontakt_adr
+	                 AND (v.registered_from AT TIME ZONE 'Europe/Copenhagen')::date < k.slette_dato_kontakt_adr)
+	  AND NOT EXISTS (SELECT 1 FROM person_event e
+	                   WHERE e.cpr = k.cpr AND e.kind = 'FORWARDING_ADDRESS'
+	                     AND e.effective_date = k.slette_dato_kontakt_adr AND e.data->>'reason' = 'CONTACT_EXPIRED')
+	ORDER BY k.cpr`
 
 // eventRule registers one kind of event for the imported rows that meet a
 // condition. The expressions are SQL over s, the imported row, and o, the

@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
@@ -154,6 +155,13 @@ func (l *loader) apply(ctx context.Context, res *Result) error {
 		}
 		res.Events = n
 	}
+	if d.name == "person" {
+		n, err := execCount(ctx, l.tx, guardianMovesQuery())
+		if err != nil {
+			return err
+		}
+		res.Events += n
+	}
 	written, err := execCount(ctx, l.tx, upsertQuery(d))
 	if err != nil {
 		return err
@@ -161,8 +169,53 @@ func (l *loader) apply(ctx context.Context, res *Result) error {
 	if written != res.Inserted+res.Updated {
 		return fmt.Errorf("wrote %d rows, expected %d", written, res.Inserted+res.Updated)
 	}
+	if d.name == "personkontakt" {
+		n, err := sweep(ctx, l.tx, time.Now())
+		if err != nil {
+			return err
+		}
+		res.Events += n
+	}
 	return nil
 }
+
+// SweepForwardingExpiries registers, in one transaction, the
+// FORWARDING_ADDRESS events of the contact addresses that expired on or
+// before day (Danish calendar) while chosen, each once: an expiry changes
+// the forwarding address with no record imported. Every import of
+// personkontakt runs it for today; a daily job runs it for the days without
+// one. It returns the number of events registered.
+func SweepForwardingExpiries(ctx context.Context, conn *sqlx.DB, day time.Time) (int, error) {
+	n := 0
+	err := db.InTx(ctx, conn, func(tx *sqlx.Tx) error {
+		var err error
+		n, err = sweep(ctx, tx, day)
+		return err
+	})
+	return n, err
+}
+
+func sweep(ctx context.Context, tx *sqlx.Tx, day time.Time) (int, error) {
+	if err := db.NewStore(tx).Events.Lock(ctx); err != nil {
+		return 0, err
+	}
+	q := fmt.Sprintf(sweepQuery, forwardingKind("k", "$1::date"))
+	r, err := tx.ExecContext(ctx, q, day.In(copenhagen).Format(time.DateOnly))
+	if err != nil {
+		return 0, err
+	}
+	n, err := r.RowsAffected()
+	return int(n), err
+}
+
+// copenhagen is the time zone of the register's calendar days.
+var copenhagen = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
 
 // upsertQuery writes the staged rows that are new or differ from the
 // stored row of their key; the others are not touched (not even locked).

@@ -79,6 +79,18 @@ var Examples = []Example{
 		Want:      "Midtvej",
 	},
 	{
+		Operation: "PersonStamoplysningerMultiHent (as registered at an instant)",
+		Query: `query KnownAt($cpr: String!, $asOf: Date, $knownAt: Time) {
+  person(cpr: $cpr, asOf: $asOf, knownAt: $knownAt) {
+    cpr protected asOf knownAt firstName lastName
+    civilStatus { code validFrom }
+    address { lines validFrom }
+    nameHistory { lastName validFrom validTo }
+  }
+}`,
+		Variables: `{"cpr": "0101701111", "asOf": "2008-01-01", "knownAt": "2030-01-01T00:00:00Z"}`,
+	},
+	{
 		Operation: "PersonSøg",
 		Query: `query Search($criteria: PersonSearchInput!) {
   searchPersons(criteria: $criteria) {

@@ -124,6 +124,13 @@ type PersonEventFilter struct {
 	Cprs []string `json:"cprs,omitempty"`
 	// The person's municipality code (kommunekode, MyndighedNummer) when the event was registered.
 	MunicipalityCode *int `json:"municipalityCode,omitempty"`
+	// The day's final status (seed 001: "den endelige status for dagen"): leave out every event
+	// that a later event of the same person registered the same day (Danish time) supersedes —
+	// DEATH and REVIVAL count as one (a death registered and corrected the same day yields only the
+	// revival), RELATION per relation, every other kind per kind. A day's final status is final once
+	// the day is over: ask for a day that has ended. Queries only: a subscription with it is
+	// BAD_USER_INPUT.
+	FinalOfDay *bool `json:"finalOfDay,omitempty"`
 }
 
 // One item of a batch answer: the number as given, and its result or its error.
