@@ -611,6 +611,9 @@ func TestREADMEExamplesAnswerWithDataOnTheDemo(t *testing.T) {
 		t.Errorf("%d examples, want the README's 10", len(web.Examples))
 	}
 	for _, e := range web.Examples {
+		if e.Want == "" {
+			t.Errorf("the example %q says no Want: the text its answer must hold", e.Operation)
+		}
 		if !strings.Contains(string(readme), e.Query) || !strings.Contains(string(readme), e.Variables) {
 			t.Errorf("README.md lacks the example %q", e.Operation)
 		}

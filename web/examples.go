@@ -89,6 +89,7 @@ var Examples = []Example{
   }
 }`,
 		Variables: `{"cpr": "0101701111", "asOf": "2008-01-01", "knownAt": "2030-01-01T00:00:00Z"}`,
+		Want:      `"cpr":"0101701111","protected":false,"asOf":"2008-01-01"`,
 	},
 	{
 		Operation: "PersonSøg",
