@@ -35,8 +35,9 @@ func SeesProtected(p *Principal) bool {
 	return p != nil && p.Profile == Authority
 }
 
-// Today returns the current calendar date in Denmark, the day protections
-// are judged on.
+// Today returns the current calendar date in Denmark: the day the landlord
+// lookup's period and the cohabitation check are judged on (protections are
+// judged in the database, on its danish_today(), the same day).
 func Today() time.Time { return cpr.DanishDate(time.Now()) }
 
 // MaskedLast returns rows with the subjects that p must not see moved to
