@@ -241,7 +241,7 @@ func applyEJF(ctx context.Context, tx *sqlx.Tx, recs []record, fe *ingest.FileEr
 			}
 			except := own
 			if addr != nil {
-				except = nil
+				except = []string{}
 			}
 			if err := sqlx.SelectContext(ctx, tx, &inserted, locate, bfe, house, addr, pq.Array(except)); err != nil {
 				return rowError(err, fe, r.line)
