@@ -1,10 +1,14 @@
 package e2e
 
 import (
+	"bytes"
 	"encoding/json"
+	"net/url"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
 
 	"cprgraph/access"
 )
@@ -168,5 +172,28 @@ func TestLandlordStairwellOneOwnedDwellingHidesProtected(t *testing.T) {
 	// An owner of no dwelling of the stairwell is refused.
 	if _, _, r := mixedLookup(t, env, map[string]any{"owner": ownerCPR, "darHouseNumberId": testvej11}); r.code() != "NOT_CURRENT_OWNER" {
 		t.Errorf("owner of none: want NOT_CURRENT_OWNER, got %s", r.Raw)
+	}
+}
+
+// The downloads name the dwellings left out among their criteria.
+func TestLandlordStairwellMixedOwnershipDownloads(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedMixedStairwells(t, env)
+	params := url.Values{"owner": {ownerCVR}, "darHouseNumberId": {testvej9}, "from": {iso(monthsAgo(12))}}
+	f, err := excelize.OpenReader(bytes.NewReader(download(t, env, "xlsx", params)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("Søgekriterier")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Udeladt bolig", testvej9First + " (ejes ikke af ejeren)"}
+	if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) }) {
+		t.Errorf("xlsx criteria %q lack %q", rows, want)
+	}
+	if rtf := download(t, env, "rtf", params); !bytes.Contains(rtf, []byte(testvej9First)) {
+		t.Errorf("rtf does not name the dwelling left out")
 	}
 }
