@@ -14,6 +14,7 @@ import (
 
 	"cprgraph/gen"
 	"cprgraph/ingest"
+	"cprgraph/ingest/darejf"
 )
 
 // Seed loads a synthetic population into an empty register.
@@ -32,12 +33,18 @@ func Seed(ctx context.Context, conn *sqlx.DB, args []string, out io.Writer) erro
 	return nil
 }
 
-// Import imports seed-004 datatype files, each all-or-nothing.
+// Import imports seed-004 datatype files, or with -type dar or -type ejf
+// DAR address and EJF ownership files (package darejf), each
+// all-or-nothing.
 func Import(ctx context.Context, conn *sqlx.DB, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	datatype := fs.String("type", "", "seed-004 datatype of every file (default: from each file name)")
+	datatype := fs.String("type", "", "seed-004 datatype of every file (default: from each file name), "+
+		"or dar (DAR addresses) or ejf (EJF ownerships and EBR property locations)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *datatype == darejf.DAR || *datatype == darejf.EJF {
+		return darejf.Run(ctx, conn, fs.Args(), *datatype, out)
 	}
 	return ingest.Run(ctx, conn, fs.Args(), ingest.Options{Datatype: *datatype}, out)
 }

@@ -138,12 +138,29 @@ type LandlordStore struct {
 // answered on, as CPRWeb echoes them.
 type Residents struct {
 	Owner     string
-	BFE       int64
-	OwnedFrom time.Time // the current owner's acquisition date (ejet fra)
+	BFE       int64     // the property of the first dwelling answered
+	OwnedFrom time.Time // the current owner's acquisition date (ejet fra) of BFE
 	From, To  time.Time
-	Addresses []DarAddress // the dwellings searched
-	Rows      []Resident
+	Addresses []DarAddress // the dwellings answered: those the owner currently owns
+	// LeftOut are the dwellings of a stairwell that were not answered, in
+	// dwelling order, each with its reason.
+	LeftOut []LeftOutDwelling
+	Rows    []Resident
 }
+
+// LeftOutDwelling is a dwelling of a stairwell a lookup did not answer.
+type LeftOutDwelling struct {
+	DarAddressID string
+	// Reason is NOT_CURRENT_OWNER (another owns its property) or NO_PROPERTY
+	// (no property (BFE) is registered for it).
+	Reason string
+}
+
+// Reasons a dwelling of a stairwell is left out.
+const (
+	LeftOutNotCurrentOwner = "NOT_CURRENT_OWNER"
+	LeftOutNoProperty      = "NO_PROPERTY"
+)
 
 // maxLookback is how far back the period of a landlord lookup may start.
 const maxLookback = 12 // months
@@ -152,9 +169,12 @@ const maxLookback = 12 // months
 // owner-link check. Errors: BAD_USER_INPUT for a malformed query or a
 // period starting more than 12 months back; NOT_FOUND when no DAR address
 // matches; NOT_CURRENT_OWNER when the owner is not the current owner of
-// the property (BFE) holding the address. The caller must already have
-// checked that the client may use the landlord operation and act for
-// q.Owner (see Normalize).
+// the property (BFE) holding the address — for a stairwell, of none of its
+// dwellings. A stairwell over several properties (owner-occupied flats,
+// mixed ownership) answers the dwellings the owner currently owns, each
+// from its own property's acquisition date, and lists the others in
+// LeftOut. The caller must already have checked that the client may use
+// the landlord operation and act for q.Owner (see Normalize).
 func (s *LandlordStore) Residents(ctx context.Context, q ResidentsQuery, today time.Time) (Residents, error) {
 	q, err := q.Normalize(today)
 	if err != nil {
@@ -164,19 +184,51 @@ func (s *LandlordStore) Residents(ctx context.Context, q ResidentsQuery, today t
 	if err != nil {
 		return Residents{}, err
 	}
-	bfe, err := propertyOf(addresses)
+	owned, ownedFrom, leftOut, err := s.ownedDwellings(ctx, addresses, q.Owner, today)
 	if err != nil {
 		return Residents{}, err
 	}
-	ownedFrom, err := s.currentOwnedFrom(ctx, bfe, q.Owner, today)
+	rows, err := s.residents(ctx, owned, ownedFrom, q.From, q.To)
 	if err != nil {
 		return Residents{}, err
 	}
-	rows, err := s.residents(ctx, addresses, ownedFrom, q.From, q.To)
-	if err != nil {
-		return Residents{}, err
+	return Residents{Owner: q.Owner, BFE: *owned[0].BFE, OwnedFrom: ownedFrom[0], From: q.From, To: q.To,
+		Addresses: owned, LeftOut: leftOut, Rows: rows}, nil
+}
+
+// ownedDwellings splits the addresses into those of properties the owner
+// currently owns, with each one's acquisition date, and those left out.
+// None owned is NOT_CURRENT_OWNER.
+func (s *LandlordStore) ownedDwellings(ctx context.Context, addresses []DarAddress, owner string, today time.Time) (
+	owned []DarAddress, ownedFrom []time.Time, leftOut []LeftOutDwelling, err error) {
+	acquired := map[int64]*time.Time{} // by BFE; nil: not the current owner
+	for _, a := range addresses {
+		if a.BFE == nil {
+			leftOut = append(leftOut, LeftOutDwelling{DarAddressID: a.ID, Reason: LeftOutNoProperty})
+			continue
+		}
+		from, seen := acquired[*a.BFE]
+		if !seen {
+			from, err = s.currentOwnedFrom(ctx, *a.BFE, owner, today)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			acquired[*a.BFE] = from
+		}
+		if from == nil {
+			leftOut = append(leftOut, LeftOutDwelling{DarAddressID: a.ID, Reason: LeftOutNotCurrentOwner})
+			continue
+		}
+		owned = append(owned, a)
+		ownedFrom = append(ownedFrom, *from)
 	}
-	return Residents{Owner: q.Owner, BFE: bfe, OwnedFrom: ownedFrom, From: q.From, To: q.To, Addresses: addresses, Rows: rows}, nil
+	if len(owned) == 0 {
+		if len(addresses) == 1 && addresses[0].BFE == nil {
+			return nil, nil, nil, apperr.Errorf(apperr.NotCurrentOwner, "no property (BFE) is registered for the address")
+		}
+		return nil, nil, nil, apperr.Errorf(apperr.NotCurrentOwner, "the owner is not the current owner of the property holding the address")
+	}
+	return owned, ownedFrom, leftOut, nil
 }
 
 var (
@@ -326,39 +378,19 @@ func (s *LandlordStore) darAddresses(ctx context.Context, q ResidentsQuery) ([]D
 	return out, nil
 }
 
-// propertyOf returns the BFE number of the property holding the addresses.
-// A stairwell spread over several properties is BAD_USER_INPUT (search one
-// dwelling at a time); an address without a property is NOT_CURRENT_OWNER,
-// since no one can be shown to own it.
-func propertyOf(addresses []DarAddress) (int64, error) {
-	first := addresses[0].BFE
-	for _, a := range addresses[1:] {
-		if (a.BFE == nil) != (first == nil) || (first != nil && *a.BFE != *first) {
-			return 0, apperr.Errorf(apperr.BadUserInput, "the stairwell belongs to several properties (BFE): search one dwelling at a time")
-		}
-	}
-	if first == nil {
-		return 0, apperr.Errorf(apperr.NotCurrentOwner, "no property (BFE) is registered for the address")
-	}
-	return *first, nil
-}
-
 // currentOwnedFrom returns the date the owner acquired the property, when it
 // is a current owner of it on the given day by the ownership table
 // (Ejerfortegnelsen): status 'gældende', acquired by that day and not given
-// up by it. Otherwise NOT_CURRENT_OWNER.
-func (s *LandlordStore) currentOwnedFrom(ctx context.Context, bfe int64, owner string, day time.Time) (time.Time, error) {
+// up by it. Otherwise nil.
+func (s *LandlordStore) currentOwnedFrom(ctx context.Context, bfe int64, owner string, day time.Time) (*time.Time, error) {
 	const query = `SELECT max(ejet_fra) FROM ejerskab
 		WHERE bfe_nummer = $1 AND (ejer_cvr = $2 OR ejer_cpr = $2)
 		  AND status = 'gældende' AND ejet_fra <= $3 AND (ejet_til IS NULL OR ejet_til > $3)`
 	var ownedFrom *time.Time
 	if err := sqlx.GetContext(ctx, s.q, &ownedFrom, query, bfe, owner, day); err != nil {
-		return time.Time{}, err
+		return nil, err
 	}
-	if ownedFrom == nil {
-		return time.Time{}, apperr.Errorf(apperr.NotCurrentOwner, "the owner is not the current owner of the property holding the address")
-	}
-	return *ownedFrom, nil
+	return ownedFrom, nil
 }
 
 // residents returns the residents of the dwellings by the seed's rules, all
@@ -367,7 +399,8 @@ func (s *LandlordStore) currentOwnedFrom(ctx context.Context, bfe int64, owner s
 //   - persons registered at a dwelling now (folkeregisteradresse of an
 //     active person, moved in by personkontakt.tilflytnings_dato), and persons
 //     who moved out (historiskeadresser), whose stay overlaps [from, to];
-//   - not those who moved out before ownedFrom (the owner's acquisition);
+//   - not those who moved out before ownedFrom (the owner's acquisition of
+//     the dwelling's property; ownedFrom[i] is addresses[i]'s);
 //   - not annulled moves: a historic stay marked 'A' (fortryd), nor a stay of
 //     the same person at the same dwelling overlapping it (the move it undid);
 //   - a stay corrected ('K', ret) appears once: the corrected row wins over an
@@ -377,7 +410,7 @@ func (s *LandlordStore) currentOwnedFrom(ctx context.Context, bfe int64, owner s
 //
 // Rows are ordered by dwelling (in the order given), move-in and move-out
 // (current last).
-func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, ownedFrom, from, to time.Time) ([]Resident, error) {
+func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, ownedFrom []time.Time, from, to time.Time) ([]Resident, error) {
 	// The register writes a missing floor or door as NULL, DAR as '', so
 	// the indexes on the address columns can find a house number but not a
 	// dwelling. The residents of each house number (one for a stairwell)
@@ -385,8 +418,9 @@ func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, o
 	// dwellings in memory, rather than the house read again per dwelling;
 	// a current resident's name and protection are read with it.
 	const query = `WITH dwelling AS (
-		SELECT a.id, a.kommune_kode, a.vej_kode, a.husnummer, a.etage, a.side_doer_nummer, given.position
-		FROM unnest($1::uuid[]) WITH ORDINALITY AS given (id, position)
+		SELECT a.id, a.kommune_kode, a.vej_kode, a.husnummer, a.etage, a.side_doer_nummer, given.position,
+			given.owned_from
+		FROM unnest($1::uuid[], $2::date[]) WITH ORDINALITY AS given (id, owned_from, position)
 		JOIN dar_adresse a ON a.id = given.id
 	), house AS MATERIALIZED (
 		SELECT DISTINCT kommune_kode, vej_kode, husnummer FROM dwelling
@@ -407,20 +441,20 @@ func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, o
 		JOIN historiskeadresser h ON h.kommune_kode = s.kommune_kode AND h.vej_kode = s.vej_kode AND h.husnummer = s.husnummer
 		WHERE h.fraflytnings_dato IS NOT NULL
 	), past_stay AS (
-		SELECT d.id AS dar_adresse_id, d.position, h.id, h.cpr, h.tilflytnings_dato::date AS move_in,
+		SELECT d.id AS dar_adresse_id, d.position, d.owned_from, h.id, h.cpr, h.tilflytnings_dato::date AS move_in,
 			h.fraflytnings_dato::date AS move_out,
 			CASE h.ret_fortryd_aendring WHEN 'A' THEN 0 WHEN 'K' THEN 1 ELSE 2 END AS rank
 		FROM moved h
 		JOIN dwelling d ON d.kommune_kode = h.kommune_kode AND d.vej_kode = h.vej_kode AND d.husnummer = h.husnummer
 			AND d.etage = h.etage AND d.side_doer_nummer = h.side_doer_nummer
 	), stay AS (
-		SELECT d.id AS dar_adresse_id, d.position, r.cpr, r.adresserings_navn, r.move_in, NULL::date AS move_out,
+		SELECT d.id AS dar_adresse_id, d.position, d.owned_from, r.cpr, r.adresserings_navn, r.move_in, NULL::date AS move_out,
 			r.protected
 		FROM registered r
 		JOIN dwelling d ON d.kommune_kode = r.kommune_kode AND d.vej_kode = r.vej_kode AND d.husnummer = r.husnummer
 			AND d.etage = r.etage AND d.side_doer_nummer = r.side_doer_nummer
 		UNION ALL
-		SELECT s.dar_adresse_id, s.position, s.cpr, p.adresserings_navn, s.move_in, s.move_out,
+		SELECT s.dar_adresse_id, s.position, s.owned_from, s.cpr, p.adresserings_navn, s.move_in, s.move_out,
 			name_address_protected(s.cpr) AS protected
 		FROM past_stay s
 		LEFT JOIN person p ON p.cpr = s.cpr
@@ -430,11 +464,11 @@ func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, o
 			  AND COALESCE(o.move_in, '-infinity') <= s.move_out AND COALESCE(s.move_in, '-infinity') <= o.move_out
 			  AND (o.rank < s.rank OR (o.rank = s.rank AND o.id > s.id)))
 	)
-	SELECT dar_adresse_id, cpr, adresserings_navn, GREATEST(move_in, $2::date) AS move_in, move_out,
+	SELECT dar_adresse_id, cpr, adresserings_navn, GREATEST(move_in, owned_from) AS move_in, move_out,
 		protected
 	FROM stay
 	WHERE COALESCE(move_in, '-infinity') <= $4::date
-	  AND (move_out IS NULL OR move_out >= GREATEST($2::date, $3::date))
+	  AND (move_out IS NULL OR move_out >= GREATEST(owned_from, $3::date))
 	ORDER BY position, move_in, move_out NULLS LAST, cpr`
 
 	ids := make([]string, len(addresses))
@@ -444,7 +478,11 @@ func (s *LandlordStore) residents(ctx context.Context, addresses []DarAddress, o
 		byID[a.ID] = a
 	}
 	var rows []Resident
-	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(ids), ownedFrom, from, to); err != nil {
+	days := make([]string, len(ownedFrom))
+	for i, d := range ownedFrom {
+		days[i] = d.Format(time.DateOnly)
+	}
+	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(ids), pq.Array(days), from, to); err != nil {
 		return nil, err
 	}
 	for i := range rows {

@@ -111,7 +111,7 @@ func Residents(graphQL http.Handler, format Format) http.Handler {
 // residentsQuery is the GraphQL query an export runs.
 const residentsQuery = `query ResidentsExport($input: ResidentsInput!) {
   residents(input: $input) {
-    criteria { owner bfe ownedFrom from to darAddressIds darHouseNumberId }
+    criteria { owner bfe ownedFrom from to darAddressIds darHouseNumberId leftOut { darAddressId reason } }
     rows { address addressingName moveIn moveOut protected darAddressId darHouseNumberId
       municipalityCode municipalityName streetCode streetName houseNumber floor door }
   }
@@ -127,6 +127,7 @@ type residents struct {
 		To               string
 		DarAddressIds    []string
 		DarHouseNumberID string `json:"darHouseNumberId"`
+		LeftOut          []leftOutDwelling
 	}
 	Rows []residentRow
 }
@@ -182,7 +183,25 @@ func (res residents) criteria() [][2]string {
 	for _, id := range c.DarAddressIds {
 		out = append(out, [2]string{"DAR adresse id", id})
 	}
+	for _, l := range c.LeftOut {
+		out = append(out, [2]string{"Udeladt bolig", l.text()})
+	}
 	return out
+}
+
+// leftOutDwelling is a dwelling of a stairwell the lookup did not answer.
+type leftOutDwelling struct {
+	DarAddressID string `json:"darAddressId"`
+	Reason       string
+}
+
+// text is the dwelling's DAR address id and the reason, in Danish.
+func (l leftOutDwelling) text() string {
+	why := map[string]string{"NOT_CURRENT_OWNER": "ejes ikke af ejeren", "NO_PROPERTY": "ingen ejendom registreret"}[l.Reason]
+	if why == "" {
+		why = l.Reason
+	}
+	return l.DarAddressID + " (" + why + ")"
 }
 
 // ownerLabel names the owner number: a CVR number has 8 digits.
@@ -289,6 +308,9 @@ func (res residents) xlsx() ([]byte, error) {
 	}
 	for _, id := range c.DarAddressIds {
 		criteria = append(criteria, []any{"DAR adresse id", id})
+	}
+	for _, l := range c.LeftOut {
+		criteria = append(criteria, []any{"Udeladt bolig", l.text()})
 	}
 
 	err = errors.Join(

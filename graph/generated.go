@@ -441,6 +441,11 @@ type ComplexityRoot struct {
 		OrganisationName func(childComplexity int) int
 	}
 
+	LeftOutDwelling struct {
+		DarAddressID func(childComplexity int) int
+		Reason       func(childComplexity int) int
+	}
+
 	MunicipalCondition struct {
 		Code          func(childComplexity int) int
 		Remarks       func(childComplexity int) int
@@ -717,6 +722,7 @@ type ComplexityRoot struct {
 		DarAddressIds    func(childComplexity int) int
 		DarHouseNumberID func(childComplexity int) int
 		From             func(childComplexity int) int
+		LeftOut          func(childComplexity int) int
 		OwnedFrom        func(childComplexity int) int
 		Owner            func(childComplexity int) int
 		To               func(childComplexity int) int
@@ -2690,6 +2696,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LandlordUsage.OrganisationName(childComplexity), true
 
+	case "LeftOutDwelling.darAddressId":
+		if e.ComplexityRoot.LeftOutDwelling.DarAddressID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeftOutDwelling.DarAddressID(childComplexity), true
+	case "LeftOutDwelling.reason":
+		if e.ComplexityRoot.LeftOutDwelling.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeftOutDwelling.Reason(childComplexity), true
+
 	case "MunicipalCondition.code":
 		if e.ComplexityRoot.MunicipalCondition.Code == nil {
 			break
@@ -4082,6 +4101,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ResidentsCriteria.From(childComplexity), true
+	case "ResidentsCriteria.leftOut":
+		if e.ComplexityRoot.ResidentsCriteria.LeftOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResidentsCriteria.LeftOut(childComplexity), true
 	case "ResidentsCriteria.ownedFrom":
 		if e.ComplexityRoot.ResidentsCriteria.OwnedFrom == nil {
 			break
@@ -5541,6 +5566,16 @@ func (ec *executionContext) childFields_LandlordUsage(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type LandlordUsage", field.Name)
 }
 
+func (ec *executionContext) childFields_LeftOutDwelling(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "darAddressId":
+		return ec.fieldContext_LeftOutDwelling_darAddressId(ctx, field)
+	case "reason":
+		return ec.fieldContext_LeftOutDwelling_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeftOutDwelling", field.Name)
+}
+
 func (ec *executionContext) childFields_MunicipalCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "type":
@@ -5961,6 +5996,8 @@ func (ec *executionContext) childFields_ResidentsCriteria(ctx context.Context, f
 		return ec.fieldContext_ResidentsCriteria_darAddressIds(ctx, field)
 	case "darHouseNumberId":
 		return ec.fieldContext_ResidentsCriteria_darHouseNumberId(ctx, field)
+	case "leftOut":
+		return ec.fieldContext_ResidentsCriteria_leftOut(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ResidentsCriteria", field.Name)
 }
@@ -13532,6 +13569,52 @@ func (ec *executionContext) fieldContext_LandlordUsage_lookups(_ context.Context
 	return graphql.NewScalarFieldContext("LandlordUsage", field, true, true, "Int")
 }
 
+func (ec *executionContext) _LeftOutDwelling_darAddressId(ctx context.Context, field graphql.CollectedField, obj *model.LeftOutDwelling) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeftOutDwelling_darAddressId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DarAddressID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeftOutDwelling_darAddressId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeftOutDwelling", field, false, false, "ID")
+}
+
+func (ec *executionContext) _LeftOutDwelling_reason(ctx context.Context, field graphql.CollectedField, obj *model.LeftOutDwelling) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeftOutDwelling_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.LeftOutReason) graphql.Marshaler {
+			return ec.marshalNLeftOutReason2cprgraphᚋgraphᚋmodelᚐLeftOutReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeftOutDwelling_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeftOutDwelling", field, false, false, "LeftOutReason")
+}
+
 func (ec *executionContext) _MunicipalCondition_type(ctx context.Context, field graphql.CollectedField, obj *db.MunicipalCondition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19379,6 +19462,38 @@ func (ec *executionContext) _ResidentsCriteria_darHouseNumberId(ctx context.Cont
 }
 func (ec *executionContext) fieldContext_ResidentsCriteria_darHouseNumberId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ResidentsCriteria", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ResidentsCriteria_leftOut(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsCriteria) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResidentsCriteria_leftOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeftOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LeftOutDwelling) graphql.Marshaler {
+			return ec.marshalNLeftOutDwelling2ᚕᚖcprgraphᚋgraphᚋmodelᚐLeftOutDwellingᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResidentsCriteria_leftOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResidentsCriteria",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeftOutDwelling(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _ResidentsResult_criteria(ctx context.Context, field graphql.CollectedField, obj *model.ResidentsResult) (ret graphql.Marshaler) {
@@ -25279,6 +25394,44 @@ func (ec *executionContext) _LandlordUsage(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var leftOutDwellingImplementors = []string{"LeftOutDwelling"}
+
+func (ec *executionContext) _LeftOutDwelling(ctx context.Context, sel ast.SelectionSet, obj *model.LeftOutDwelling) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leftOutDwellingImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeftOutDwelling")
+		case "darAddressId":
+			out.Values[i] = ec._LeftOutDwelling_darAddressId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._LeftOutDwelling_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var municipalConditionImplementors = []string{"MunicipalCondition"}
 
 func (ec *executionContext) _MunicipalCondition(ctx context.Context, sel ast.SelectionSet, obj *db.MunicipalCondition) graphql.Marshaler {
@@ -27061,6 +27214,11 @@ func (ec *executionContext) _ResidentsCriteria(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "leftOut":
+			out.Values[i] = ec._ResidentsCriteria_leftOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -28659,6 +28817,40 @@ func (ec *executionContext) marshalNLandlordUsage2ᚖcprgraphᚋdbᚐLookupCount
 		return graphql.Null
 	}
 	return ec._LandlordUsage(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLeftOutDwelling2ᚕᚖcprgraphᚋgraphᚋmodelᚐLeftOutDwellingᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LeftOutDwelling) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeftOutDwelling2ᚖcprgraphᚋgraphᚋmodelᚐLeftOutDwelling(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeftOutDwelling2ᚖcprgraphᚋgraphᚋmodelᚐLeftOutDwelling(ctx context.Context, sel ast.SelectionSet, v *model.LeftOutDwelling) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeftOutDwelling!")
+		return graphql.Null
+	}
+	return ec._LeftOutDwelling(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLeftOutReason2cprgraphᚋgraphᚋmodelᚐLeftOutReason(ctx context.Context, v any) (model.LeftOutReason, error) {
+	var res model.LeftOutReason
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeftOutReason2cprgraphᚋgraphᚋmodelᚐLeftOutReason(ctx context.Context, sel ast.SelectionSet, v model.LeftOutReason) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNMoveKind2cprgraphᚋdbᚐMoveKind(ctx context.Context, v any) (db.MoveKind, error) {

@@ -48,6 +48,10 @@ func residentsResult(res db.Residents) *model.ResidentsResult {
 	for _, a := range res.Addresses {
 		criteria.DarAddressIds = append(criteria.DarAddressIds, a.ID)
 	}
+	criteria.LeftOut = []*model.LeftOutDwelling{}
+	for _, l := range res.LeftOut {
+		criteria.LeftOut = append(criteria.LeftOut, &model.LeftOutDwelling{DarAddressID: l.DarAddressID, Reason: model.LeftOutReason(l.Reason)})
+	}
 	rows := make([]*db.Resident, len(res.Rows))
 	for i := range res.Rows {
 		rows[i] = &res.Rows[i]

@@ -81,6 +81,14 @@ type ItemError struct {
 	Message string `json:"message"`
 }
 
+// A dwelling of a stairwell a landlord lookup did not answer (udeladt bolig).
+type LeftOutDwelling struct {
+	// The dwelling's DAR address UUID (DAR adresse id).
+	DarAddressID string `json:"darAddressId"`
+	// Why it was left out.
+	Reason LeftOutReason `json:"reason"`
+}
+
 // Changes; each operation family adds its own with `extend type Mutation`. Today only the
 // ADMIN profile's management of organisations, clients and owner links.
 type Mutation struct {
@@ -165,18 +173,22 @@ type ResidentMoveEdge struct {
 type ResidentsCriteria struct {
 	// The owner's CVR or CPR number (CVR-nr/CPR-nr).
 	Owner string `json:"owner"`
-	// The property holding the address (BFE-nr, bestemt fast ejendom).
+	// The property holding the address (BFE-nr, bestemt fast ejendom); of a stairwell over several properties, the property of the first dwelling answered.
 	Bfe int `json:"bfe"`
-	// The day the owner acquired the property (ejet fra).
+	// The day the owner acquired the property `bfe` (ejet fra).
 	OwnedFrom scalar.Date `json:"ownedFrom"`
 	// First day of the period (fra dato).
 	From scalar.Date `json:"from"`
 	// Last day of the period (til dato).
 	To scalar.Date `json:"to"`
-	// The DAR address UUIDs searched (DAR adresse id): one dwelling, or every dwelling of the stairwell.
+	// The DAR address UUIDs answered (DAR adresse id): one dwelling, or every dwelling of the stairwell
+	// whose property the owner currently owns.
 	DarAddressIds []string `json:"darAddressIds"`
 	// The DAR house-number UUID of the dwellings (DAR husnummer id).
 	DarHouseNumberID string `json:"darHouseNumberId"`
+	// The dwellings of the stairwell that were not answered (udeladte boliger), in door-plate order,
+	// each with its reason; empty when every dwelling was answered.
+	LeftOut []*LeftOutDwelling `json:"leftOut"`
 }
 
 // A landlord lookup (udlejersøgning): the owner, exactly one of `cprAddress`, `darAddressId` and
@@ -256,6 +268,64 @@ type WebhookSubscriptionWithSecret struct {
 	URL  string      `json:"url"`
 	// HMAC-SHA256 key of the X-Cprgraph-Signature header.
 	Secret string `json:"secret"`
+}
+
+// Why a dwelling of a stairwell was left out of a landlord lookup.
+type LeftOutReason string
+
+const (
+	// Another owner currently owns the dwelling's property (e.g. an owner-occupied flat).
+	LeftOutReasonNotCurrentOwner LeftOutReason = "NOT_CURRENT_OWNER"
+	// No property (BFE) is registered for the dwelling.
+	LeftOutReasonNoProperty LeftOutReason = "NO_PROPERTY"
+)
+
+var AllLeftOutReason = []LeftOutReason{
+	LeftOutReasonNotCurrentOwner,
+	LeftOutReasonNoProperty,
+}
+
+func (e LeftOutReason) IsValid() bool {
+	switch e {
+	case LeftOutReasonNotCurrentOwner, LeftOutReasonNoProperty:
+		return true
+	}
+	return false
+}
+
+func (e LeftOutReason) String() string {
+	return string(e)
+}
+
+func (e *LeftOutReason) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = LeftOutReason(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid LeftOutReason", str)
+	}
+	return nil
+}
+
+func (e LeftOutReason) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *LeftOutReason) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e LeftOutReason) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // What a relation event is about (PersonTilknytningKode).

@@ -216,7 +216,7 @@
   }
 
   const RESIDENTS = "query Residents($input: ResidentsInput!) { residents(input: $input) {" +
-    " criteria { owner bfe ownedFrom from to darAddressIds darHouseNumberId }" +
+    " criteria { owner bfe ownedFrom from to darAddressIds darHouseNumberId leftOut { darAddressId reason } }" +
     " rows { address addressingName moveIn moveOut protected } } }";
 
   async function search(ev) {
@@ -267,6 +267,12 @@
       item("DAR adresse id", c.darAddressIds[0]);
     } else {
       item("DAR husnummer id", c.darHouseNumberId);
+    }
+    if (c.leftOut.length > 0) {
+      // A stairwell over several properties: the dwellings the owner does
+      // not own now were left out.
+      const why = { NOT_CURRENT_OWNER: "ejes ikke af ejeren", NO_PROPERTY: "ingen ejendom registreret" };
+      item("Udeladte boliger", c.leftOut.map((l) => l.darAddressId + " (" + (why[l.reason] || l.reason) + ")").join(", "));
     }
     const tbody = document.querySelector("#beboere tbody");
     tbody.replaceChildren();
