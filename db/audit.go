@@ -420,3 +420,25 @@ func (s *AuditStore) List(ctx context.Context, f AuditFilter) ([]AuditEntry, err
 	err := sqlx.SelectContext(ctx, s.q, &out, query, f.CPR, f.ClientID, f.AfterID, f.Limit)
 	return out, err
 }
+
+// CitizenLookup is one read of a citizen's number as the citizen may see it
+// (myLookups): when, by which organisation, for what purpose; nothing else
+// of the audit row.
+type CitizenLookup struct {
+	ID               int64     `db:"id"`
+	At               time.Time `db:"at"`
+	OrganisationName *string   `db:"organisation_name"`
+	Purpose          string    `db:"purpose"`
+}
+
+// LookupsOf returns the reads of the CPR number cpr (every audit row that
+// holds it), oldest first, after the row afterID, at most limit.
+func (s *AuditStore) LookupsOf(ctx context.Context, cpr string, afterID int64, limit int) ([]CitizenLookup, error) {
+	const query = `SELECT a.id, a.at, o.name AS organisation_name, a.purpose
+		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id
+		WHERE a.cprs @> ARRAY[$1]::text[] AND a.id > $2
+		ORDER BY a.id LIMIT $3`
+	var out []CitizenLookup
+	err := sqlx.SelectContext(ctx, s.q, &out, query, cpr, afterID, limit)
+	return out, err
+}
