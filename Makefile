@@ -48,7 +48,8 @@ bench:
 
 # faulttest puts load on a server while PostgreSQL restarts, crashes and the
 # server is killed, and reports outage time, refusals by code and audit rows
-# (tools/faulttest; the report is in docs/operations.md). Its own cluster
-# (.pgdata-fault), stopped afterwards; loopback only; about a minute.
+# (tools/faulttest; the report is in docs/operations.md), then crashes
+# PostgreSQL 5 more times, running audit-verify after each phase. Its own cluster
+# (.pgdata-fault), stopped afterwards; loopback only; about two minutes.
 faulttest:
 	go run ./tools/faulttest

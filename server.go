@@ -196,7 +196,7 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 		checkpointCtx, stopCheckpoints := context.WithCancel(context.Background())
 		go func() {
 			defer close(checkpointsDone)
-			app.RunAuditCheckpoints(checkpointCtx, store, cfg.AuditCheckpointFile, cfg.AuditCheckpointInterval)
+			app.RunAuditCheckpoints(checkpointCtx, store, cfg.AuditCheckpointFile, cfg.AuditCheckpointInterval, cfg.AuditRetentionMonths)
 		}()
 		defer func() { stopCheckpoints(); <-checkpointsDone }() // the last checkpoint after the last request, before the database closes
 	} else {

@@ -22,10 +22,13 @@ const (
 	Landlord Profile = "LANDLORD"
 	// Admin manages organisations, clients and owner links and reads the audit log.
 	Admin Profile = "ADMIN"
+	// Citizen is a person asking who looked up their own CPR number (the
+	// right of access to the audit log), and nothing else: see OwnNumber.
+	Citizen Profile = "CITIZEN"
 )
 
 // Profiles lists every profile.
-var Profiles = []Profile{Authority, Private, Landlord, Admin}
+var Profiles = []Profile{Authority, Private, Landlord, Admin, Citizen}
 
 // MaxSearchHits is the most persons a person search (PersonSøg) answers,
 // as seed 001's operation does: a search matching more answers these and
@@ -50,10 +53,11 @@ const (
 	OpLandlord       Operation = "landlord"        // Udlejersøgning
 	OpAdmin          Operation = "admin"           // organisations, clients, owner links
 	OpAudit          Operation = "audit"           // reading the audit log
+	OpMyLookups      Operation = "my_lookups"      // a citizen's own reads in the audit log
 )
 
 // Operations lists every operation.
-var Operations = []Operation{OpPerson, OpSearch, OpAddressHistory, OpHousehold, OpEvents, OpCohabitation, OpLandlord, OpAdmin, OpAudit}
+var Operations = []Operation{OpPerson, OpSearch, OpAddressHistory, OpHousehold, OpEvents, OpCohabitation, OpLandlord, OpAdmin, OpAudit, OpMyLookups}
 
 // allowed is the ceiling of each profile: a scope outside it has no effect.
 var allowed = map[Profile][]Operation{
@@ -61,6 +65,7 @@ var allowed = map[Profile][]Operation{
 	Private:   {OpPerson, OpSearch, OpAddressHistory, OpHousehold, OpEvents, OpCohabitation},
 	Landlord:  {OpLandlord},
 	Admin:     {OpAdmin, OpAudit},
+	Citizen:   {OpMyLookups},
 }
 
 // DefaultScopes returns every operation the profile may be granted.
@@ -114,6 +119,10 @@ type Principal struct {
 	OwnerClaim []string
 	// Purpose is the caller's stated purpose of the request (audited).
 	Purpose string
+	// CitizenCPR is a CITIZEN's own CPR number, the subject of its JWT
+	// (auth checks it is one); "" for every other principal and for a
+	// CITIZEN API client, which has no number of its own: see OwnNumber.
+	CitizenCPR string
 	// DailyQuota is the most requests an API client may make per Danish
 	// calendar day (nil: none; JWT principals have none): see CheckQuota.
 	DailyQuota *int
@@ -155,6 +164,17 @@ func (p *Principal) RepresentsOwner(owner string, links []string) error {
 		return apperr.Errorf(apperr.OwnerNotLinked, "the owner number is not linked to your organisation")
 	}
 	return nil
+}
+
+// OwnNumber is the one CPR number whose reads the principal may list
+// (myLookups): a CITIZEN's own, from its token. ok is false for a principal
+// without one (an API client of the CITIZEN profile, any other profile),
+// which lists nothing.
+func (p *Principal) OwnNumber() (cpr string, ok bool) {
+	if p == nil || p.Profile != Citizen || p.CitizenCPR == "" {
+		return "", false
+	}
+	return p.CitizenCPR, true
 }
 
 type principalKey struct{}

@@ -5,7 +5,7 @@
 //
 // Who may call what
 //
-//  1. A principal has a profile (AUTHORITY, PRIVATE, LANDLORD, ADMIN) that
+//  1. A principal has a profile (AUTHORITY, PRIVATE, LANDLORD, ADMIN, CITIZEN) that
 //     caps its scopes: a scope outside the profile's ceiling has no effect
 //     (allowed, GrantScopes).
 //  2. Every root field asks Authorize for its operation first: no principal
@@ -76,6 +76,14 @@
 //     protected person's number in it (AuditNumbersShown) and gets no
 //     protected person's log (AuditLookupOf): which lookups touched a
 //     protected person would tell whom it lives with.
+//  17. A CITIZEN (a JWT with profile CITIZEN whose subject is a valid CPR
+//     number, the citizen's own) may call only myLookups (scope
+//     my_lookups): the organisation, purpose and time of every audit row
+//     that holds its own number (OwnNumber), masked reads included, and
+//     nothing else of those rows: no client, request, operation or other
+//     CPR number. A CITIZEN API client has no number of its own and lists
+//     nothing. Its own myLookups calls write audit rows without its number,
+//     so they are not among its lookups.
 //
 // Together these make the answer to a caller other than AUTHORITY
 // independent of protected persons' secret facts (names, addresses, address

@@ -40,8 +40,11 @@ func EphemeralAuditKey() string {
 
 // RunAuditCheckpoints appends a checkpoint of the audit chain's head to
 // file every interval and once more when ctx ends (shutdown), until then.
-// A failed checkpoint is logged and tried again at the next tick.
-func RunAuditCheckpoints(ctx context.Context, store *db.Store, file string, interval time.Duration) {
+// A failed checkpoint is logged and tried again at the next tick. At each
+// tick it also creates the log's monthly partitions two months ahead and,
+// with retentionMonths > 0, drops the partitions older than that which the
+// last checkpoint covers (db.AuditStore.DropExpired).
+func RunAuditCheckpoints(ctx context.Context, store *db.Store, file string, interval time.Duration, retentionMonths int) {
 	var last *db.AuditCheckpoint
 	if all, err := ReadAuditCheckpoints(file); err == nil && len(all) > 0 {
 		last = &all[len(all)-1]
@@ -59,12 +62,28 @@ func RunAuditCheckpoints(ctx context.Context, store *db.Store, file string, inte
 			last = &c
 		}
 	}
+	maintain := func(ctx context.Context) {
+		if err := store.Audit.EnsurePartitions(ctx, 2); err != nil {
+			slog.Error("audit partitions not created", "err", err)
+		}
+		if retentionMonths < 1 || last == nil {
+			return
+		}
+		dropped, err := store.Audit.DropExpired(ctx, retentionMonths, last.LastID)
+		if err != nil {
+			slog.Error("audit retention failed", "err", err)
+		} else if len(dropped) > 0 {
+			slog.Info("audit partitions past retention dropped", "partitions", dropped, "retention_months", retentionMonths)
+		}
+	}
+	maintain(ctx)
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
 		select {
 		case <-tick.C:
 			write(ctx)
+			maintain(ctx)
 		case <-ctx.Done():
 			final, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			write(final)

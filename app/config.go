@@ -48,6 +48,10 @@ type Config struct {
 	AuditPreviousKeys       []string      // AUDIT_PREVIOUS_KEYS: comma-separated keys of before a rotation, for audit-verify
 	AuditCheckpointFile     string        // AUDIT_CHECKPOINT_FILE: append checkpoints to this file (default: none)
 	AuditCheckpointInterval time.Duration // AUDIT_CHECKPOINT_INTERVAL, default 1m
+	// AUDIT_RETENTION_MONTHS: drop the audit log's monthly partitions whose
+	// month ended more than this many months ago, once a checkpoint covers
+	// them (0, the default: keep every row; needs AUDIT_CHECKPOINT_FILE).
+	AuditRetentionMonths int
 }
 
 // LoadConfig reads the configuration from the environment. A malformed
@@ -87,6 +91,7 @@ func LoadConfig() (Config, error) {
 		envParse("RATE_LIMIT_RPS", &c.RateLimitRPS, 50, floats),
 		envParse("RATE_LIMIT_BURST", &c.RateLimitBurst, 100, strconv.Atoi),
 		envParse("AUDIT_CHECKPOINT_INTERVAL", &c.AuditCheckpointInterval, time.Minute, time.ParseDuration),
+		envParse("AUDIT_RETENTION_MONTHS", &c.AuditRetentionMonths, 0, strconv.Atoi),
 		envParse("PERSISTED_QUERIES", &c.PersistedQueries, graph.AutomaticPersistedQueries, graph.ParsePersistedQueryMode),
 	)
 	if err != nil {

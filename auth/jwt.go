@@ -15,6 +15,7 @@ import (
 
 	"cprgraph/access"
 	"cprgraph/apperr"
+	"cprgraph/cpr"
 )
 
 // JWTConfig says which bearer JWTs are accepted: signed with the HS256
@@ -160,17 +161,32 @@ func (v *jwtVerifier) principal(token string) (*access.Principal, *Claims, error
 		return nil, nil, apperr.Errorf(apperr.Unauthenticated, "invalid token: sub claim missing or longer than 200 bytes")
 	case c.Organisation <= 0:
 		return nil, nil, apperr.Errorf(apperr.Unauthenticated, "invalid token: no org claim")
+	case profile == access.Citizen && !isCPR(c.Subject):
+		return nil, nil, apperr.Errorf(apperr.Unauthenticated, "invalid token: a CITIZEN token's sub must be the citizen's CPR number")
 	}
 	scopes := access.DefaultScopes(profile)
 	if c.Scope != nil {
 		scopes = strings.Fields(*c.Scope)
 	}
-	return &access.Principal{
+	p := &access.Principal{
 		ClientName:     c.Subject,
 		OrganisationID: c.Organisation,
 		Profile:        profile,
 		Scopes:         scopes,
-	}, &c, nil
+	}
+	if profile == access.Citizen {
+		// The number is the citizen's own; the audit log's client name
+		// does not carry it.
+		n, _ := cpr.Parse(c.Subject)
+		p.ClientName, p.CitizenCPR = "citizen", string(n)
+	}
+	return p, &c, nil
+}
+
+// isCPR reports whether s is a CPR number written exactly as ten digits.
+func isCPR(s string) bool {
+	n, err := cpr.Parse(s)
+	return err == nil && string(n) == s
 }
 
 // tokenProblem names what failed in a token check, in words safe to show.

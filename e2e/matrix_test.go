@@ -31,6 +31,7 @@ var rootOperations = map[string]access.Operation{
 	"Query.residents":     access.OpLandlord,
 	"Query.streets":       access.OpLandlord,
 	"Query.viewer":        self,
+	"Query.myLookups":     access.OpMyLookups,
 	"Query.personEvents":  access.OpEvents,
 	"Query.cohabitation":  access.OpCohabitation,
 
@@ -61,6 +62,7 @@ var expectedAllowed = map[access.Profile][]access.Operation{
 	access.Private:   {access.OpPerson, access.OpSearch, access.OpAddressHistory, access.OpHousehold, access.OpEvents, access.OpCohabitation},
 	access.Landlord:  {access.OpLandlord},
 	access.Admin:     {access.OpAdmin, access.OpAudit},
+	access.Citizen:   {access.OpMyLookups},
 }
 
 // TestPolicyCeilingMatchesDesign keeps the policy's profile ceilings equal

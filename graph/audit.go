@@ -84,3 +84,21 @@ func (r *Resolver) auditNumbersShown(ctx context.Context, p *access.Principal, l
 	}
 	return nil
 }
+
+// lookupsOf returns the page of the principal's own lookups: none for a
+// principal without a number of its own (access.Principal.OwnNumber).
+func (r *Resolver) lookupsOf(ctx context.Context, p *access.Principal, pg page) ([]db.CitizenLookup, error) {
+	own, ok := p.OwnNumber()
+	if !ok {
+		return nil, nil
+	}
+	return r.Store.Audit.LookupsOf(ctx, own, pg.after, pg.limit())
+}
+
+// lookupEdge is the edge of a citizen's lookups.
+func lookupEdge(cursor string, l *db.CitizenLookup) (*model.LookupEdge, error) {
+	return &model.LookupEdge{Cursor: cursor, Node: l}, nil
+}
+
+// lookupID is the ID a citizen's lookups are paged by (the audit row's).
+func lookupID(l *db.CitizenLookup) int64 { return l.ID }

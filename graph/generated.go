@@ -446,6 +446,22 @@ type ComplexityRoot struct {
 		Reason       func(childComplexity int) int
 	}
 
+	Lookup struct {
+		At               func(childComplexity int) int
+		OrganisationName func(childComplexity int) int
+		Purpose          func(childComplexity int) int
+	}
+
+	LookupConnection struct {
+		Edges    func(childComplexity int) int
+		PageInfo func(childComplexity int) int
+	}
+
+	LookupEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	MunicipalCondition struct {
 		Code          func(childComplexity int) int
 		Remarks       func(childComplexity int) int
@@ -651,6 +667,7 @@ type ComplexityRoot struct {
 		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) int
 		Household          func(childComplexity int, cpr string) int
 		LandlordUsage      func(childComplexity int, month *scalar.Date) int
+		MyLookups          func(childComplexity int, first *int, after *string) int
 		Organisations      func(childComplexity int) int
 		Person             func(childComplexity int, cpr string, asOf *scalar.Date, knownAt *time.Time) int
 		PersonEvents       func(childComplexity int, filter *model.PersonEventFilter, first *int, after *string) int
@@ -943,6 +960,7 @@ type QueryResolver interface {
 	Person(ctx context.Context, cpr string, asOf *scalar.Date, knownAt *time.Time) (*db.Person, error)
 	Organisations(ctx context.Context) ([]*db.Organisation, error)
 	AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error)
+	MyLookups(ctx context.Context, first *int, after *string) (*model.LookupConnection, error)
 	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) (*model.CohabitationResult, error)
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
 	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
@@ -2709,6 +2727,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.LeftOutDwelling.Reason(childComplexity), true
 
+	case "Lookup.at":
+		if e.ComplexityRoot.Lookup.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lookup.At(childComplexity), true
+	case "Lookup.organisation":
+		if e.ComplexityRoot.Lookup.OrganisationName == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lookup.OrganisationName(childComplexity), true
+	case "Lookup.purpose":
+		if e.ComplexityRoot.Lookup.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Lookup.Purpose(childComplexity), true
+
+	case "LookupConnection.edges":
+		if e.ComplexityRoot.LookupConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LookupConnection.Edges(childComplexity), true
+	case "LookupConnection.pageInfo":
+		if e.ComplexityRoot.LookupConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LookupConnection.PageInfo(childComplexity), true
+
+	case "LookupEdge.cursor":
+		if e.ComplexityRoot.LookupEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LookupEdge.Cursor(childComplexity), true
+	case "LookupEdge.node":
+		if e.ComplexityRoot.LookupEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LookupEdge.Node(childComplexity), true
+
 	case "MunicipalCondition.code":
 		if e.ComplexityRoot.MunicipalCondition.Code == nil {
 			break
@@ -3732,6 +3795,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.LandlordUsage(childComplexity, args["month"].(*scalar.Date)), true
+	case "Query.myLookups":
+		if e.ComplexityRoot.Query.MyLookups == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myLookups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyLookups(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.organisations":
 		if e.ComplexityRoot.Query.Organisations == nil {
 			break
@@ -4736,7 +4810,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "admin.graphqls" "cohabitation.graphqls" "events.graphqls" "landlord.graphqls" "landlordfeed.graphqls" "persons.graphqls" "viewer.graphqls"
+//go:embed "admin.graphqls" "citizen.graphqls" "cohabitation.graphqls" "events.graphqls" "landlord.graphqls" "landlordfeed.graphqls" "persons.graphqls" "viewer.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5039,6 +5113,7 @@ type BirthRegistrationPlace {
 }
 `, BuiltIn: false},
 	{Name: "admin.graphqls", Input: sourceData("admin.graphqls"), BuiltIn: false},
+	{Name: "citizen.graphqls", Input: sourceData("citizen.graphqls"), BuiltIn: false},
 	{Name: "cohabitation.graphqls", Input: sourceData("cohabitation.graphqls"), BuiltIn: false},
 	{Name: "events.graphqls", Input: sourceData("events.graphqls"), BuiltIn: false},
 	{Name: "landlord.graphqls", Input: sourceData("landlord.graphqls"), BuiltIn: false},
@@ -5574,6 +5649,38 @@ func (ec *executionContext) childFields_LeftOutDwelling(ctx context.Context, fie
 		return ec.fieldContext_LeftOutDwelling_reason(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LeftOutDwelling", field.Name)
+}
+
+func (ec *executionContext) childFields_Lookup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "at":
+		return ec.fieldContext_Lookup_at(ctx, field)
+	case "organisation":
+		return ec.fieldContext_Lookup_organisation(ctx, field)
+	case "purpose":
+		return ec.fieldContext_Lookup_purpose(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Lookup", field.Name)
+}
+
+func (ec *executionContext) childFields_LookupConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_LookupConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_LookupConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LookupConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_LookupEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_LookupEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_LookupEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LookupEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_MunicipalCondition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6647,6 +6754,28 @@ func (ec *executionContext) field_Query_landlordUsage_args(ctx context.Context, 
 		return nil, err
 	}
 	args["month"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myLookups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -13615,6 +13744,194 @@ func (ec *executionContext) fieldContext_LeftOutDwelling_reason(_ context.Contex
 	return graphql.NewScalarFieldContext("LeftOutDwelling", field, false, false, "LeftOutReason")
 }
 
+func (ec *executionContext) _Lookup_at(ctx context.Context, field graphql.CollectedField, obj *db.CitizenLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lookup_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lookup_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lookup", field, false, false, "Time")
+}
+
+func (ec *executionContext) _Lookup_organisation(ctx context.Context, field graphql.CollectedField, obj *db.CitizenLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lookup_organisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationName, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Lookup_organisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lookup", field, false, false, "String")
+}
+
+func (ec *executionContext) _Lookup_purpose(ctx context.Context, field graphql.CollectedField, obj *db.CitizenLookup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Lookup_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Lookup_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Lookup", field, false, false, "String")
+}
+
+func (ec *executionContext) _LookupConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.LookupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LookupConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.LookupEdge) graphql.Marshaler {
+			return ec.marshalNLookupEdge2ᚕᚖcprgraphᚋgraphᚋmodelᚐLookupEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LookupConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LookupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LookupEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LookupConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.LookupConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LookupConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖcprgraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LookupConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LookupConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LookupEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.LookupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LookupEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LookupEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LookupEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _LookupEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.LookupEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LookupEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CitizenLookup) graphql.Marshaler {
+			return ec.marshalNLookup2ᚖcprgraphᚋdbᚐCitizenLookup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LookupEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LookupEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Lookup(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _MunicipalCondition_type(ctx context.Context, field graphql.CollectedField, obj *db.MunicipalCondition) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17801,6 +18118,50 @@ func (ec *executionContext) fieldContext_Query_auditLog(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_auditLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myLookups(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myLookups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyLookups(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.LookupConnection) graphql.Marshaler {
+			return ec.marshalNLookupConnection2ᚖcprgraphᚋgraphᚋmodelᚐLookupConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myLookups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LookupConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myLookups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25432,6 +25793,125 @@ func (ec *executionContext) _LeftOutDwelling(ctx context.Context, sel ast.Select
 	return out
 }
 
+var lookupImplementors = []string{"Lookup"}
+
+func (ec *executionContext) _Lookup(ctx context.Context, sel ast.SelectionSet, obj *db.CitizenLookup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lookupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Lookup")
+		case "at":
+			out.Values[i] = ec._Lookup_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organisation":
+			out.Values[i] = ec._Lookup_organisation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._Lookup_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lookupConnectionImplementors = []string{"LookupConnection"}
+
+func (ec *executionContext) _LookupConnection(ctx context.Context, sel ast.SelectionSet, obj *model.LookupConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lookupConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LookupConnection")
+		case "edges":
+			out.Values[i] = ec._LookupConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._LookupConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var lookupEdgeImplementors = []string{"LookupEdge"}
+
+func (ec *executionContext) _LookupEdge(ctx context.Context, sel ast.SelectionSet, obj *model.LookupEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, lookupEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LookupEdge")
+		case "cursor":
+			out.Values[i] = ec._LookupEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._LookupEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var municipalConditionImplementors = []string{"MunicipalCondition"}
 
 func (ec *executionContext) _MunicipalCondition(ctx context.Context, sel ast.SelectionSet, obj *db.MunicipalCondition) graphql.Marshaler {
@@ -26728,6 +27208,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_auditLog(ctx, field)
+				})
+		case "myLookups":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myLookups(ctx, field)
 				})
 		case "cohabitation":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -28851,6 +29337,46 @@ func (ec *executionContext) unmarshalNLeftOutReason2cprgraphᚋgraphᚋmodelᚐL
 
 func (ec *executionContext) marshalNLeftOutReason2cprgraphᚋgraphᚋmodelᚐLeftOutReason(ctx context.Context, sel ast.SelectionSet, v model.LeftOutReason) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNLookup2ᚖcprgraphᚋdbᚐCitizenLookup(ctx context.Context, sel ast.SelectionSet, v *db.CitizenLookup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Lookup!")
+		return graphql.Null
+	}
+	return ec._Lookup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLookupConnection2ᚖcprgraphᚋgraphᚋmodelᚐLookupConnection(ctx context.Context, sel ast.SelectionSet, v *model.LookupConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LookupConnection!")
+		return graphql.Null
+	}
+	return ec._LookupConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNLookupEdge2ᚕᚖcprgraphᚋgraphᚋmodelᚐLookupEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.LookupEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLookupEdge2ᚖcprgraphᚋgraphᚋmodelᚐLookupEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLookupEdge2ᚖcprgraphᚋgraphᚋmodelᚐLookupEdge(ctx context.Context, sel ast.SelectionSet, v *model.LookupEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LookupEdge!")
+		return graphql.Null
+	}
+	return ec._LookupEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNMoveKind2cprgraphᚋdbᚐMoveKind(ctx context.Context, v any) (db.MoveKind, error) {

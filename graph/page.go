@@ -23,6 +23,7 @@ const (
 	eventList     pagedList = "event"
 	auditList     pagedList = "audit"
 	deliveryList  pagedList = "delivery"
+	lookupList    pagedList = "lookup"
 )
 
 // pageSizes is each list's page size without `first` and the most `first`
@@ -34,6 +35,7 @@ var pageSizes = map[pagedList]struct{ fallback, max int }{
 	eventList:     {100, db.MaxEventPage},
 	auditList:     {50, 500},
 	deliveryList:  {50, 500},
+	lookupList:    {50, 500},
 }
 
 // page is the page of a list a client asked for: size rows after the

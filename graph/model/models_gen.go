@@ -89,6 +89,18 @@ type LeftOutDwelling struct {
 	Reason LeftOutReason `json:"reason"`
 }
 
+// A page of a citizen's lookups.
+type LookupConnection struct {
+	Edges    []*LookupEdge `json:"edges"`
+	PageInfo *PageInfo     `json:"pageInfo"`
+}
+
+// A lookup with its cursor.
+type LookupEdge struct {
+	Cursor string            `json:"cursor"`
+	Node   *db.CitizenLookup `json:"node"`
+}
+
 // Changes; each operation family adds its own with `extend type Mutation`. Today only the
 // ADMIN profile's management of organisations, clients and owner links.
 type Mutation struct {
@@ -407,6 +419,8 @@ const (
 	ProfileLandlord Profile = "LANDLORD"
 	// Administration: organisations, clients, owner links and the audit log.
 	ProfileAdmin Profile = "ADMIN"
+	// Citizen (borger): only the reads of its own CPR number (myLookups); by JWT, its subject the number.
+	ProfileCitizen Profile = "CITIZEN"
 )
 
 var AllProfile = []Profile{
@@ -414,11 +428,12 @@ var AllProfile = []Profile{
 	ProfilePrivate,
 	ProfileLandlord,
 	ProfileAdmin,
+	ProfileCitizen,
 }
 
 func (e Profile) IsValid() bool {
 	switch e {
-	case ProfileAuthority, ProfilePrivate, ProfileLandlord, ProfileAdmin:
+	case ProfileAuthority, ProfilePrivate, ProfileLandlord, ProfileAdmin, ProfileCitizen:
 		return true
 	}
 	return false

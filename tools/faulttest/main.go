@@ -8,10 +8,14 @@
 //   - restart: pg_ctl restart -m fast
 //   - crash:   pg_ctl stop -m immediate, then start
 //   - kill:    the server is killed (SIGKILL) and started again
+//   - crash rounds (-crash-rounds N, default 5): the crash phase again N
+//     times in a row, the audit chain carried across them
 //
 // For each phase it reports the outage (first to last refused response),
 // the responses by HTTP status and error code, and whether every response
-// that carried person data has its audit row (by request id).
+// that carried person data has its audit row (by request id); after each
+// phase it runs `cprgraph audit-verify` with the server's AUDIT_KEY and
+// AUDIT_CHECKPOINT_FILE (checkpoints every second), which must pass.
 package main
 
 import (
@@ -53,14 +57,15 @@ type result struct {
 func main() {
 	workers := flag.Int("workers", 4, "concurrent clients")
 	phase := flag.Duration("phase", 8*time.Second, "load time per phase (the fault comes after a quarter of it)")
+	rounds := flag.Int("crash-rounds", 5, "further crash phases (pg_ctl stop -m immediate, then start) after the first three")
 	flag.Parse()
-	if err := run(*workers, *phase); err != nil {
+	if err := run(*workers, *phase, *rounds); err != nil {
 		fmt.Fprintln(os.Stderr, "faulttest:", err)
 		os.Exit(1)
 	}
 }
 
-func run(workers int, phase time.Duration) error {
+func run(workers int, phase time.Duration, rounds int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
 	root, err := pgcluster.ModuleRoot()
@@ -86,7 +91,13 @@ func run(workers int, phase time.Duration) error {
 		return err
 	}
 	defer logFile.Close()
-	srv, key, err := startServer(ctx, bin, dbURL, addr, logFile, true)
+	// A fixed key for the run and a fresh checkpoint file, so audit-verify
+	// can check the chain after every phase as an operator would.
+	env := []string{"DATABASE_URL=" + dbURL, "LISTEN_ADDR=" + addr, "RATE_LIMIT_RPS=0",
+		"AUDIT_KEY=faulttest-audit-key-0123456789abcdef0123456789",
+		"AUDIT_CHECKPOINT_FILE=" + filepath.Join(dir, "audit-checkpoints.jsonl"), "AUDIT_CHECKPOINT_INTERVAL=1s"}
+	os.Remove(filepath.Join(dir, "audit-checkpoints.jsonl"))
+	srv, key, err := startServer(ctx, bin, env, addr, logFile, true)
 	if err != nil {
 		return err
 	}
@@ -115,9 +126,16 @@ func run(workers int, phase time.Duration) error {
 			srv.Process.Kill()
 			srv.Wait()
 			var err error
-			srv, _, err = startServer(ctx, bin, dbURL, addr, logFile, false)
+			srv, _, err = startServer(ctx, bin, env, addr, logFile, false)
 			return err
 		}},
+	}
+	crash := faults[1]
+	for i := 1; i <= rounds; i++ {
+		faults = append(faults, struct {
+			name string
+			do   func() error
+		}{fmt.Sprintf("crash round %d of %d (pg_ctl stop -m immediate, then start)", i, rounds), crash.do})
 	}
 	failed := false
 	for _, f := range faults {
@@ -128,9 +146,12 @@ func run(workers int, phase time.Duration) error {
 		if !report(ctx, conn, f.name, results, faultAt) {
 			failed = true
 		}
+		if !verify(ctx, bin, env) {
+			failed = true
+		}
 	}
 	if failed {
-		return fmt.Errorf("a response with person data lacks its audit row, or a refusal had a non-retryable code")
+		return fmt.Errorf("a response with person data lacks its audit row, a refusal had a non-retryable code, or audit-verify failed")
 	}
 	return nil
 }
@@ -244,8 +265,27 @@ func report(ctx context.Context, conn *sqlx.DB, name string, results []result, f
 	for _, k := range keys {
 		fmt.Printf(" `%s`: %d;", strings.TrimSpace(k), byOutcome[k])
 	}
-	fmt.Printf("\n- refusals with a non-retryable code: %d\n\n", nonRetryable)
+	fmt.Printf("\n- refusals with a non-retryable code: %d\n", nonRetryable)
 	return audited == len(withData) && nonRetryable == 0
+}
+
+// verify runs audit-verify with the server's environment and prints its
+// verdict; it reports whether the chain holds.
+func verify(ctx context.Context, bin string, env []string) bool {
+	cmd := exec.CommandContext(ctx, bin, "audit-verify")
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	verdict := ""
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		if strings.Contains(line, "audit log") {
+			verdict = line
+		}
+	}
+	if verdict == "" {
+		verdict = strings.TrimSpace(string(out))
+	}
+	fmt.Printf("- `cprgraph audit-verify`: %s\n\n", verdict)
+	return err == nil
 }
 
 // pqArray passes a []string as a PostgreSQL text array.
@@ -264,13 +304,13 @@ func freeAddr() (string, error) {
 
 // startServer starts the server; with demo it loads the demo and returns
 // the AUTHORITY key it printed.
-func startServer(ctx context.Context, bin, dbURL, addr string, log io.Writer, demo bool) (*exec.Cmd, string, error) {
+func startServer(ctx context.Context, bin string, env []string, addr string, log io.Writer, demo bool) (*exec.Cmd, string, error) {
 	args := []string{"serve"}
 	if demo {
 		args = append(args, "-demo", "-demo-persons", "500")
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "LISTEN_ADDR="+addr, "RATE_LIMIT_RPS=0")
+	cmd.Env = append(os.Environ(), env...)
 	cmd.Stderr = log
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
