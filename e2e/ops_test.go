@@ -208,17 +208,7 @@ func TestLandlordLookupReadsReplicaAuditsOnPrimary(t *testing.T) {
 	seedLandlord(t, replica)
 	replica.exec(t, `UPDATE person SET adresserings_navn = 'Replikasen,Rita' WHERE cpr = '0101801112'`)
 
-	cfg, err := app.LoadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ReplicaURL = replicaURL
-	replicaDB, err := app.OpenReplica(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer replicaDB.Close()
-	withReplica := env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Replica: replicaDB})
+	withReplica := env.withReplica(t, replicaURL)
 
 	input := func() map[string]any { return map[string]any{"owner": ownerCVR, "darHouseNumberId": testvej1} }
 	if _, r := lookup(t, withReplica, input()); !strings.Contains(r.Raw, "Replikasen") || strings.Contains(r.Raw, "Jensen") {

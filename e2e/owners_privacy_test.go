@@ -83,17 +83,7 @@ func TestOwnerUnlinkHoldsAtOnceWithAReadReplica(t *testing.T) {
 		}
 	}
 	seedLandlord(t, replica) // a replica that has not yet seen the unlink
-	cfg, err := app.LoadConfig()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ReplicaURL = replicaURL
-	replicaDB, err := app.OpenReplica(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer replicaDB.Close()
-	withReplica := env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Replica: replicaDB})
+	withReplica := env.withReplica(t, replicaURL)
 
 	input := func() map[string]any { return map[string]any{"owner": ownerCVR, "darHouseNumberId": testvej1} }
 	if _, r := lookup(t, withReplica, input()); len(r.Errors) > 0 {

@@ -178,6 +178,24 @@ func (env *testEnv) serve(t *testing.T, cfg app.Config, deps app.Deps) *testEnv 
 	return env.at(srv.URL)
 }
 
+// withReplica starts another server of the whole handler on env's
+// database whose read-only queries go to the database at replicaURL, and
+// returns env pointed at it.
+func (env *testEnv) withReplica(t *testing.T, replicaURL string) *testEnv {
+	t.Helper()
+	cfg, err := app.LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ReplicaURL = replicaURL
+	replicaDB, err := app.OpenReplica(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { replicaDB.Close() })
+	return env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Replica: replicaDB})
+}
+
 // code returns the extensions.code of the first error, or "".
 func (r gqlResponse) code() string {
 	if len(r.Errors) == 0 {
