@@ -693,13 +693,34 @@ func TestPersonEventsSubscriptionRefused(t *testing.T) {
 // ends.
 func (env *testEnv) sseEvents(t *testing.T, profile access.Profile, vars map[string]any) <-chan event {
 	t.Helper()
+	raw := env.sseRaw(t, env.headers(profile), vars)
+	out := make(chan event, 100)
+	go func() {
+		defer close(out)
+		for data := range raw {
+			e, ok := streamedEvent([]byte(data))
+			if !ok {
+				t.Errorf("SSE payload %s", data)
+				return
+			}
+			out <- e
+		}
+	}()
+	return out
+}
+
+// sseRaw subscribes to the person events over server-sent events with
+// headers and returns the data of every next event as it arrives; the
+// channel closes when the stream completes or breaks.
+func (env *testEnv) sseRaw(t *testing.T, headers map[string]string, vars map[string]any) <-chan string {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
 	body, _ := json.Marshal(map[string]any{"query": eventsSubscription, "variables": vars})
 	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, env.URL+"/graphql", strings.NewReader(string(body)))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")
-	for k, v := range env.headers(profile) {
+	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
 	resp, err := http.DefaultClient.Do(req)
@@ -709,7 +730,7 @@ func (env *testEnv) sseEvents(t *testing.T, profile access.Profile, vars map[str
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
 		t.Fatalf("SSE: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	out := make(chan event, 100)
+	out := make(chan string, 100)
 	go func() {
 		defer resp.Body.Close()
 		defer close(out)
@@ -719,17 +740,11 @@ func (env *testEnv) sseEvents(t *testing.T, profile access.Profile, vars map[str
 			line := scanner.Text()
 			switch {
 			case strings.HasPrefix(line, "event: "):
-				name = strings.TrimPrefix(line, "event: ")
-				if name == "complete" {
+				if name = strings.TrimPrefix(line, "event: "); name == "complete" {
 					return
 				}
 			case strings.HasPrefix(line, "data: ") && name == "next":
-				e, ok := streamedEvent([]byte(strings.TrimPrefix(line, "data: ")))
-				if !ok {
-					t.Errorf("SSE payload %s", line)
-					return
-				}
-				out <- e
+				out <- strings.TrimPrefix(line, "data: ")
 			}
 		}
 	}()

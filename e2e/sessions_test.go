@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -32,48 +30,6 @@ func (env *testEnv) newClient(t *testing.T, profile access.Profile, name string)
 		t.Fatal(err)
 	}
 	return c.ID, key
-}
-
-// sseRaw subscribes to the person events over server-sent events with
-// headers and returns the data of every next event as it arrives; the
-// channel closes when the stream completes or breaks.
-func (env *testEnv) sseRaw(t *testing.T, headers map[string]string, vars map[string]any) <-chan string {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	body, _ := json.Marshal(map[string]any{"query": eventsSubscription, "variables": vars})
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, env.URL+"/graphql", strings.NewReader(string(body)))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	for k, v := range headers {
-		req.Header.Set(k, v)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("SSE: %d", resp.StatusCode)
-	}
-	out := make(chan string, 100)
-	go func() {
-		defer resp.Body.Close()
-		defer close(out)
-		scanner := bufio.NewScanner(resp.Body)
-		var name string
-		for scanner.Scan() {
-			line := scanner.Text()
-			switch {
-			case strings.HasPrefix(line, "event: "):
-				if name = strings.TrimPrefix(line, "event: "); name == "complete" {
-					return
-				}
-			case strings.HasPrefix(line, "data: ") && name == "next":
-				out <- strings.TrimPrefix(line, "data: ")
-			}
-		}
-	}()
-	return out
 }
 
 // sseEnd waits for the stream to end and returns its last next event's
