@@ -17,6 +17,7 @@ import (
 
 	"cprgraph/access"
 	"cprgraph/db"
+	"cprgraph/db/dbtest"
 	"cprgraph/export"
 )
 
@@ -167,6 +168,22 @@ const residentsGQL = `query($input: ResidentsInput!) { residents(input: $input) 
 		municipalityCode municipalityName streetCode streetName houseNumber floor door } } }`
 
 // lookup runs the residents query as the LANDLORD client with from twelve
+// landlordReplica is a "replica" for the landlord tests: a database of its
+// own with the test organisations (the same ids as on the primary) and the
+// landlord fixture, and its URL.
+func landlordReplica(t *testing.T) (*testEnv, string) {
+	t.Helper()
+	conn, url := dbtest.NewWithURL(t)
+	replica := &testEnv{Conn: conn, Store: db.NewStore(conn)}
+	for _, p := range access.Profiles {
+		if _, err := replica.Store.Clients.UpsertOrganisation(context.Background(), "Test "+string(p), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	seedLandlord(t, replica)
+	return replica, url
+}
+
 // months back; input holds the owner and the address.
 func lookup(t *testing.T, env *testEnv, input map[string]any) (residentsAnswer, gqlResponse) {
 	t.Helper()

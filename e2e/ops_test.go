@@ -22,7 +22,6 @@ import (
 	"cprgraph/app"
 	"cprgraph/cli"
 	"cprgraph/db"
-	"cprgraph/db/dbtest"
 	"cprgraph/graph"
 )
 
@@ -195,17 +194,9 @@ func TestAllowListServesOnlyRegisteredQueries(t *testing.T) {
 // the audit log stay on the primary (the replica has no API clients at all).
 func TestLandlordLookupReadsReplicaAuditsOnPrimary(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
-	replicaConn, replicaURL := dbtest.NewWithURL(t)
-	replica := &testEnv{Conn: replicaConn, Store: db.NewStore(replicaConn)}
-	for _, p := range access.Profiles { // the same organisation ids as on the primary
-		if _, err := replica.Store.Clients.UpsertOrganisation(ctx, "Test "+string(p), nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seedLandlord(t, replica)
+	replica, replicaURL := landlordReplica(t)
 	replica.exec(t, `UPDATE person SET adresserings_navn = 'Replikasen,Rita' WHERE cpr = '0101801112'`)
 
 	withReplica := env.withReplica(t, replicaURL)
@@ -217,7 +208,7 @@ func TestLandlordLookupReadsReplicaAuditsOnPrimary(t *testing.T) {
 	if _, r := lookup(t, env, input()); !strings.Contains(r.Raw, "Jensen") || strings.Contains(r.Raw, "Replikasen") {
 		t.Errorf("without a replica, the lookup did not read the primary: %s", r.Raw)
 	}
-	for name, conn := range map[string]*sqlx.DB{"primary": env.Conn, "replica": replicaConn} {
+	for name, conn := range map[string]*sqlx.DB{"primary": env.Conn, "replica": replica.Conn} {
 		var n int
 		if err := conn.Get(&n, `SELECT count(*) FROM audit_log`); err != nil {
 			t.Fatal(err)

@@ -7,11 +7,8 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 
-	"cprgraph/access"
 	"cprgraph/app"
 	"cprgraph/auth"
-	"cprgraph/db"
-	"cprgraph/db/dbtest"
 )
 
 // lookupAs runs the landlord lookup with the credential (API key or JWT).
@@ -75,14 +72,7 @@ func TestOwnerUnlinkHoldsAtOnceWithAReadReplica(t *testing.T) {
 	ctx := context.Background()
 	env := newTestEnv(t)
 	seedLandlord(t, env)
-	replicaConn, replicaURL := dbtest.NewWithURL(t)
-	replica := &testEnv{Conn: replicaConn, Store: db.NewStore(replicaConn)}
-	for _, p := range access.Profiles { // the same organisation ids as on the primary
-		if _, err := replica.Store.Clients.UpsertOrganisation(ctx, "Test "+string(p), nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	seedLandlord(t, replica) // a replica that has not yet seen the unlink
+	_, replicaURL := landlordReplica(t) // a replica that has not yet seen the unlink
 	withReplica := env.withReplica(t, replicaURL)
 
 	input := func() map[string]any { return map[string]any{"owner": ownerCVR, "darHouseNumberId": testvej1} }
