@@ -146,3 +146,17 @@ func endSubscription(ctx context.Context, err error) {
 func overWebsocket(op *graphql.OperationContext) bool {
 	return strings.EqualFold(op.Headers.Get("Upgrade"), "websocket")
 }
+
+// streamFrom returns the event ID a subscription starts after: the cursor
+// given, or the newest event now. It reads the primary, like the listener
+// that wakes the stream: a replica may not yet hold the events a
+// notification announces. INTERNAL when the server has no event listener.
+func (r *Resolver) streamFrom(ctx context.Context, after *string) (int64, error) {
+	if r.Events == nil {
+		return 0, apperr.Errorf(apperr.Internal, "subscriptions are not available on this server")
+	}
+	if after != nil {
+		return eventList.after(after)
+	}
+	return r.Store.Events.LastID(ctx)
+}

@@ -40,10 +40,7 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, filter *model.P
 	if err != nil {
 		return nil, err
 	}
-	if r.Events == nil {
-		return nil, apperr.Errorf(apperr.Internal, "subscriptions are not available on this server")
-	}
-	from, err := eventList.after(after)
+	from, err := r.streamFrom(ctx, after)
 	if err != nil {
 		return nil, err
 	}
@@ -53,13 +50,6 @@ func (r *subscriptionResolver) PersonEvents(ctx context.Context, filter *model.P
 	}
 	if f.FinalOfDay {
 		return nil, apperr.Errorf(apperr.BadUserInput, "finalOfDay is for personEvents queries: a stream cannot know the rest of the day")
-	}
-	// The stream reads the primary, like the listener that wakes it: a
-	// replica may not yet hold the events a notification announces.
-	if after == nil {
-		if f.AfterID, err = r.Store.Events.LastID(ctx); err != nil {
-			return nil, err
-		}
 	}
 	return streamEvents(ctx, r.Events, p, f, subscriptionBuffer, subscriberStall), nil
 }

@@ -8,7 +8,6 @@ package graph
 import (
 	"context"
 	"cprgraph/access"
-	"cprgraph/apperr"
 	"cprgraph/db"
 	"cprgraph/graph/model"
 	"cprgraph/graph/scalar"
@@ -111,20 +110,11 @@ func (r *subscriptionResolver) ResidentMoves(ctx context.Context, after *string)
 	if err != nil {
 		return nil, err
 	}
-	if r.Events == nil {
-		return nil, apperr.Errorf(apperr.Internal, "subscriptions are not available on this server")
-	}
-	from, err := eventList.after(after)
+	from, err := r.streamFrom(ctx, after)
 	if err != nil {
 		return nil, err
 	}
 	f := db.EventFilter{AfterID: from, Kinds: []db.EventKind{db.EventAddress}}
-	// The stream reads the primary, like the listener that wakes it.
-	if after == nil {
-		if f.AfterID, err = r.Store.Events.LastID(ctx); err != nil {
-			return nil, err
-		}
-	}
 	return streamMoves(ctx, r.Events, r.Store, p, f, subscriptionBuffer, subscriberStall), nil
 }
 
