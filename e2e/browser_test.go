@@ -54,12 +54,14 @@ func newBrowser(t *testing.T, dir string, problems *[]string) context.Context {
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(1280, 1000),
 	}
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	// The allocator makes a fresh profile folder of its own and removes it
+	// once the browser has exited (a t.TempDir could be removed while
+	// Chromium's helper processes still write to it).
 	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
 	chromedp.ListenTarget(ctx, func(ev any) {
 		problemsMu.Lock()
