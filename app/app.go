@@ -58,9 +58,11 @@ func NewHandler(cfg Config, d Deps) http.Handler {
 	}
 	authn := auth.New(d.Store, cfg.JWT, cfg.AllowAnonymous).WithRecheck(cfg.StreamRecheck)
 	if d.Events != nil {
+		// The notification empties the key cache: without it, no cache.
+		authn.WithKeyCache(cfg.StreamRecheck)
 		d.Events.OnClientChange(authn.Revalidate)
 	}
-	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: Version, Store: d.Store, ReadStore: readStore, Events: d.Events}, graph.Options{
+	var gql http.Handler = graph.NewHandler(&graph.Resolver{Version: Version, Store: d.Store, ReadStore: readStore, Events: d.Events, ClientChanged: authn.Revalidate}, graph.Options{
 		Introspection: cfg.Introspection,
 		Audit:         timedAudits(graph.StoreAuditor(d.Store), d.Metrics),
 		MaxDepth:      cfg.MaxQueryDepth,

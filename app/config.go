@@ -27,7 +27,7 @@ type Config struct {
 	GraphiQL       bool           // GRAPHIQL, default true: serve the IDE at /
 	AllowAnonymous bool           // ALLOW_ANONYMOUS_INTROSPECTION, default true
 	JWT            auth.JWTConfig // JWT_HS256_SECRET, JWT_PUBLIC_KEYS_FILE, JWT_ISSUER, JWT_AUDIENCE, JWT_LEEWAY (default 30s)
-	StreamRecheck  time.Duration  // STREAM_RECHECK_INTERVAL, default 5s: how often an open stream's credential is checked again
+	StreamRecheck  time.Duration  // STREAM_RECHECK_INTERVAL, default 5s: how often an open stream's credential is checked again, and how long an API key's client is cached at most
 	MaxQueryDepth  int            // MAX_QUERY_DEPTH, default 12 (0: none)
 	MaxComplexity  int            // MAX_QUERY_COMPLEXITY, default 10000 (0: none)
 	MaxBodyBytes   int64          // MAX_BODY_BYTES, default 1 MiB

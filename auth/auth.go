@@ -32,6 +32,7 @@ type Authenticator struct {
 	// document only asks for public root fields (see publicRequest).
 	allowAnonymous bool
 	sessions       sessions // the open streams' credentials
+	keys           keyCache // the clients of recently seen API keys
 }
 
 // New returns an Authenticator looking API keys up in store and checking
@@ -138,7 +139,9 @@ func (a *Authenticator) isAPIKey(cred string) bool {
 }
 
 func (a *Authenticator) apiKeyPrincipal(ctx context.Context, key string) (*access.Principal, error) {
-	client, err := a.store.Clients.ClientByKey(ctx, key)
+	client, err := a.keys.client(ctx, db.HashAPIKey(key), func(ctx context.Context) (db.Client, error) {
+		return a.store.Clients.ClientByKey(ctx, key)
+	})
 	if apperr.CodeOf(err) == apperr.NotFound {
 		return nil, apperr.Errorf(apperr.Unauthenticated, "unknown or revoked API key")
 	}

@@ -66,10 +66,21 @@ func (a *Authenticator) WithRecheck(interval time.Duration) *Authenticator {
 	return a
 }
 
-// Revalidate checks the credentials of every open stream again now, soon
-// and without blocking: a credential changed somewhere (the api_client
-// notification) or changes may have been missed.
+// WithKeyCache keeps the clients of API keys for up to ttl (0: no cache,
+// the default) and returns a. Only an Authenticator whose Revalidate is
+// called on every api_client notification may have one: that is what
+// empties it when a client changes.
+func (a *Authenticator) WithKeyCache(ttl time.Duration) *Authenticator {
+	a.keys.ttl = ttl
+	return a
+}
+
+// Revalidate forgets the cached API keys and checks the credentials of
+// every open stream again now, soon and without blocking: a credential
+// changed somewhere (the api_client notification) or changes may have been
+// missed.
 func (a *Authenticator) Revalidate() {
+	a.keys.empty()
 	select {
 	case a.sessions.wake <- struct{}{}:
 	default:
@@ -222,6 +233,7 @@ func (ss *sessions) recheck(a *Authenticator, open []*session) {
 	for _, s := range open {
 		if s.keyHash != nil && !containsHash(active, s.keyHash) {
 			s.end(errKeyRevoked)
+			a.keys.empty() // a change the notification did not bring
 		}
 	}
 }

@@ -152,6 +152,57 @@ func TestRevokedKeyEndsOpenStreams(t *testing.T) {
 	}
 }
 
+// TestRevokedKeyRefusedOverHTTPDespiteTheKeyCache: the servers cache API
+// keys' clients, and a revocation by another process (no in-process hook)
+// reaches every instance's cache through the api_client notification well
+// within the cache's lifetime; with the notification lost, the key is
+// refused once the cached entry is older than STREAM_RECHECK_INTERVAL.
+func TestRevokedKeyRefusedOverHTTPDespiteTheKeyCache(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		notify   bool
+		interval time.Duration
+		bound    time.Duration
+	}{
+		{"notified", true, time.Hour, time.Second},
+		{"notification lost", false, 2 * time.Second, 2*time.Second + time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			env := newTestEnvWith(t, func(c *app.Config) { c.StreamRecheck = tc.interval })
+			cfg, err := app.LoadConfig()
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.StreamRecheck = tc.interval
+			second := env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Events: newTestFeed(t, env.DBURL, env.Store)})
+			if !tc.notify {
+				env.exec(t, `ALTER TABLE api_client DISABLE TRIGGER api_client_notify`)
+			}
+			id, key := env.newClient(t, access.Authority, "cached")
+			for _, e := range []*testEnv{env, second} {
+				if r := e.queryAs(t, bearer(key), `{ version }`); r.Status != http.StatusOK {
+					t.Fatalf("before the revocation: %d %s", r.Status, r.Raw)
+				}
+			}
+			if _, err := env.Store.Clients.RevokeClient(context.Background(), id); err != nil {
+				t.Fatal(err)
+			}
+			revoked := time.Now()
+			for i, e := range []*testEnv{env, second} {
+				for e.queryAs(t, bearer(key), `{ version }`).Status != http.StatusUnauthorized {
+					if time.Since(revoked) > tc.bound {
+						t.Fatalf("instance %d still accepts the revoked key %s after the revocation", i, time.Since(revoked))
+					}
+					time.Sleep(20 * time.Millisecond)
+				}
+				t.Logf("instance %d refuses the key %s after the revocation", i, time.Since(revoked))
+			}
+		})
+	}
+}
+
 // TestRevokedKeyRefusedOnNextWebsocketOperation: every operation of a
 // websocket checks its credential again, so an operation sent right after
 // the revocation (before any notification or re-check) is refused.

@@ -77,6 +77,7 @@ func (r *mutationResolver) RevokeClient(ctx context.Context, id string) (*db.Cli
 		return nil, err
 	}
 	c, err := r.Store.Clients.RevokeClient(ctx, clientID)
+	r.clientChanged()
 	return &c, err
 }
 
@@ -90,6 +91,7 @@ func (r *mutationResolver) SetClientDailyQuota(ctx context.Context, id string, d
 		return nil, err
 	}
 	c, err := r.Store.Clients.SetDailyQuota(ctx, clientID, dailyQuota)
+	r.clientChanged()
 	return &c, err
 }
 
@@ -112,6 +114,7 @@ func (r *mutationResolver) RotateClientKey(ctx context.Context, id string) (*mod
 		out = model.ClientWithKey{Client: &c, Key: key}
 		return err
 	})
+	r.clientChanged()
 	return &out, err
 }
 

@@ -19,4 +19,16 @@ type Resolver struct {
 	// Events streams change events to subscriptions; nil: subscriptions
 	// are refused.
 	Events *eventfeed.Feed
+	// ClientChanged, when set, is called after a mutation changed an API
+	// client, so this instance forgets cached credentials before the
+	// mutation answers (every instance also learns it from the api_client
+	// notification, moments later).
+	ClientChanged func()
+}
+
+// clientChanged calls ClientChanged, if set.
+func (r *Resolver) clientChanged() {
+	if r.ClientChanged != nil {
+		r.ClientChanged()
+	}
 }
