@@ -29,16 +29,24 @@ func Parse(s string) (Number, error) {
 		s = s[:6] + s[7:]
 	}
 	if len(s) != 10 {
-		return "", fmt.Errorf("%w: wrong length", ErrInvalid)
+		return "", errWrongLength
 	}
 	if !allDigits(s) {
-		return "", fmt.Errorf("%w: not all digits", ErrInvalid)
+		return "", errNotDigits
 	}
 	if _, ok := birthDate(s); !ok {
-		return "", fmt.Errorf("%w: no such birth date", ErrInvalid)
+		return "", errNoBirthDate
 	}
 	return Number(s), nil
 }
+
+// Parse's errors, made once: the audit recording parses every string a
+// response carries, and most are not CPR numbers.
+var (
+	errWrongLength = fmt.Errorf("%w: wrong length", ErrInvalid)
+	errNotDigits   = fmt.Errorf("%w: not all digits", ErrInvalid)
+	errNoBirthDate = fmt.Errorf("%w: no such birth date", ErrInvalid)
+)
 
 // MaxSerial bounds the serial argument of New. Every birth date in the
 // years 1858 to 2057 has MaxSerial distinct numbers for each sex.
