@@ -78,6 +78,11 @@ func TestBenchSmoke(t *testing.T) {
 			t.Errorf("%s %s %s: %d requests, %d errors (%s)", w.shape, w.system, w.mode, m.Res.Requests, m.Res.Errors, m.Res.FirstError)
 		}
 	}
+	for _, s := range []string{shapePoint, shapeBatch, shapeLandlord, shapeHousehold, shapeSearch, shapeEvents} {
+		if m, ok := rep.Main.find(s, sysOurs, modeRate); ok && (m.Evidence == nil || m.Evidence.AuditWrites == 0) {
+			t.Errorf("%s at a constant rate: no evidence of audit writes: %+v", s, m.Evidence)
+		}
+	}
 	for _, s := range []string{shapePoint, shapeLandlord} {
 		for _, mode := range []string{modeClosed, modeRate} {
 			if m, ok := rep.Scale.find(s, sysOurs, mode); !ok || m.Res.Requests == 0 || m.Res.Errors > 0 {
@@ -86,7 +91,8 @@ func TestBenchSmoke(t *testing.T) {
 		}
 	}
 	md := rep.markdown()
-	for _, heading := range []string{"## Measurements at 3000 persons", "## Ratios at 3000 persons", "## Scaling: 2000 and 3000 persons"} {
+	for _, heading := range []string{"## Measurements at 3000 persons", "## Ratios at 3000 persons", "## Scaling: 2000 and 3000 persons",
+		"## Where the tail comes from at 3000 persons"} {
 		if !strings.Contains(md, heading) {
 			t.Errorf("report without %q:\n%s", heading, md)
 		}

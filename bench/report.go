@@ -106,6 +106,7 @@ func (r *report) markdown() string {
 	if r.Main != nil {
 		r.Main.measurements(&b)
 		r.Main.ratios(&b)
+		r.Main.evidenceTable(&b)
 		for _, n := range r.Main.Notes {
 			fmt.Fprintf(&b, "- %s\n", n)
 		}
@@ -115,6 +116,7 @@ func (r *report) markdown() string {
 	}
 	if r.Scale != nil {
 		r.scaling(&b)
+		r.Scale.evidenceTable(&b)
 	}
 	return b.String()
 }

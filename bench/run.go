@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -39,6 +40,9 @@ type measurement struct {
 	Mode   string // closed or constant
 	Res    result
 	Others float64 // share of the machine's CPU other processes used meanwhile (-1: unknown)
+	// Evidence is what the server and the database did during a
+	// constant-rate run of cprgraph (nil: not read).
+	Evidence *evidence
 }
 
 // Systems and modes of a measurement.
@@ -240,7 +244,7 @@ func (b *bencher) measureOurs(ctx context.Context, pop *population, out *popResu
 		tn := &target{url: endpoint, bodies: [][]byte{[]byte(`{"query":"{ __typename }"}`)}}
 		b.warmup(ctx, tn)
 		r, o := b.metered(srv, func() result { return b.closed(ctx, tn) })
-		out.add(measurement{shapeTypeOf, sysOurs, modeClosed, r, o})
+		out.add(measurement{Shape: shapeTypeOf, System: sysOurs, Mode: modeClosed, Res: r, Others: o})
 	}
 	for _, s := range shapes(&pop.in) {
 		rate, measure := 0.0, b.wants(s.name)
@@ -264,12 +268,20 @@ func (b *bencher) measureOurs(ctx context.Context, pop *population, out *popResu
 		b.profiled(ctx, pprofAddr, fmt.Sprintf("%s-%d", s.name, pop.persons), func() {
 			closed, o = b.metered(srv, func() result { return b.closed(ctx, t) })
 		})
-		out.add(measurement{s.name, sysOurs, modeClosed, closed, o})
+		out.add(measurement{Shape: s.name, System: sysOurs, Mode: modeClosed, Res: closed, Others: o})
 		if rate == 0 {
 			rate = closed.Throughput() * b.cfg.RateShare
 		}
+		before, err := snapshot(ctx, srv.url+"/metrics", pop.conn)
 		r, o := b.metered(srv, func() result { return b.constant(ctx, t, rate) })
-		out.add(measurement{s.name, sysOurs, modeRate, r, o})
+		m := measurement{Shape: s.name, System: sysOurs, Mode: modeRate, Res: r, Others: o}
+		if after, err2 := snapshot(ctx, srv.url+"/metrics", pop.conn); err == nil && err2 == nil {
+			e := after.since(before)
+			m.Evidence = &e
+		} else {
+			slog.Warn("no evidence of the run", "shape", s.name, "err", errors.Join(err, err2))
+		}
+		out.add(m)
 	}
 	return nil
 }
@@ -293,7 +305,7 @@ func (b *bencher) measurePostGraphile(ctx context.Context, pop *population, out 
 	tn.bodies = [][]byte{[]byte(`{"query":"{ __typename }"}`)}
 	b.warmup(ctx, tn)
 	r, o := b.metered(srv, func() result { return b.closed(ctx, tn) })
-	out.add(measurement{shapeTypeOf, sysPGL, modeClosed, r, o})
+	out.add(measurement{Shape: shapeTypeOf, System: sysPGL, Mode: modeClosed, Res: r, Others: o})
 	for _, s := range shapes(&pop.in) {
 		if !b.wants(s.name) {
 			continue
@@ -308,7 +320,7 @@ func (b *bencher) measurePostGraphile(ctx context.Context, pop *population, out 
 		}
 		b.warmup(ctx, t)
 		r, o := b.metered(srv, func() result { return b.closed(ctx, t) })
-		out.add(measurement{s.name, sysPGL, modeClosed, r, o})
+		out.add(measurement{Shape: s.name, System: sysPGL, Mode: modeClosed, Res: r, Others: o})
 	}
 	return nil
 }
@@ -338,7 +350,7 @@ func (b *bencher) measurePgbench(ctx context.Context, pop *population, out *popR
 		if err != nil {
 			return err
 		}
-		out.add(measurement{s.shape, sysPgbench, modeClosed, res, o})
+		out.add(measurement{Shape: s.shape, System: sysPgbench, Mode: modeClosed, Res: res, Others: o})
 	}
 	return nil
 }

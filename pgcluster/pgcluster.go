@@ -251,7 +251,7 @@ func (c cluster) start(ctx context.Context) (bool, error) {
 	if !c.durable {
 		conf += "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
 	} else {
-		conf += "fsync = on\nsynchronous_commit = on\nfull_page_writes = on\n"
+		conf += "fsync = on\nsynchronous_commit = on\nfull_page_writes = on\ntrack_wal_io_timing = on\n"
 	}
 	if err := c.writeConf(conf); err != nil {
 		return false, err
