@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -176,7 +177,7 @@ func recordValue(rec *access.Record, v any) {
 const maxSubjectDepth = 3
 
 func recordSubjects(rec *access.Record, v reflect.Value, depth int) {
-	if depth < 0 || !v.IsValid() {
+	if depth < 0 || !v.IsValid() || !mayHoldSubject(v.Type(), depth) {
 		return
 	}
 	if (v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface) && v.IsNil() {
@@ -206,6 +207,51 @@ func recordSubjects(rec *access.Record, v reflect.Value, depth int) {
 			}
 		}
 	}
+}
+
+// subjectType is access.Subject's type.
+var subjectType = reflect.TypeFor[access.Subject]()
+
+type typeDepth struct {
+	t     reflect.Type
+	depth int
+}
+
+// holdsSubject caches mayHoldSubject's answers: field values are of few types.
+var holdsSubject sync.Map // typeDepth → bool
+
+// mayHoldSubject reports whether recordSubjects could find a subject in a
+// value of type t depth levels deep, following its walk over the type
+// instead of the value: false only when it surely finds none (an address,
+// a list of dates), so it can skip the walk.
+func mayHoldSubject(t reflect.Type, depth int) bool {
+	if depth < 0 {
+		return false
+	}
+	key := typeDepth{t, depth}
+	if v, ok := holdsSubject.Load(key); ok {
+		return v.(bool)
+	}
+	var may bool
+	switch {
+	case t.Kind() == reflect.Interface, t.Implements(subjectType), reflect.PointerTo(t).Implements(subjectType):
+		may = true
+	case t.Kind() == reflect.Pointer:
+		may = mayHoldSubject(t.Elem(), depth)
+	case t.Kind() == reflect.Slice, t.Kind() == reflect.Array:
+		may = mayHoldSubject(t.Elem(), depth-1)
+	case t.Kind() == reflect.Struct:
+		for i := range t.NumField() {
+			f := t.Field(i)
+			k := f.Type.Kind()
+			if f.IsExported() && (k == reflect.Pointer || k == reflect.Slice || k == reflect.Interface) && mayHoldSubject(f.Type, depth-1) {
+				may = true
+				break
+			}
+		}
+	}
+	holdsSubject.Store(key, may)
+	return may
 }
 
 // subjectOf finds an access.Subject in a field result, looking through
