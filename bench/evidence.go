@@ -26,6 +26,7 @@ type evidence struct {
 	PoolWaits    int           // waits for a free database connection
 	PoolWait     time.Duration // their total
 	Checkpoints  int
+	Autovacuums  int // autovacuum and autoanalyze runs
 	WALSyncs     int
 	WALSyncTime  time.Duration // needs track_wal_io_timing (on in the bench cluster)
 }
@@ -72,7 +73,8 @@ func snapshot(ctx context.Context, metricsURL string, conn *sqlx.DB) (evidence, 
 	var syncMS float64
 	err = conn.QueryRowContext(ctx, `SELECT
 		(SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter),
-		(SELECT wal_sync FROM pg_stat_wal), (SELECT wal_sync_time FROM pg_stat_wal)`).Scan(&e.Checkpoints, &e.WALSyncs, &syncMS)
+		(SELECT COALESCE(sum(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_all_tables),
+		(SELECT wal_sync FROM pg_stat_wal), (SELECT wal_sync_time FROM pg_stat_wal)`).Scan(&e.Checkpoints, &e.Autovacuums, &e.WALSyncs, &syncMS)
 	e.WALSyncTime = seconds(syncMS / 1000)
 	return e, err
 }
@@ -94,8 +96,8 @@ func (e evidence) since(before evidence) evidence {
 		AuditWrites: e.AuditWrites - before.AuditWrites,
 		GCCycles:    e.GCCycles - before.GCCycles, GCPause: e.GCPause - before.GCPause,
 		PoolWaits: e.PoolWaits - before.PoolWaits, PoolWait: e.PoolWait - before.PoolWait,
-		Checkpoints: e.Checkpoints - before.Checkpoints,
-		WALSyncs:    e.WALSyncs - before.WALSyncs, WALSyncTime: e.WALSyncTime - before.WALSyncTime,
+		Checkpoints: e.Checkpoints - before.Checkpoints, Autovacuums: e.Autovacuums - before.Autovacuums,
+		WALSyncs: e.WALSyncs - before.WALSyncs, WALSyncTime: e.WALSyncTime - before.WALSyncTime,
 		AuditBuckets: e.AuditBuckets,
 	}
 	for i, c := range e.AuditCounts {
@@ -134,18 +136,18 @@ func (p *popResults) evidenceTable(b *strings.Builder) {
 		return
 	}
 	fmt.Fprintf(b, "## Where the tail comes from at %d persons (cprgraph at a constant rate)\n\n", p.Persons)
-	b.WriteString("What the server and the database did during each constant-rate run: the wait for the audit row's commit (bucket bounds of the server's histogram), Go's garbage collector, waits for a pooled connection, checkpoints and WAL flushes.\n\n")
-	b.WriteString("| shape | rate | p50 ms | p99 ms | audit wait p50 ms | audit wait p99 ms | GC cycles | GC pauses ms | pool waits | pool wait ms | checkpoints | WAL syncs | mean WAL sync ms |\n")
-	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
+	b.WriteString("What the server and the database did during each constant-rate run: the wait for the audit row's commit (bucket bounds of the server's histogram), Go's garbage collector, waits for a pooled connection, checkpoints, autovacuum and WAL flushes.\n\n")
+	b.WriteString("| shape | rate | p50 ms | p99 ms | audit wait p50 ms | audit wait p99 ms | GC cycles | GC pauses ms | pool waits | pool wait ms | checkpoints | autovacuums | WAL syncs | mean WAL sync ms |\n")
+	b.WriteString("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n")
 	for _, m := range rows {
 		e := m.Evidence
 		meanSync := "–"
 		if e.WALSyncs > 0 && e.WALSyncTime > 0 {
 			meanSync = ms(e.WALSyncTime / time.Duration(e.WALSyncs))
 		}
-		fmt.Fprintf(b, "| %s | %.0f/s | %s | %s | %s | %s | %d | %s | %d | %s | %d | %d | %s |\n", m.Shape, m.Res.Rate,
+		fmt.Fprintf(b, "| %s | %.0f/s | %s | %s | %s | %s | %d | %s | %d | %s | %d | %d | %d | %s |\n", m.Shape, m.Res.Rate,
 			ms(m.Res.Quantile(0.5)), ms(m.Res.Quantile(0.99)), e.auditQuantile(0.5), e.auditQuantile(0.99),
-			e.GCCycles, ms(e.GCPause), e.PoolWaits, ms(e.PoolWait), e.Checkpoints, e.WALSyncs, meanSync)
+			e.GCCycles, ms(e.GCPause), e.PoolWaits, ms(e.PoolWait), e.Checkpoints, e.Autovacuums, e.WALSyncs, meanSync)
 	}
 	b.WriteString("\n")
 }
