@@ -35,30 +35,32 @@ type Relation struct {
 	NameMark, BirthDateMark, SinceMark *string
 	// RecordID and Unreliable are the barnrelation record's, for a child.
 	RecordID, Unreliable *string
+	// View is the view the relation was read in; the relative is read in it too.
+	View View
 }
 
 // Relations returns the person's current spouse or partner, mother, father
 // and the given children (from Children), in that order.
 func (p Person) Relations(children []ChildRelation) []Relation {
-	f := p.Family
+	f, v := p.Family, p.View()
 	var out []Relation
 	if spouse := p.SpouseCPR(); spouse != nil {
 		code := RelationSpouse
 		if cpr.CivilStatus(*f.CivilStatus) == cpr.CivilRegisteredPartnership {
 			code = RelationPartner
 		}
-		out = append(out, Relation{Code: code, CPR: spouse, Since: f.CivilStatusStart, SinceMark: f.CivilStatusStartMark})
+		out = append(out, Relation{Code: code, CPR: spouse, Since: f.CivilStatusStart, SinceMark: f.CivilStatusStartMark, View: v})
 	}
 	if f.MotherCPR != nil || f.MotherName != nil {
 		out = append(out, Relation{Code: RelationMother, CPR: f.MotherCPR, Name: f.MotherName, BirthDate: f.MotherBirthDate, Since: f.MotherDate,
-			NameMark: f.MotherNameMark, BirthDateMark: f.MotherBirthDateMark, SinceMark: f.MotherDateMark})
+			NameMark: f.MotherNameMark, BirthDateMark: f.MotherBirthDateMark, SinceMark: f.MotherDateMark, View: v})
 	}
 	if f.FatherCPR != nil || f.FatherName != nil {
 		out = append(out, Relation{Code: RelationFather, CPR: f.FatherCPR, Name: f.FatherName, BirthDate: f.FatherBirthDate, Since: f.FatherDate,
-			NameMark: f.FatherNameMark, BirthDateMark: f.FatherBirthDateMark, SinceMark: f.FatherDateMark})
+			NameMark: f.FatherNameMark, BirthDateMark: f.FatherBirthDateMark, SinceMark: f.FatherDateMark, View: v})
 	}
 	for _, c := range children {
-		out = append(out, Relation{Code: RelationChild, CPR: &c.ChildCPR, RecordID: &c.ID, Unreliable: c.Unreliable})
+		out = append(out, Relation{Code: RelationChild, CPR: &c.ChildCPR, RecordID: &c.ID, Unreliable: c.Unreliable, View: v})
 	}
 	return out
 }
@@ -93,6 +95,8 @@ type Custody struct {
 	StartDateMark     *string    `db:"foraeldre_myndighed_start_dato_markering"`
 	RecordID          string     `db:"id"`
 	Unreliable        *string    `db:"unreliable"`
+	// View is the view the record was read in; the holder is read in it too.
+	View View `db:"-"`
 }
 
 // CustodyOf returns the custody holders of each of the children, by the
@@ -106,6 +110,7 @@ func (s *RegisterStore) CustodyOf(ctx context.Context, cprs []string) (map[strin
 		WHERE r.cpr = ANY($1)
 		ORDER BY r.cpr, r.type_kode, r.id`
 	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Custody) string { return r.ChildCPR })
+	inView(s.view, m, func(r *Custody) { r.View = s.view })
 	return inForceOn(s.view, m, func(r Custody) (start, end *time.Time) { return r.StartDate, r.DeleteDate }), err
 }
 
@@ -130,6 +135,8 @@ type Guardianship struct {
 	IncapacityStartMk *string    `db:"umyndig_start_dato_markering"`
 	RecordID          string     `db:"id"`
 	Unreliable        *string    `db:"unreliable"`
+	// View is the view the record was read in; the guardian is read in it too.
+	View View `db:"-"`
 }
 
 // GuardianAddressLines returns the non-empty lines of the guardian's
@@ -149,6 +156,7 @@ func (s *RegisterStore) Guardianships(ctx context.Context, cprs []string) (map[s
 		WHERE cpr = ANY($1)
 		ORDER BY cpr, umyndig_start_dato DESC NULLS LAST, id`
 	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Guardianship) string { return r.CPR })
+	inView(s.view, m, func(r *Guardianship) { r.View = s.view })
 	return inForceOn(s.view, m, func(r Guardianship) (start, end *time.Time) { return r.IncapacityStart, r.IncapacityEnd }), err
 }
 

@@ -217,6 +217,7 @@ func (s *RegisterStore) CivilStatusHistory(ctx context.Context, cprs []string) (
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A' AND civilstand IS NOT NULL
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
 	m, err := selectByCPR(ctx, s.q, query, cprs, func(r CivilStatus) string { return r.CPR })
+	inView(s.view, m, func(r *CivilStatus) { r.View = s.view })
 	return begunBy(s.view, m, func(r CivilStatus) *time.Time { return r.ValidFrom }), err
 }
 
@@ -524,6 +525,19 @@ func (p *Person) applyAsOf(day time.Time, names []HistoricalName, addresses []Ad
 	}
 	if startsAfter(p.StatusDate, day) {
 		p.Status, p.StatusDate, p.StatusDateMark = nil, nil, nil
+	}
+}
+
+// inView sets, with set, the view the records of m were read in, for the
+// persons they refer to be read in it too.
+func inView[T any](v View, m map[string][]T, set func(*T)) {
+	if v.Current() {
+		return
+	}
+	for _, rows := range m {
+		for i := range rows {
+			set(&rows[i])
+		}
 	}
 }
 

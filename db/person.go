@@ -411,7 +411,7 @@ func (p Person) CivilStatus() *CivilStatus {
 		SpouseName: f.SpouseName, SpouseNameMark: f.SpouseNameMark, SpouseBirthDate: f.SpouseBirthDate,
 		SpouseBirthDateMark: f.SpouseBirthDateMark, SeparatedSince: f.SeparationStart,
 		SeparatedSinceMark: f.SeparationStartMark, SeparationReference: f.CivilStatusSeparation,
-		SeparationCivilStatusReference: f.SeparationCivilStatus, Unreliable: f.Unreliable,
+		SeparationCivilStatusReference: f.SeparationCivilStatus, Unreliable: f.Unreliable, View: p.View(),
 	}
 }
 
@@ -441,6 +441,9 @@ type CivilStatus struct {
 	SeparatedSince                 *time.Time `db:"-"`
 	SeparatedSinceMark             *string    `db:"-"`
 	SeparationCivilStatusReference *time.Time `db:"-"`
+	// View is the view the civil status was read in; the spouse is read in
+	// it too.
+	View View `db:"-"`
 }
 
 // Text is the Danish text of the civil status code.

@@ -22,17 +22,17 @@ func (r *addressHistoryResolver) Protected(ctx context.Context, obj *model.Addre
 
 // Spouse is the resolver for the spouse field.
 func (r *civilStatusResolver) Spouse(ctx context.Context, obj *db.CivilStatus) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.SpouseCPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View, obj.SpouseCPR)
 }
 
 // Holder is the resolver for the holder field.
 func (r *custodyResolver) Holder(ctx context.Context, obj *db.Custody) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.HolderCPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View, obj.HolderCPR)
 }
 
 // Guardian is the resolver for the guardian field.
 func (r *guardianshipResolver) Guardian(ctx context.Context, obj *db.Guardianship) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.GuardianCPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View, obj.GuardianCPR)
 }
 
 // Protected is the resolver for the protected field.
@@ -52,7 +52,7 @@ func (r *personConnectionResolver) TotalCount(ctx context.Context, obj *model.Pe
 
 // Person is the resolver for the person field.
 func (r *personRelationResolver) Person(ctx context.Context, obj *db.Relation) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.CPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View, obj.CPR)
 }
 
 // Persons is the resolver for the persons field.
