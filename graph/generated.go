@@ -664,18 +664,18 @@ type ComplexityRoot struct {
 	Query struct {
 		AddressHistory     func(childComplexity int, cprs []string, asOf *scalar.Date, knownAt *time.Time) int
 		AuditLog           func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
-		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) int
-		Household          func(childComplexity int, cpr string) int
+		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle, knownAt *time.Time) int
+		Household          func(childComplexity int, cpr string, asOf *scalar.Date, knownAt *time.Time) int
 		LandlordUsage      func(childComplexity int, month *scalar.Date) int
 		MyLookups          func(childComplexity int, first *int, after *string) int
 		Organisations      func(childComplexity int) int
 		Person             func(childComplexity int, cpr string, asOf *scalar.Date, knownAt *time.Time) int
 		PersonEvents       func(childComplexity int, filter *model.PersonEventFilter, first *int, after *string) int
 		Persons            func(childComplexity int, cprs []string, asOf *scalar.Date, knownAt *time.Time) int
-		PersonsByBirthDate func(childComplexity int, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) int
-		Residents          func(childComplexity int, input model.ResidentsInput) int
-		SearchPersons      func(childComplexity int, criteria db.PersonSearch) int
-		SharedAddress      func(childComplexity int, cprA string, cprB string, from *scalar.Date, to *scalar.Date) int
+		PersonsByBirthDate func(childComplexity int, criteria []*model.BirthDateCriterion, from *scalar.Date, to *scalar.Date, municipalityCode *int, asOf *scalar.Date, knownAt *time.Time, first *int, after *string) int
+		Residents          func(childComplexity int, input model.ResidentsInput, knownAt *time.Time) int
+		SearchPersons      func(childComplexity int, criteria db.PersonSearch, asOf *scalar.Date, knownAt *time.Time) int
+		SharedAddress      func(childComplexity int, cprA string, cprB string, from *scalar.Date, to *scalar.Date, asOf *scalar.Date, knownAt *time.Time) int
 		Streets            func(childComplexity int, municipalityCode int, prefix string, first *int) int
 		Version            func(childComplexity int) int
 		Viewer             func(childComplexity int) int
@@ -961,18 +961,18 @@ type QueryResolver interface {
 	Organisations(ctx context.Context) ([]*db.Organisation, error)
 	AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error)
 	MyLookups(ctx context.Context, first *int, after *string) (*model.LookupConnection, error)
-	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) (*model.CohabitationResult, error)
+	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle, knownAt *time.Time) (*model.CohabitationResult, error)
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
-	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
+	Residents(ctx context.Context, input model.ResidentsInput, knownAt *time.Time) (*model.ResidentsResult, error)
 	Streets(ctx context.Context, municipalityCode int, prefix string, first *int) ([]*db.Street, error)
 	LandlordUsage(ctx context.Context, month *scalar.Date) ([]*db.LookupCount, error)
 	WebhookDeliveries(ctx context.Context, subscriptionID string, first *int, after *string) (*model.WebhookDeliveryConnection, error)
 	Persons(ctx context.Context, cprs []string, asOf *scalar.Date, knownAt *time.Time) ([]*model.PersonItem, error)
-	SearchPersons(ctx context.Context, criteria db.PersonSearch) (*model.PersonSearchResult, error)
-	PersonsByBirthDate(ctx context.Context, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) (*model.PersonConnection, error)
+	SearchPersons(ctx context.Context, criteria db.PersonSearch, asOf *scalar.Date, knownAt *time.Time) (*model.PersonSearchResult, error)
+	PersonsByBirthDate(ctx context.Context, criteria []*model.BirthDateCriterion, from *scalar.Date, to *scalar.Date, municipalityCode *int, asOf *scalar.Date, knownAt *time.Time, first *int, after *string) (*model.PersonConnection, error)
 	AddressHistory(ctx context.Context, cprs []string, asOf *scalar.Date, knownAt *time.Time) ([]*model.AddressHistoryItem, error)
-	SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date) (*model.SharedAddress, error)
-	Household(ctx context.Context, cpr string) (*db.Household, error)
+	SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date, asOf *scalar.Date, knownAt *time.Time) (*model.SharedAddress, error)
+	Household(ctx context.Context, cpr string, asOf *scalar.Date, knownAt *time.Time) (*db.Household, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 }
 type ResidentMoveResolver interface {
@@ -3771,7 +3771,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date), args["vehicle"].(*cohabitation.Vehicle)), true
+		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date), args["vehicle"].(*cohabitation.Vehicle), args["knownAt"].(*time.Time)), true
 	case "Query.household":
 		if e.ComplexityRoot.Query.Household == nil {
 			break
@@ -3782,7 +3782,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Household(childComplexity, args["cpr"].(string)), true
+		return e.ComplexityRoot.Query.Household(childComplexity, args["cpr"].(string), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time)), true
 
 	case "Query.landlordUsage":
 		if e.ComplexityRoot.Query.LandlordUsage == nil {
@@ -3855,7 +3855,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PersonsByBirthDate(childComplexity, args["from"].(scalar.Date), args["to"].(*scalar.Date), args["municipalityCode"].(*int), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.PersonsByBirthDate(childComplexity, args["criteria"].([]*model.BirthDateCriterion), args["from"].(*scalar.Date), args["to"].(*scalar.Date), args["municipalityCode"].(*int), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Query.residents":
 		if e.ComplexityRoot.Query.Residents == nil {
 			break
@@ -3866,7 +3866,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Residents(childComplexity, args["input"].(model.ResidentsInput)), true
+		return e.ComplexityRoot.Query.Residents(childComplexity, args["input"].(model.ResidentsInput), args["knownAt"].(*time.Time)), true
 	case "Query.searchPersons":
 		if e.ComplexityRoot.Query.SearchPersons == nil {
 			break
@@ -3877,7 +3877,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SearchPersons(childComplexity, args["criteria"].(db.PersonSearch)), true
+		return e.ComplexityRoot.Query.SearchPersons(childComplexity, args["criteria"].(db.PersonSearch), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time)), true
 	case "Query.sharedAddress":
 		if e.ComplexityRoot.Query.SharedAddress == nil {
 			break
@@ -3888,7 +3888,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SharedAddress(childComplexity, args["cprA"].(string), args["cprB"].(string), args["from"].(*scalar.Date), args["to"].(*scalar.Date)), true
+		return e.ComplexityRoot.Query.SharedAddress(childComplexity, args["cprA"].(string), args["cprB"].(string), args["from"].(*scalar.Date), args["to"].(*scalar.Date), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time)), true
 	case "Query.streets":
 		if e.ComplexityRoot.Query.Streets == nil {
 			break
@@ -4714,6 +4714,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("BirthDateCriterion", ec.unmarshalInputBirthDateCriterion),
 			graphql.NewInputUnmarshaler("CprAddressInput", ec.unmarshalInputCprAddressInput),
 			graphql.NewInputUnmarshaler("PersonEventFilter", ec.unmarshalInputPersonEventFilter),
 			graphql.NewInputUnmarshaler("PersonSearchInput", ec.unmarshalInputPersonSearchInput),
@@ -6726,6 +6727,14 @@ func (ec *executionContext) field_Query_cohabitation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["vehicle"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
 	return args, nil
 }
 
@@ -6740,6 +6749,22 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["cpr"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg2
 	return args, nil
 }
 
@@ -6842,46 +6867,70 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 func (ec *executionContext) field_Query_personsByBirthDate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (scalar.Date, error) {
-			return ec.unmarshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "criteria",
+		func(ctx context.Context, v any) ([]*model.BirthDateCriterion, error) {
+			return ec.unmarshalOBirthDateCriterion2ᚕᚖcprgraphᚋgraphᚋmodelᚐBirthDateCriterionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["from"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+	args["criteria"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
 		func(ctx context.Context, v any) (*scalar.Date, error) {
 			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["to"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityCode",
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityCode",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["municipalityCode"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["municipalityCode"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -6926,6 +6975,14 @@ func (ec *executionContext) field_Query_residents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -6940,6 +6997,22 @@ func (ec *executionContext) field_Query_searchPersons_args(ctx context.Context, 
 		return nil, err
 	}
 	args["criteria"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg2
 	return args, nil
 }
 
@@ -6978,6 +7051,22 @@ func (ec *executionContext) field_Query_sharedAddress_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -18178,7 +18267,7 @@ func (ec *executionContext) _Query_cohabitation(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cohabitation(ctx, fc.Args["primary"].([]string), fc.Args["newOwner"].([]string), fc.Args["date"].(*scalar.Date), fc.Args["vehicle"].(*cohabitation.Vehicle))
+			return ec.Resolvers.Query().Cohabitation(ctx, fc.Args["primary"].([]string), fc.Args["newOwner"].([]string), fc.Args["date"].(*scalar.Date), fc.Args["vehicle"].(*cohabitation.Vehicle), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CohabitationResult) graphql.Marshaler {
@@ -18266,7 +18355,7 @@ func (ec *executionContext) _Query_residents(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Residents(ctx, fc.Args["input"].(model.ResidentsInput))
+			return ec.Resolvers.Query().Residents(ctx, fc.Args["input"].(model.ResidentsInput), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ResidentsResult) graphql.Marshaler {
@@ -18486,7 +18575,7 @@ func (ec *executionContext) _Query_searchPersons(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SearchPersons(ctx, fc.Args["criteria"].(db.PersonSearch))
+			return ec.Resolvers.Query().SearchPersons(ctx, fc.Args["criteria"].(db.PersonSearch), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonSearchResult) graphql.Marshaler {
@@ -18530,7 +18619,7 @@ func (ec *executionContext) _Query_personsByBirthDate(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PersonsByBirthDate(ctx, fc.Args["from"].(scalar.Date), fc.Args["to"].(*scalar.Date), fc.Args["municipalityCode"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().PersonsByBirthDate(ctx, fc.Args["criteria"].([]*model.BirthDateCriterion), fc.Args["from"].(*scalar.Date), fc.Args["to"].(*scalar.Date), fc.Args["municipalityCode"].(*int), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -18618,7 +18707,7 @@ func (ec *executionContext) _Query_sharedAddress(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SharedAddress(ctx, fc.Args["cprA"].(string), fc.Args["cprB"].(string), fc.Args["from"].(*scalar.Date), fc.Args["to"].(*scalar.Date))
+			return ec.Resolvers.Query().SharedAddress(ctx, fc.Args["cprA"].(string), fc.Args["cprB"].(string), fc.Args["from"].(*scalar.Date), fc.Args["to"].(*scalar.Date), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SharedAddress) graphql.Marshaler {
@@ -18662,7 +18751,7 @@ func (ec *executionContext) _Query_household(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Household(ctx, fc.Args["cpr"].(string))
+			return ec.Resolvers.Query().Household(ctx, fc.Args["cpr"].(string), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *db.Household) graphql.Marshaler {
@@ -22892,6 +22981,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 // endregion **************************** field.gotpl *****************************
 
 // region    **************************** input.gotpl *****************************
+
+func (ec *executionContext) unmarshalInputBirthDateCriterion(ctx context.Context, obj any) (model.BirthDateCriterion, error) {
+	var it model.BirthDateCriterion
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBirthDateCriterion unmarshals raw into the BirthDateCriterion input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBirthDateCriterion(ctx context.Context, raw any) (model.BirthDateCriterion, error) {
+	var out model.BirthDateCriterion
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BirthDateCriterion", raw, &out)
+	return out, err
+}
 
 func (ec *executionContext) unmarshalInputCprAddressInput(ctx context.Context, obj any) (model.CprAddressInput, error) {
 	var it model.CprAddressInput
@@ -28966,6 +29104,11 @@ func (ec *executionContext) marshalNAuditEntryEdge2ᚖcprgraphᚋgraphᚋmodel�
 	return ec._AuditEntryEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBirthDateCriterion2ᚖcprgraphᚋgraphᚋmodelᚐBirthDateCriterion(ctx context.Context, v any) (*model.BirthDateCriterion, error) {
+	res, err := ec.unmarshalInputBirthDateCriterion(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30174,6 +30317,23 @@ func (ec *executionContext) marshalOAddressHistory2ᚖcprgraphᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._AddressHistory(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBirthDateCriterion2ᚕᚖcprgraphᚋgraphᚋmodelᚐBirthDateCriterionᚄ(ctx context.Context, v any) ([]*model.BirthDateCriterion, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.BirthDateCriterion, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBirthDateCriterion2ᚖcprgraphᚋgraphᚋmodelᚐBirthDateCriterion(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOBirthRegistrationPlace2ᚖcprgraphᚋdbᚐBirthRegistrationPlace(ctx context.Context, sel ast.SelectionSet, v *db.BirthRegistrationPlace) graphql.Marshaler {

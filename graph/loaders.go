@@ -43,7 +43,7 @@ func newLoaders(store *db.Store, wait time.Duration) *loaders {
 	reg := store.Register
 	l := &loaders{
 		person:        dataloadgen.NewMappedLoader(viewed(reg, (*db.RegisterStore).PersonsByCPR), opts...),
-		household:     dataloadgen.NewMappedLoader(store.Register.Households, opts...),
+		household:     dataloadgen.NewMappedLoader(viewed(reg, (*db.RegisterStore).Households), opts...),
 		children:      groupLoader(viewed(reg, (*db.RegisterStore).Children), opts...),
 		custody:       groupLoader(viewed(reg, (*db.RegisterStore).CustodyOf), opts...),
 		guardianships: groupLoader(viewed(reg, (*db.RegisterStore).Guardianships), opts...),

@@ -84,7 +84,7 @@ func (r *personResolver) Protections(ctx context.Context, obj *db.Person) ([]*db
 
 // Household is the resolver for the household field.
 func (r *personResolver) Household(ctx context.Context, obj *db.Person) ([]*db.HouseholdMember, error) {
-	h, err := r.loaders(ctx).household.Load(ctx, obj.CPR)
+	h, err := r.loaders(ctx).household.Load(ctx, obj.View().Key(obj.CPR))
 	if err != nil {
 		return nil, err
 	}
