@@ -168,3 +168,34 @@ func TestAViewNeverUnmasksAPersonProtectedToday(t *testing.T) {
 		}
 	}
 }
+
+// TestResidentsKnownAtReproducesTheLookupBeforeAMoveWasRegistered: a
+// landlord's lookup of Testvej 1, then a move-in registered there; asked
+// again with knownAt before it, the first answer, whole.
+func TestResidentsKnownAtReproducesTheLookupBeforeAMoveWasRegistered(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedLandlord(t, env)
+	input := stairwell1()
+	input["from"] = iso(monthsAgo(12))
+	const q = `query($input: ResidentsInput!, $k: Time) { residents(input: $input, knownAt: $k) {
+		rows { addressingName protected moveIn moveOut address } } }`
+	before := answerOf(t, env, access.Landlord, q, map[string]any{"input": input})
+	knownAt := registeredNow(t, env)
+
+	// Carl moves back in, to the first floor right.
+	if _, err := env.Conn.Exec(`UPDATE person SET vej_kode = 1234, husnummer = '1', etage = '1', side_doer_nummer = 'th'
+		WHERE cpr = '0101801113'`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Conn.Exec(`UPDATE personkontakt SET tilflytnings_dato = $1 WHERE cpr = '0101801113'`, iso(weeksAgo(1))); err != nil {
+		t.Fatal(err)
+	}
+	now := answerOf(t, env, access.Landlord, q, map[string]any{"input": input})
+	if now == before {
+		t.Fatalf("the move-in did not change the answer %s; the test proves nothing", now)
+	}
+	if then := answerOf(t, env, access.Landlord, q, map[string]any{"input": input, "k": knownAt}); then != before {
+		t.Errorf("residents with knownAt before the move-in:\n got %s\nwant %s", then, before)
+	}
+}
