@@ -88,6 +88,15 @@ type Person struct {
 	KnownAt *time.Time `db:"-"`
 }
 
+// ReplacedBy returns the person's new CPR number when this one was
+// replaced (omplaceret), else nil.
+func (p Person) ReplacedBy() *string {
+	if p.NewCPR == nil || *p.NewCPR == p.CPR {
+		return nil
+	}
+	return p.NewCPR
+}
+
 // View returns the view the person was read in: its relatives, lists and
 // histories are read in the same one.
 func (p Person) View() View { return View{AsOf: p.AsOf, KnownAt: p.KnownAt} }

@@ -231,6 +231,29 @@ func TestPersonShowsEveryDatatype(t *testing.T) {
 	wantEqual(t, r, "person.newCpr", cprF)
 }
 
+// TestAReplacedNumberAnswersWithTheNewNumberOnly: seed 001's MultiHent
+// answers a number that was later replaced with the new number and nothing
+// else, for every profile and wherever in the graph the old number appears.
+func TestAReplacedNumberAnswersWithTheNewNumberOnly(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	const q = `{ person(cpr: "0101701112") { cpr newCpr protected firstName birthDate status statusDate address { streetName } nameHistory { firstName } }
+		persons(cprs: ["0101701112"]) { person { cpr newCpr lastName sex } } }`
+	for _, profile := range []access.Profile{access.Authority, access.Private} {
+		r := ok(t, env.query(t, profile, q, nil))
+		wantEqual(t, r, "person", map[string]any{"cpr": "0101701112", "newCpr": cprF, "protected": false, "firstName": nil,
+			"birthDate": nil, "status": nil, "statusDate": nil, "address": nil, "nameHistory": nil})
+		wantEqual(t, r, "persons.0.person", map[string]any{"cpr": "0101701112", "newCpr": cprF, "lastName": nil, "sex": nil})
+	}
+	// The new number answers in full.
+	r := ok(t, env.query(t, access.Authority, `{ person(cpr: "`+cprF+`") { newCpr firstName } }`, nil))
+	wantEqual(t, r, "person.newCpr", nil)
+	if at(t, r.Data, "person.firstName") == nil {
+		t.Errorf("the new number answers without a name: %s", r.Raw)
+	}
+}
+
 func TestProtectedRelativesMaskedForPrivate(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)

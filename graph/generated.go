@@ -4912,7 +4912,13 @@ type Person @subject {
   cpr: String! @unmasked
   "Whether the person has an active name-and-address protection (navne- og adressebeskyttelse). Shown for protected persons."
   protected: Boolean! @unmasked
-  "The person's new CPR number when this one was replaced (gældende CPR-nummer, status 50 or 60). Masked for protected persons: it would tie the old identity to the new one."
+  """
+  The person's new CPR number when this one was replaced (gældende CPR-nummer, status 50 or 60).
+  A replaced number answers with the new number only (seed 001, MultiHent: "udelukkende det
+  nye nummer, dvs. ingen yderligere oplysninger"): every field but cpr, newCpr, protected, asOf
+  and knownAt is null, for every profile. Masked for protected persons: it would tie the old
+  identity to the new one.
+  """
   newCpr: String
   "The validity date the person was read as of, when asked with asOf. Shown for protected persons."
   asOf: Date @unmasked
