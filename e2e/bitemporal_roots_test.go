@@ -48,9 +48,9 @@ func TestEveryPersonRootReproducesItsAnswerKnownBeforeACorrection(t *testing.T) 
 			moreHits persons { cpr lastName address { houseNumber } } } }`,
 		"personsByBirthDate": `query($k: Time) { personsByBirthDate(criteria: [{from: "1980-03-14"}, {from: "1982-06-01", to: "1982-07-31"}], municipalityCode: 101, knownAt: $k) {
 			totalCount edges { node { cpr lastName } } } }`,
-		"household": `query($k: Time) { household(cpr: "` + evAnna + `", knownAt: $k) { address { houseNumber } members { relation person { cpr lastName } } } }`,
+		"household":     `query($k: Time) { household(cpr: "` + evAnna + `", knownAt: $k) { address { houseNumber } members { relation person { cpr lastName } } } }`,
 		"sharedAddress": `query($k: Time) { sharedAddress(cprA: "` + evAnna + `", cprB: "` + evBo + `", knownAt: $k) { shared periods { from to } } }`,
-		"cohabitation": `query($k: Time) { cohabitation(primary: ["` + evAnna + `"], newOwner: ["` + evBo + `"], knownAt: $k) { feeDue pairs { rule } } }`,
+		"cohabitation":  `query($k: Time) { cohabitation(primary: ["` + evAnna + `"], newOwner: ["` + evBo + `"], knownAt: $k) { feeDue pairs { rule } } }`,
 		"nested": `query($k: Time) { person(cpr: "` + evClara + `", knownAt: $k) {
 			mother { lastName spouse { lastName } civilStatus { spouse { lastName } } guardianships { guardian { lastName } } }
 			relations { code person { lastName } } custody { holder { lastName } } } }`,
