@@ -528,6 +528,30 @@ func (p *Person) applyAsOf(day time.Time, names []HistoricalName, addresses []Ad
 	}
 }
 
+// RevivalDates returns, by CPR number, the effective date of the latest
+// REVIVAL event (GenoplivningHændelse) recorded under each number, for those
+// with one: seed 004's model has no revival date, the importer records the
+// event when a status 90 is replaced. In a View only the events registered
+// by its KnownAt and effective by its AsOf count.
+func (s *RegisterStore) RevivalDates(ctx context.Context, cprs []string) (map[string]time.Time, error) {
+	const query = `SELECT cpr, max(effective_date) AS revived FROM person_event
+		WHERE kind = 'REVIVAL' AND cpr = ANY($1) AND effective_date IS NOT NULL
+		  AND ($2::timestamptz IS NULL OR registered_at <= $2) AND ($3::date IS NULL OR effective_date <= $3)
+		GROUP BY cpr`
+	var rows []struct {
+		CPR     string    `db:"cpr"`
+		Revived time.Time `db:"revived"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(cprs), s.view.KnownAt, s.view.AsOf); err != nil {
+		return nil, err
+	}
+	out := make(map[string]time.Time, len(rows))
+	for _, r := range rows {
+		out[r.CPR] = r.Revived
+	}
+	return out, nil
+}
+
 // inView sets, with set, the view the records of m were read in, for the
 // persons they refer to be read in it too.
 func inView[T any](v View, m map[string][]T, set func(*T)) {

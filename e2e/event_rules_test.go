@@ -171,3 +171,22 @@ func TestGuardianAddressEventWhenTheGuardianMoves(t *testing.T) {
 	importDelta(t, env, "person", merge(dan, map[string]any{"kommuneKode": 751, "vejKode": 42, "startDato": "2025-03-01", "efternavn": "Bergh"}))
 	wantEvents(t, "a name change of the guardian", guardian(), "GUARDIAN_ADDRESS "+evEva)
 }
+
+// MultiHent's PersonStatusGenoplivetDato: a person registered dead and then
+// revived answers the revival's date; asked as known before the revival was
+// imported, or as of a day before it, there is none.
+func TestRevivalDateIsTheDateOfTheLatestRevival(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	const q = `query($asOf: Date, $k: Time) { person(cpr: "` + evAnna + `", asOf: $asOf, knownAt: $k) { status deathDate revivalDate } }`
+	importDelta(t, env, "person", annaRecord(map[string]any{"statusDato": "2024-01-02"}))
+	wantEqual(t, ok(t, env.query(t, access.Authority, q, nil)), "person.revivalDate", nil)
+	importDelta(t, env, "person", annaRecord(map[string]any{"status": "90", "statusDato": "2024-05-01"})) // registered dead …
+	dead := registeredNow(t, env)
+	importDelta(t, env, "person", annaRecord(map[string]any{"statusDato": "2024-05-03"})) // … and revived
+	wantEqual(t, ok(t, env.query(t, access.Authority, q, nil)), "person", map[string]any{"status": "01", "deathDate": nil, "revivalDate": "2024-05-03"})
+	wantEqual(t, ok(t, env.query(t, access.Private, q, nil)), "person.revivalDate", "2024-05-03")
+	wantEqual(t, ok(t, env.query(t, access.Authority, q, map[string]any{"k": dead})), "person",
+		map[string]any{"status": "90", "deathDate": "2024-05-01", "revivalDate": nil})
+	wantEqual(t, ok(t, env.query(t, access.Authority, q, map[string]any{"asOf": "2024-05-02"})), "person.revivalDate", nil)
+}

@@ -580,6 +580,7 @@ type ComplexityRoot struct {
 		RecordStartMark                    func(childComplexity int) int
 		Relations                          func(childComplexity int) int
 		RelocationOrder                    func(childComplexity int) int
+		RevivalDate                        func(childComplexity int) int
 		SeparationHistory                  func(childComplexity int) int
 		Sex                                func(childComplexity int) int
 		SharedResidenceStart               func(childComplexity int) int
@@ -924,6 +925,8 @@ type OrganisationResolver interface {
 }
 type PersonResolver interface {
 	Protected(ctx context.Context, obj *db.Person) (bool, error)
+
+	RevivalDate(ctx context.Context, obj *db.Person) (*scalar.Date, error)
 
 	Spouse(ctx context.Context, obj *db.Person) (*db.Person, error)
 	Mother(ctx context.Context, obj *db.Person) (*db.Person, error)
@@ -3417,6 +3420,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.RelocationOrder(childComplexity), true
+	case "Person.revivalDate":
+		if e.ComplexityRoot.Person.RevivalDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.RevivalDate(childComplexity), true
 	case "Person.separationHistory":
 		if e.ComplexityRoot.Person.SeparationHistory == nil {
 			break
@@ -4946,6 +4955,13 @@ type Person @subject {
   statusDate: Date @unmasked
   "Date of death (PersonStatusDødsfaldDato): the status date of status 90. Shown for protected persons."
   deathDate: Date @unmasked
+  """
+  Date the person was registered as revived after having been registered dead
+  (PersonStatusGenoplivetDato, seed 001): the effective date of the latest REVIVAL event
+  recorded under this number (seed 004 has no field for it; the importer records the event
+  when a status 90 is replaced). Null when none. Shown for protected persons.
+  """
+  revivalDate: Date @unmasked
   "Occupation (stilling)."
   occupation: String
 
@@ -5786,6 +5802,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_statusDate(ctx, field)
 	case "deathDate":
 		return ec.fieldContext_Person_deathDate(ctx, field)
+	case "revivalDate":
+		return ec.fieldContext_Person_revivalDate(ctx, field)
 	case "occupation":
 		return ec.fieldContext_Person_occupation(ctx, field)
 	case "civilStatus":
@@ -15442,6 +15460,29 @@ func (ec *executionContext) _Person_deathDate(ctx context.Context, field graphql
 }
 func (ec *executionContext) fieldContext_Person_deathDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Person_revivalDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_revivalDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().RevivalDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_revivalDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, true, "Date")
 }
 
 func (ec *executionContext) _Person_occupation(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
@@ -26529,6 +26570,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revivalDate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_revivalDate(ctx, field, obj)
+				})
 		case "occupation":
 			out.Values[i] = ec._Person_occupation(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
