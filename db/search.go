@@ -143,7 +143,7 @@ func (s *RegisterStore) stamped(rows []Person) []Person {
 // candidates are the persons whose current or a former address (not
 // annulled) is at the postal code, street and house number searched for, in
 // CPR-number order, a page at a time; each is read as of the day
-// (PersonsAsOf) and kept when it matches f then (PersonSearch.matches).
+// (PersonsAsOf) and kept when it matches f then (PersonSearch.matcher).
 func (s *RegisterStore) searchAsOf(ctx context.Context, f PersonSearch, limit int) ([]Person, error) {
 	const (
 		pageSize   = 200
@@ -158,7 +158,7 @@ func (s *RegisterStore) searchAsOf(ctx context.Context, f PersonSearch, limit in
 			WHERE upper(h.husnummer) ~ $3 AND h.ret_fortryd_aendring IS DISTINCT FROM 'A') c
 			ORDER BY c.cpr LIMIT $4 OFFSET $5`
 	)
-	args := f.args()
+	args, matches := f.args(), f.matcher()
 	var out []Person
 	for offset := 0; ; offset += pageSize {
 		var numbers []string
@@ -170,7 +170,7 @@ func (s *RegisterStore) searchAsOf(ctx context.Context, f PersonSearch, limit in
 			return nil, err
 		}
 		for _, c := range numbers {
-			if p, ok := persons[c]; ok && f.matches(p) {
+			if p, ok := persons[c]; ok && matches(p) {
 				out = append(out, p)
 				if len(out) == limit {
 					return out, nil
@@ -183,28 +183,30 @@ func (s *RegisterStore) searchAsOf(ctx context.Context, f PersonSearch, limit in
 	}
 }
 
-// matches reports whether p meets the criteria as searchWhere decides them
-// in SQL; searchAsOf applies it to persons read as of a day.
-func (f PersonSearch) matches(p Person) bool {
-	lower := func(s *string) string { return strings.ToLower(deref(s)) }
-	eqFold := func(want, got *string) bool { return want == nil || (got != nil && strings.EqualFold(*want, *got)) }
+// matcher returns whether a person meets the criteria as searchWhere
+// decides them in SQL; searchAsOf applies it to persons read as of a day.
+func (f PersonSearch) matcher() func(Person) bool {
 	args := f.args()
 	house := regexp.MustCompile(args[2].(string))
-	name := strings.ToLower(strings.Join(nonEmpty(p.FirstName, p.MiddleName, p.LastName), " "))
-	switch {
-	case p.PostalCode == nil || *p.PostalCode != f.PostalCode,
-		!strings.HasPrefix(lower(p.StreetName), strings.ToLower(strings.TrimSpace(f.StreetName))),
-		p.HouseNumber == nil || !house.MatchString(strings.ToUpper(*p.HouseNumber)),
-		!strings.Contains(name, strings.ToLower(strings.Join(strings.Fields(f.Name), " "))),
-		f.BirthDate != nil && (p.BirthDate == nil || !p.BirthDate.Equal(*f.BirthDate)),
-		f.Sex != nil && (p.Sex == nil || *p.Sex != *f.Sex),
-		f.MunicipalityCode != nil && (p.MunicipalityCode == nil || *p.MunicipalityCode != *f.MunicipalityCode),
-		!eqFold(f.Floor, p.Floor), !eqFold(f.Door, p.Door), !eqFold(f.PostalDistrict, p.PostalDistrict),
-		!eqFold(f.CityName, p.CityName),
-		f.ExcludeProtected && p.Protected:
-		return false
+	street := strings.ToLower(strings.TrimSpace(f.StreetName))
+	name := strings.ToLower(strings.Join(strings.Fields(f.Name), " "))
+	eqFold := func(want, got *string) bool { return want == nil || (got != nil && strings.EqualFold(*want, *got)) }
+	return func(p Person) bool {
+		switch {
+		case p.PostalCode == nil || *p.PostalCode != f.PostalCode,
+			!strings.HasPrefix(strings.ToLower(deref(p.StreetName)), street),
+			p.HouseNumber == nil || !house.MatchString(strings.ToUpper(*p.HouseNumber)),
+			!strings.Contains(strings.ToLower(strings.Join(nonEmpty(p.FirstName, p.MiddleName, p.LastName), " ")), name),
+			f.BirthDate != nil && (p.BirthDate == nil || !p.BirthDate.Equal(*f.BirthDate)),
+			f.Sex != nil && (p.Sex == nil || *p.Sex != *f.Sex),
+			f.MunicipalityCode != nil && (p.MunicipalityCode == nil || *p.MunicipalityCode != *f.MunicipalityCode),
+			!eqFold(f.Floor, p.Floor), !eqFold(f.Door, p.Door), !eqFold(f.PostalDistrict, p.PostalDistrict),
+			!eqFold(f.CityName, p.CityName),
+			f.ExcludeProtected && p.Protected:
+			return false
+		}
+		return true
 	}
-	return true
 }
 
 // BirthDateCircle holds the criteria of PersonkredsSøg: persons born on
