@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"encoding/json"
+	"net/url"
+	"slices"
 	"testing"
 
 	"cprgraph/access"
@@ -181,6 +183,9 @@ func TestResidentsKnownAtReproducesTheLookupBeforeAMoveWasRegistered(t *testing.
 	const q = `query($input: ResidentsInput!, $k: Time) { residents(input: $input, knownAt: $k) {
 		rows { addressingName protected moveIn moveOut address } } }`
 	before := answerOf(t, env, access.Landlord, q, map[string]any{"input": input})
+	params := url.Values{"owner": {ownerCVR}, "municipalityCode": {"101"}, "streetName": {"testvej"}, "houseNumber": {"1"},
+		"from": {iso(monthsAgo(12))}}
+	csvBefore := exportCSV(t, env, params)
 	knownAt := registeredNow(t, env)
 
 	// Carl moves back in, to the first floor right.
@@ -197,5 +202,13 @@ func TestResidentsKnownAtReproducesTheLookupBeforeAMoveWasRegistered(t *testing.
 	}
 	if then := answerOf(t, env, access.Landlord, q, map[string]any{"input": input, "k": knownAt}); then != before {
 		t.Errorf("residents with knownAt before the move-in:\n got %s\nwant %s", then, before)
+	}
+	// The download takes knownAt too.
+	if now := exportCSV(t, env, params); slices.EqualFunc(now, csvBefore, slices.Equal) {
+		t.Errorf("the move-in did not change the CSV export")
+	}
+	params.Set("knownAt", knownAt)
+	if then := exportCSV(t, env, params); !slices.EqualFunc(then, csvBefore, slices.Equal) {
+		t.Errorf("CSV export with knownAt before the move-in:\n got %v\nwant %v", then, csvBefore)
 	}
 }
