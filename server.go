@@ -203,6 +203,15 @@ func serve(ctx context.Context, cfg app.Config, args []string) error {
 		close(checkpointsDone)
 		slog.Warn("AUDIT_CHECKPOINT_FILE is not set: no checkpoints of the audit chain are kept outside the database, so rows cut from its tail go unnoticed")
 	}
+	// The daily sweep of forwarding-address expiries (each expiry once,
+	// whichever instance sweeps first).
+	sweepCtx, stopSweeps := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() {
+		defer close(swept)
+		app.RunForwardingSweeps(sweepCtx, conn, time.Hour)
+	}()
+	defer func() { stopSweeps(); <-swept }()
 	// Webhook deliveries: every instance runs a dispatcher; the queue's row
 	// locks make each delivery once.
 	dispatchCtx, stopDispatch := context.WithCancel(ctx)

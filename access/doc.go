@@ -52,31 +52,41 @@
 //     facts.
 //  10. A landlord lookup of one dwelling leaves protected residents out; a
 //     stairwell shows them as dated markers (LandlordRows).
+//  11. Protection is judged today in every view: a read as of a past day
+//     (asOf) or as registered at a past instant (knownAt) masks, leaves out
+//     and withholds exactly as a read of the register as it stands, so no
+//     view reveals a person protected now (db.View).
+//
+// What a replaced number shows
+//
+//  12. A CPR number that was replaced (omplaceret) answers with the new
+//     number only, for every profile (WithholdsReplaced, seed 001's
+//     MultiHent); rule 5 still masks the new number of a protected person.
 //
 // How much a caller may read
 //
-//  11. A request reads at most PersonBudget (100) distinct persons across all
+//  13. A request reads at most PersonBudget (100) distinct persons across all
 //     its fields and aliases: refused before execution when its arguments
 //     name more (CheckPersonBudget), else at the 101st person reached
 //     (Record.AddCPR): PERSON_BUDGET_EXCEEDED.
-//  12. A person search answers at most MaxSearchHits (9) persons and says
+//  14. A person search answers at most MaxSearchHits (9) persons and says
 //     when more match; it does not page.
-//  13. An API client with a daily quota makes at most that many requests per
+//  15. An API client with a daily quota makes at most that many requests per
 //     Danish calendar day (QuotaDay, ErrQuotaExceeded): QUOTA_EXCEEDED.
-//  14. A LANDLORD acts only for its organisation's owner links as they are
+//  16. A LANDLORD acts only for its organisation's owner links as they are
 //     now (read from the primary), narrowed by its JWT's owners claim
 //     (Principal.OwnerNumbers, RepresentsOwner): OWNER_NOT_LINKED.
 //
 // The audit log
 //
-//  15. Every subject a response touched is recorded in the request's audit
+//  17. Every subject a response touched is recorded in the request's audit
 //     row (Record), masked ones too, so that a protected person's "who
 //     looked me up" is complete.
-//  16. A reader of the audit log who may not see protected persons sees no
+//  18. A reader of the audit log who may not see protected persons sees no
 //     protected person's number in it (AuditNumbersShown) and gets no
 //     protected person's log (AuditLookupOf): which lookups touched a
 //     protected person would tell whom it lives with.
-//  17. A CITIZEN (a JWT with profile CITIZEN whose subject is a valid CPR
+//  19. A CITIZEN (a JWT with profile CITIZEN whose subject is a valid CPR
 //     number, the citizen's own) may call only myLookups (scope
 //     my_lookups): the organisation, purpose and time of every audit row
 //     that holds its own number (OwnNumber), masked reads included, and

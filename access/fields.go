@@ -21,7 +21,7 @@ var identityFields = map[string]bool{
 	"cpr": true, "protected": true, "newCpr": true, "asOf": true, "knownAt": true,
 	"firstName": true, "middleName": true, "lastName": true, "addressingName": true,
 	"birthDate": true, "sex": true, "status": true, "statusText": true, "statusDate": true,
-	"deathDate": true, "address": true,
+	"deathDate": true, "revivalDate": true, "address": true,
 }
 
 // fieldOperations are the Person fields that need an operation's scope of

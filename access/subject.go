@@ -28,6 +28,27 @@ func Masks(p *Principal, s Subject) bool {
 	return !SeesProtected(p) && s.NameAddressProtected()
 }
 
+// Replaced is a subject whose CPR number may have been replaced by a new
+// one (omplaceret): ReplacedBy is the new number, or nil.
+type Replaced interface {
+	ReplacedBy() *string
+}
+
+// replacedShows are the Person fields a replaced number answers with.
+var replacedShows = map[string]bool{"cpr": true, "newCpr": true, "protected": true, "asOf": true, "knownAt": true}
+
+// WithholdsReplaced reports whether field of s is withheld because s's
+// number was replaced: seed 001's PersonStamoplysningerMultiHent answers a
+// number that was later replaced "udelukkende [med] det nye nummer, dvs.
+// ingen yderligere oplysninger". Only the number, the new number (itself
+// masked for a protected person: Masks applies first), the protection
+// marker and the view read in remain, for every profile, wherever the person
+// appears in the graph.
+func WithholdsReplaced(s Subject, field string) bool {
+	r, ok := s.(Replaced)
+	return ok && r.ReplacedBy() != nil && !replacedShows[field]
+}
+
 // SeesProtected reports whether p sees the name and address of protected
 // persons (AUTHORITY only). A search by name or address leaves protected
 // persons out for everyone else, so it cannot confirm them.

@@ -2,7 +2,11 @@ package db
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 
 	"cprgraph/cpr"
 )
@@ -35,30 +39,32 @@ type Relation struct {
 	NameMark, BirthDateMark, SinceMark *string
 	// RecordID and Unreliable are the barnrelation record's, for a child.
 	RecordID, Unreliable *string
+	// View is the view the relation was read in; the relative is read in it too.
+	View View
 }
 
 // Relations returns the person's current spouse or partner, mother, father
 // and the given children (from Children), in that order.
 func (p Person) Relations(children []ChildRelation) []Relation {
-	f := p.Family
+	f, v := p.Family, p.View()
 	var out []Relation
 	if spouse := p.SpouseCPR(); spouse != nil {
 		code := RelationSpouse
 		if cpr.CivilStatus(*f.CivilStatus) == cpr.CivilRegisteredPartnership {
 			code = RelationPartner
 		}
-		out = append(out, Relation{Code: code, CPR: spouse, Since: f.CivilStatusStart, SinceMark: f.CivilStatusStartMark})
+		out = append(out, Relation{Code: code, CPR: spouse, Since: f.CivilStatusStart, SinceMark: f.CivilStatusStartMark, View: v})
 	}
 	if f.MotherCPR != nil || f.MotherName != nil {
 		out = append(out, Relation{Code: RelationMother, CPR: f.MotherCPR, Name: f.MotherName, BirthDate: f.MotherBirthDate, Since: f.MotherDate,
-			NameMark: f.MotherNameMark, BirthDateMark: f.MotherBirthDateMark, SinceMark: f.MotherDateMark})
+			NameMark: f.MotherNameMark, BirthDateMark: f.MotherBirthDateMark, SinceMark: f.MotherDateMark, View: v})
 	}
 	if f.FatherCPR != nil || f.FatherName != nil {
 		out = append(out, Relation{Code: RelationFather, CPR: f.FatherCPR, Name: f.FatherName, BirthDate: f.FatherBirthDate, Since: f.FatherDate,
-			NameMark: f.FatherNameMark, BirthDateMark: f.FatherBirthDateMark, SinceMark: f.FatherDateMark})
+			NameMark: f.FatherNameMark, BirthDateMark: f.FatherBirthDateMark, SinceMark: f.FatherDateMark, View: v})
 	}
 	for _, c := range children {
-		out = append(out, Relation{Code: RelationChild, CPR: &c.ChildCPR, RecordID: &c.ID, Unreliable: c.Unreliable})
+		out = append(out, Relation{Code: RelationChild, CPR: &c.ChildCPR, RecordID: &c.ID, Unreliable: c.Unreliable, View: v})
 	}
 	return out
 }
@@ -93,6 +99,8 @@ type Custody struct {
 	StartDateMark     *string    `db:"foraeldre_myndighed_start_dato_markering"`
 	RecordID          string     `db:"id"`
 	Unreliable        *string    `db:"unreliable"`
+	// View is the view the record was read in; the holder is read in it too.
+	View View `db:"-"`
 }
 
 // CustodyOf returns the custody holders of each of the children, by the
@@ -106,6 +114,7 @@ func (s *RegisterStore) CustodyOf(ctx context.Context, cprs []string) (map[strin
 		WHERE r.cpr = ANY($1)
 		ORDER BY r.cpr, r.type_kode, r.id`
 	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Custody) string { return r.ChildCPR })
+	inView(s.view, m, func(r *Custody) { r.View = s.view })
 	return inForceOn(s.view, m, func(r Custody) (start, end *time.Time) { return r.StartDate, r.DeleteDate }), err
 }
 
@@ -130,6 +139,8 @@ type Guardianship struct {
 	IncapacityStartMk *string    `db:"umyndig_start_dato_markering"`
 	RecordID          string     `db:"id"`
 	Unreliable        *string    `db:"unreliable"`
+	// View is the view the record was read in; the guardian is read in it too.
+	View View `db:"-"`
 }
 
 // GuardianAddressLines returns the non-empty lines of the guardian's
@@ -149,6 +160,7 @@ func (s *RegisterStore) Guardianships(ctx context.Context, cprs []string) (map[s
 		WHERE cpr = ANY($1)
 		ORDER BY cpr, umyndig_start_dato DESC NULLS LAST, id`
 	m, err := selectByCPR(ctx, s.q, query, cprs, func(r Guardianship) string { return r.CPR })
+	inView(s.view, m, func(r *Guardianship) { r.View = s.view })
 	return inForceOn(s.view, m, func(r Guardianship) (start, end *time.Time) { return r.IncapacityStart, r.IncapacityEnd }), err
 }
 
@@ -195,8 +207,12 @@ type resident struct {
 // absent. Residents are persons at the same municipality, street code,
 // house number, floor and door whose status is not an inactive one (20-90);
 // a person without a fixed address (no street code or house number) forms a
-// household of one.
+// household of one. In a View the household is the one at the address of
+// that view, everyone read in it (householdsAsOf for AsOf).
 func (s *RegisterStore) Households(ctx context.Context, cprs []string) (map[string]Household, error) {
+	if s.view.AsOf != nil {
+		return s.householdsAsOf(ctx, cprs, *s.view.AsOf)
+	}
 	const (
 		query = `SELECT o.cpr AS owner_cpr,
 		EXISTS (SELECT 1 FROM barnrelation b WHERE b.cpr = o.cpr AND b.barn_cpr = p.cpr) AS is_child,
@@ -214,6 +230,9 @@ func (s *RegisterStore) Households(ctx context.Context, cprs []string) (map[stri
 		return nil, err
 	}
 	owners := map[string]Person{}
+	for i := range rows {
+		rows[i].KnownAt = s.view.KnownAt
+	}
 	for _, r := range rows {
 		if r.CPR == r.OwnerCPR {
 			owners[r.OwnerCPR] = r.Person
@@ -227,6 +246,77 @@ func (s *RegisterStore) Households(ctx context.Context, cprs []string) (map[stri
 		out[r.OwnerCPR] = h
 	}
 	return out, nil
+}
+
+// householdsAsOf is Households as of the validity date day: the owners read
+// as of day (PersonsAsOf), and everyone who, read as of day, was registered
+// at the owner's dwelling then with an active status (or none). The
+// candidates are the persons registered at the house number now or in a
+// former address record; the dwelling and status are decided on the
+// persons as of day.
+func (s *RegisterStore) householdsAsOf(ctx context.Context, cprs []string, day time.Time) (map[string]Household, error) {
+	owners, err := s.PersonsByCPR(ctx, cprs)
+	if err != nil || len(owners) == 0 {
+		return nil, err
+	}
+	children, err := s.Children(ctx, cprs)
+	if err != nil {
+		return nil, err
+	}
+	const candidates = `SELECT p.cpr FROM person p WHERE p.kommune_kode = $1 AND p.vej_kode = $2 AND p.husnummer = $3
+		UNION
+		SELECT h.cpr FROM historiskeadresser h
+		WHERE h.kommune_kode = $1 AND h.vej_kode = $2 AND h.husnummer = $3 AND h.ret_fortryd_aendring IS DISTINCT FROM 'A'`
+	out := make(map[string]Household, len(owners))
+	for c, owner := range owners {
+		h := Household{Owner: owner, Members: []HouseholdMember{{Member: owner, Relation: relationTo(owner, owner, false)}}}
+		if owner.MunicipalityCode != nil && owner.StreetCode != nil && owner.HouseNumber != nil {
+			var numbers []string
+			if err := sqlx.SelectContext(ctx, s.q, &numbers, candidates, *owner.MunicipalityCode, *owner.StreetCode, *owner.HouseNumber); err != nil {
+				return nil, err
+			}
+			residents, err := s.PersonsByCPR(ctx, numbers)
+			if err != nil {
+				return nil, err
+			}
+			isChild := map[string]bool{}
+			for _, r := range children[c] {
+				isChild[r.ChildCPR] = true
+			}
+			for _, p := range residents {
+				if p.CPR != c && sameDwellingAs(owner, p) && (p.Status == nil || activeStatus[*p.Status]) {
+					h.Members = append(h.Members, HouseholdMember{Member: p, Relation: relationTo(owner, p, isChild[p.CPR])})
+				}
+			}
+		}
+		slices.SortFunc(h.Members, func(a, b HouseholdMember) int { // as the query: birth date, nulls last, then CPR
+			x, y := a.Member.BirthDate, b.Member.BirthDate
+			switch {
+			case x == nil && y != nil:
+				return 1
+			case x != nil && y == nil:
+				return -1
+			case x != nil && !x.Equal(*y):
+				return x.Compare(*y)
+			}
+			return strings.Compare(a.Member.CPR, b.Member.CPR)
+		})
+		out[c] = h
+	}
+	return out, nil
+}
+
+// activeStatus are the status codes of a person who lives at the address
+// (the household query's status IN ('01', '03', '05', '07')).
+var activeStatus = map[string]bool{"01": true, "03": true, "05": true, "07": true}
+
+// sameDwellingAs reports whether a and b are registered at the same
+// municipality, street code, house number, floor and door.
+func sameDwellingAs(a, b Person) bool {
+	eqInt := func(x, y *int) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	eq := func(x, y *string) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return eqInt(a.MunicipalityCode, b.MunicipalityCode) && eqInt(a.StreetCode, b.StreetCode) &&
+		eq(a.HouseNumber, b.HouseNumber) && eq(a.Floor, b.Floor) && eq(a.Door, b.Door)
 }
 
 // relationTo returns what member is to owner, or nil for no family relation.

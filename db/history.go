@@ -217,6 +217,7 @@ func (s *RegisterStore) CivilStatusHistory(ctx context.Context, cprs []string) (
 		WHERE cpr = ANY($1) AND ret_fortryd_aendring IS DISTINCT FROM 'A' AND civilstand IS NOT NULL
 		ORDER BY cpr, start_dato DESC NULLS LAST, id`
 	m, err := selectByCPR(ctx, s.q, query, cprs, func(r CivilStatus) string { return r.CPR })
+	inView(s.view, m, func(r *CivilStatus) { r.View = s.view })
 	return begunBy(s.view, m, func(r CivilStatus) *time.Time { return r.ValidFrom }), err
 }
 
@@ -524,6 +525,43 @@ func (p *Person) applyAsOf(day time.Time, names []HistoricalName, addresses []Ad
 	}
 	if startsAfter(p.StatusDate, day) {
 		p.Status, p.StatusDate, p.StatusDateMark = nil, nil, nil
+	}
+}
+
+// RevivalDates returns, by CPR number, the effective date of the latest
+// REVIVAL event (GenoplivningHændelse) recorded under each number, for those
+// with one: seed 004's model has no revival date, the importer records the
+// event when a status 90 is replaced. In a View only the events registered
+// by its KnownAt and effective by its AsOf count.
+func (s *RegisterStore) RevivalDates(ctx context.Context, cprs []string) (map[string]time.Time, error) {
+	const query = `SELECT cpr, max(effective_date) AS revived FROM person_event
+		WHERE kind = 'REVIVAL' AND cpr = ANY($1) AND effective_date IS NOT NULL
+		  AND ($2::timestamptz IS NULL OR registered_at <= $2) AND ($3::date IS NULL OR effective_date <= $3)
+		GROUP BY cpr`
+	var rows []struct {
+		CPR     string    `db:"cpr"`
+		Revived time.Time `db:"revived"`
+	}
+	if err := sqlx.SelectContext(ctx, s.q, &rows, query, pq.Array(cprs), s.view.KnownAt, s.view.AsOf); err != nil {
+		return nil, err
+	}
+	out := make(map[string]time.Time, len(rows))
+	for _, r := range rows {
+		out[r.CPR] = r.Revived
+	}
+	return out, nil
+}
+
+// inView sets, with set, the view the records of m were read in, for the
+// persons they refer to be read in it too.
+func inView[T any](v View, m map[string][]T, set func(*T)) {
+	if v.Current() {
+		return
+	}
+	for _, rows := range m {
+		for i := range rows {
+			set(&rows[i])
+		}
 	}
 }
 

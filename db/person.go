@@ -88,6 +88,15 @@ type Person struct {
 	KnownAt *time.Time `db:"-"`
 }
 
+// ReplacedBy returns the person's new CPR number when this one was
+// replaced (omplaceret), else nil.
+func (p Person) ReplacedBy() *string {
+	if p.NewCPR == nil || *p.NewCPR == p.CPR {
+		return nil
+	}
+	return p.NewCPR
+}
+
 // View returns the view the person was read in: its relatives, lists and
 // histories are read in the same one.
 func (p Person) View() View { return View{AsOf: p.AsOf, KnownAt: p.KnownAt} }
@@ -411,7 +420,7 @@ func (p Person) CivilStatus() *CivilStatus {
 		SpouseName: f.SpouseName, SpouseNameMark: f.SpouseNameMark, SpouseBirthDate: f.SpouseBirthDate,
 		SpouseBirthDateMark: f.SpouseBirthDateMark, SeparatedSince: f.SeparationStart,
 		SeparatedSinceMark: f.SeparationStartMark, SeparationReference: f.CivilStatusSeparation,
-		SeparationCivilStatusReference: f.SeparationCivilStatus, Unreliable: f.Unreliable,
+		SeparationCivilStatusReference: f.SeparationCivilStatus, Unreliable: f.Unreliable, View: p.View(),
 	}
 }
 
@@ -441,6 +450,9 @@ type CivilStatus struct {
 	SeparatedSince                 *time.Time `db:"-"`
 	SeparatedSinceMark             *string    `db:"-"`
 	SeparationCivilStatusReference *time.Time `db:"-"`
+	// View is the view the civil status was read in; the spouse is read in
+	// it too.
+	View View `db:"-"`
 }
 
 // Text is the Danish text of the civil status code.

@@ -106,7 +106,8 @@ var (
 
 // knownAt runs every query against the versions registered at instant at:
 // each FROM or JOIN of a versioned table T becomes T_known($n) under the
-// same alias (or T's name), $n an added parameter. Functions called by the
+// same alias (or T's name), $n an added parameter (none for a query
+// without a versioned table, such as DAR's). Functions called by the
 // query (name_address_protected) are not rewritten: they read today.
 type knownAt struct {
 	sqlx.ExtContext
@@ -114,6 +115,9 @@ type knownAt struct {
 }
 
 func (k knownAt) rewrite(query string, args []any) (string, []any) {
+	if !tableRef.MatchString(query) {
+		return query, args // no versioned table: no parameter to add
+	}
 	n := 0
 	for _, m := range maxParam.FindAllStringSubmatch(query, -1) {
 		if i, _ := strconv.Atoi(m[1]); i > n {

@@ -2,11 +2,13 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
 
 	"cprgraph/access"
+	"cprgraph/app"
 	"cprgraph/cpr"
 	"cprgraph/ingest"
 )
@@ -135,6 +137,82 @@ func TestForwardingAddressEventFollowsTheChosenAddress(t *testing.T) {
 	}
 }
 
+// "ForsendelseAdresseHændelse" when the chosen forwarding address is the
+// folkeregisteradresse and the person moves: the forwarding address moved
+// too. A move while a contact address is chosen changes no forwarding
+// address and gives ADDRESS alone.
+func TestForwardingAddressEventWhenThePersonMovesWhileTheFolkeregisteradresseIsChosen(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	bo := func(house, start string) map[string]any {
+		return map[string]any{"cpr": evBo, "fornavn": "Bo", "efternavn": "Lund", "koen": "M", "foedselsdato": "1982-07-01",
+			"status": "01", "kommuneKode": 101, "vejKode": 1234, "husnummer": house, "startDato": start}
+	}
+	kinds := func() []string {
+		var out []string
+		for _, e := range env.allEvents(t, access.Authority, map[string]any{"cprs": []string{evBo}, "kinds": []string{"ADDRESS", "FORWARDING_ADDRESS"}}, 10) {
+			out = append(out, fmt.Sprintf("%s %v", e["kind"], e["effectiveDate"]))
+		}
+		return out
+	}
+	importDelta(t, env, "person", bo("3", "2024-01-01"))
+	importDelta(t, env, "person", bo("5", "2024-03-01")) // no personkontakt: the folkeregisteradresse is chosen
+	importDelta(t, env, "personkontakt", map[string]any{"cpr": evBo, "tilflytningsDato": "2024-03-01"})
+	importDelta(t, env, "person", bo("7", "2024-05-01")) // a personkontakt without an alternative address
+	want := []string{"ADDRESS 2024-03-01", "FORWARDING_ADDRESS 2024-03-01", "ADDRESS 2024-05-01", "FORWARDING_ADDRESS 2024-05-01"}
+	if got := kinds(); !slices.Equal(got, want) {
+		t.Fatalf("moves with the folkeregisteradresse chosen: %v, want %v", got, want)
+	}
+	importDelta(t, env, "personkontakt", map[string]any{"cpr": evBo, "tilflytningsDato": "2024-05-01",
+		"kontaktAdr1": "Postboks 7", "startDatoKontaktAdr": "2024-06-01"})
+	importDelta(t, env, "person", bo("9", "2024-07-01")) // the contact address is chosen
+	want = append(want, "FORWARDING_ADDRESS 2024-06-01", "ADDRESS 2024-07-01")
+	if got := kinds(); !slices.Equal(got, want) {
+		t.Errorf("a move with the contact address chosen: %v, want %v", got, want)
+	}
+}
+
+// The daily job of the serve lifecycle (app.RunForwardingSweeps) registers a
+// contact address's expiry without any import: the contact address, given
+// an end of today when it was registered three days ago, has expired, and
+// the job's first sweep announces the change to the folkeregisteradresse
+// (the import announced nothing: the address had ended by then).
+func TestDailyJobRegistersAContactAddressExpiryWithoutAnImport(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	today := access.Today()
+	importDelta(t, env, "person", map[string]any{"cpr": evBo, "fornavn": "Bo", "efternavn": "Lund", "koen": "M",
+		"foedselsdato": "1982-07-01", "status": "01", "kommuneKode": 101, "vejKode": 1234, "husnummer": "3"})
+	importDelta(t, env, "personkontakt", map[string]any{"cpr": evBo, "kontaktAdr1": "Postboks 7",
+		"startDatoKontaktAdr": iso(today.AddDate(0, 0, -30)), "sletteDatoKontaktAdr": iso(today)})
+	// Registered three days ago, before the end (the sweep's condition).
+	if _, err := env.Conn.Exec(`UPDATE personkontakt_version SET registered_from = registered_from - interval '3 days'
+		WHERE cpr = $1`, evBo); err != nil {
+		t.Fatal(err)
+	}
+	filter := map[string]any{"cprs": []string{evBo}, "kinds": []string{"FORWARDING_ADDRESS"}}
+	if events := env.allEvents(t, access.Authority, filter, 10); len(events) != 0 {
+		t.Fatalf("before the job: %v", events) // the import itself saw an address already ended
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); app.RunForwardingSweeps(ctx, env.Conn, time.Hour) }()
+	defer func() { stop(); <-done }()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		events := env.allEvents(t, access.Authority, filter, 10)
+		if n := len(events); n == 1 {
+			if events[0]["effectiveDate"] != iso(today) {
+				t.Errorf("expiry event %v, want dated %s", events[0], iso(today))
+			}
+			return
+		} else if n > 1 || time.Now().After(deadline) {
+			t.Fatalf("%d FORWARDING_ADDRESS events, want the expiry's: %v", n, events)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 func merge(a, b map[string]any) map[string]any {
 	out := map[string]any{}
 	for k, v := range a {
@@ -170,4 +248,23 @@ func TestGuardianAddressEventWhenTheGuardianMoves(t *testing.T) {
 	}
 	importDelta(t, env, "person", merge(dan, map[string]any{"kommuneKode": 751, "vejKode": 42, "startDato": "2025-03-01", "efternavn": "Bergh"}))
 	wantEvents(t, "a name change of the guardian", guardian(), "GUARDIAN_ADDRESS "+evEva)
+}
+
+// MultiHent's PersonStatusGenoplivetDato: a person registered dead and then
+// revived answers the revival's date; asked as known before the revival was
+// imported, or as of a day before it, there is none.
+func TestRevivalDateIsTheDateOfTheLatestRevival(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	const q = `query($asOf: Date, $k: Time) { person(cpr: "` + evAnna + `", asOf: $asOf, knownAt: $k) { status deathDate revivalDate } }`
+	importDelta(t, env, "person", annaRecord(map[string]any{"statusDato": "2024-01-02"}))
+	wantEqual(t, ok(t, env.query(t, access.Authority, q, nil)), "person.revivalDate", nil)
+	importDelta(t, env, "person", annaRecord(map[string]any{"status": "90", "statusDato": "2024-05-01"})) // registered dead …
+	dead := registeredNow(t, env)
+	importDelta(t, env, "person", annaRecord(map[string]any{"statusDato": "2024-05-03"})) // … and revived
+	wantEqual(t, ok(t, env.query(t, access.Authority, q, nil)), "person", map[string]any{"status": "01", "deathDate": nil, "revivalDate": "2024-05-03"})
+	wantEqual(t, ok(t, env.query(t, access.Private, q, nil)), "person.revivalDate", "2024-05-03")
+	wantEqual(t, ok(t, env.query(t, access.Authority, q, map[string]any{"k": dead})), "person",
+		map[string]any{"status": "90", "deathDate": "2024-05-01", "revivalDate": nil})
+	wantEqual(t, ok(t, env.query(t, access.Authority, q, map[string]any{"asOf": "2024-05-02"})), "person.revivalDate", nil)
 }

@@ -263,7 +263,9 @@ func TestPersonEventsRecordEveryKindOfChange(t *testing.T) {
 		{"PLANNED_DELETION", map[string]any{"deletionDate": "2030-01-01"}},
 		{"CIVIL_STATUS", map[string]any{"cpr": evBo, "civilStatus": "G", "civilStatusDate": "2024-06-01"}},
 		{"ADDRESS_PROTECTION", map[string]any{"cpr": evBo, "protectionDate": today, "protectionStart": "2025-01-01", "protectionEnd": "2026-01-01"}},
-		{"FORWARDING_ADDRESS", map[string]any{"cpr": evBo, "validFrom": "2025-02-01"}},
+		// Anna's move while her folkeregisteradresse was the chosen one;
+		// Bo's foreign address below.
+		{"FORWARDING_ADDRESS", map[string]any{"cpr": newNumber, "validFrom": "2024-03-01"}},
 		{"GUARDIAN_ADDRESS", map[string]any{"cpr": evEva, "validFrom": "2024-02-01"}},
 		{"INCAPACITY", map[string]any{"cpr": evEva, "incapacityCode": "0002", "incapacityFrom": today, "startDate": "2024-02-01", "endDate": nil}},
 	} {
@@ -273,6 +275,9 @@ func TestPersonEventsRecordEveryKindOfChange(t *testing.T) {
 				t.Errorf("%s.%s = %v, want %v", c.kind, f, e[f], want)
 			}
 		}
+	}
+	if fwd := byKind["FORWARDING_ADDRESS"]; !slices.ContainsFunc(fwd, func(e event) bool { return e["cpr"] == evBo && e["validFrom"] == "2025-02-01" }) {
+		t.Errorf("no FORWARDING_ADDRESS of Bo's foreign address: %v", fwd)
 	}
 	relations := map[string]event{}
 	for _, e := range byKind["RELATION"] {
@@ -317,17 +322,17 @@ func TestPersonEventsPageResumeAndFilter(t *testing.T) {
 	importDelta(t, env, "personfamilie", map[string]any{"cpr": evBo, "civilstand": "G", "civilstandStartDato": "2024-06-01", "aegtefaelleCPR": evDan})
 
 	all := env.allEvents(t, access.Authority, nil, 100)
-	if got := strings.Join(kinds(all), " "); got != "CREATION ADDRESS CREATION CIVIL_STATUS RELATION" {
+	if got := strings.Join(kinds(all), " "); got != "CREATION ADDRESS FORWARDING_ADDRESS CREATION CIVIL_STATUS RELATION" {
 		t.Fatalf("all events: %s", got)
 	}
 	if paged := env.allEvents(t, access.Authority, nil, 2); !slices.EqualFunc(paged, all, func(a, b event) bool { return a["id"] == b["id"] }) {
 		t.Errorf("paging by 2 gave %v, want %v", kinds(paged), kinds(all))
 	}
-	resumed := env.events(t, access.Authority, map[string]any{"after": all[2].str("cursor")}).PersonEvents
-	if len(resumed.Edges) != 2 || resumed.Edges[0].Node["id"] != all[3]["id"] || resumed.PageInfo.HasNextPage {
-		t.Errorf("after the third event: %+v", resumed)
+	resumed := env.events(t, access.Authority, map[string]any{"after": all[3].str("cursor")}).PersonEvents
+	if len(resumed.Edges) != 2 || resumed.Edges[0].Node["id"] != all[4]["id"] || resumed.PageInfo.HasNextPage {
+		t.Errorf("after the fourth event: %+v", resumed)
 	}
-	if end := env.events(t, access.Authority, map[string]any{"after": all[4].str("cursor")}).PersonEvents; len(end.Edges) != 0 || end.PageInfo.EndCursor != nil {
+	if end := env.events(t, access.Authority, map[string]any{"after": all[5].str("cursor")}).PersonEvents; len(end.Edges) != 0 || end.PageInfo.EndCursor != nil {
 		t.Errorf("after the last event: %+v", end)
 	}
 
@@ -342,10 +347,10 @@ func TestPersonEventsPageResumeAndFilter(t *testing.T) {
 		"kind":            {map[string]any{"kinds": []string{"CREATION"}}, 2},
 		"kinds":           {map[string]any{"kinds": []string{"CREATION", "RELATION"}}, 3},
 		"cpr":             {map[string]any{"cprs": []string{evBo}}, 3},
-		"municipality":    {map[string]any{"municipalityCode": 751}, 4},
-		"from":            {map[string]any{"from": all[1].str("registeredAt")}, 4},
+		"municipality":    {map[string]any{"municipalityCode": 751}, 5},
+		"from":            {map[string]any{"from": all[1].str("registeredAt")}, 5},
 		"to":              {map[string]any{"to": all[1].str("registeredAt")}, 1},
-		"interval":        {map[string]any{"from": all[1].str("registeredAt"), "to": all[3].str("registeredAt")}, 2},
+		"interval":        {map[string]any{"from": all[1].str("registeredAt"), "to": all[4].str("registeredAt")}, 3},
 		"all criteria":    {map[string]any{"kinds": []string{"CREATION"}, "cprs": []string{evBo}, "municipalityCode": 751, "from": all[0].str("registeredAt")}, 1},
 		"no such kind":    {map[string]any{"kinds": []string{"DEATH"}}, 0},
 		"no such instant": {map[string]any{"from": "2999-01-01T00:00:00Z"}, 0},
@@ -583,7 +588,7 @@ func TestPersonEventsStreamOverWebsocketWithoutGaps(t *testing.T) {
 		map[string]any{"cpr": evBo, "koen": "M", "status": "01", "kommuneKode": 101})
 
 	got := map[string][]event{}
-	for range 4 {
+	for range 5 {
 		m := ws.receive(t)
 		e, ok := streamedEvent(m.Payload)
 		if m.Type != "next" || !ok {
@@ -591,13 +596,13 @@ func TestPersonEventsStreamOverWebsocketWithoutGaps(t *testing.T) {
 		}
 		got[m.ID] = append(got[m.ID], e)
 	}
-	if k := strings.Join(kinds(got["all"]), " "); k != "ADDRESS_PROTECTION ADDRESS CREATION" {
+	if k := strings.Join(kinds(got["all"]), " "); k != "ADDRESS_PROTECTION ADDRESS FORWARDING_ADDRESS CREATION" {
 		t.Fatalf("all: %s", k)
 	}
 	if len(got["bo"]) != 1 || got["bo"][0]["kind"] != "ADDRESS_PROTECTION" || got["bo"][0]["id"] != got["all"][0]["id"] {
 		t.Fatalf("bo: %v", got["bo"])
 	}
-	move, boBorn := got["all"][1], got["all"][2]
+	move, boBorn := got["all"][1], got["all"][3] // [2]: her forwarding address (the folkeregisteradresse) moved too
 	if move["cpr"] != evAnna || move["addressValidFrom"] != "2026-01-05" || move["municipalityCode"] != 751.0 || move["protected"] != false {
 		t.Errorf("move: %v", move)
 	}
@@ -606,10 +611,11 @@ func TestPersonEventsStreamOverWebsocketWithoutGaps(t *testing.T) {
 	}
 	ws.expectQuiet(t)
 
-	// One audit row per event sent: Anna's move (and the query for the
-	// start cursor); Bo's protection on both subscriptions and his creation.
+	// One audit row per event sent: Anna's move and forwarding address (and
+	// the query for the start cursor); Bo's protection on both subscriptions
+	// and his creation.
 	ctx := context.Background()
-	for c, want := range map[string]int{evAnna: 2, evBo: 3} {
+	for c, want := range map[string]int{evAnna: 3, evBo: 3} {
 		rows, err := env.Store.Audit.List(ctx, db.AuditFilter{CPR: c, Limit: 10})
 		if err != nil {
 			t.Fatal(err)
@@ -633,7 +639,7 @@ func TestPersonEventsStreamOverWebsocketWithoutGaps(t *testing.T) {
 
 	again := env.dialEvents(t, access.Private)
 	again.subscribe(t, "1", map[string]any{"after": move["cursor"]})
-	if k := strings.Join(kinds(again.next(t, 2)), " "); k != "CREATION NAME_CHANGE" {
+	if k := strings.Join(kinds(again.next(t, 3)), " "); k != "FORWARDING_ADDRESS CREATION NAME_CHANGE" {
 		t.Errorf("resumed: %s", k)
 	}
 	importDelta(t, env, "person", annaRecord(map[string]any{"kommuneKode": 751, "vejKode": 42, "startDato": "2026-01-05", "efternavn": "Berg", "status": "90"}))

@@ -445,6 +445,13 @@ func (fx *niFixture) pool(a niArg) []string {
 		}
 	case typ == "Date" && name == "asof":
 		values = []string{"", niQuote(fx.iso(-95)), niQuote(fx.iso(-450)), niQuote(fx.iso(-1100))}
+	case typ == "Time" && name == "knownat":
+		// After both worlds were seeded (the register as it stands), and
+		// before either (nothing registered yet).
+		values = []string{"", niQuote(time.Now().UTC().Format(time.RFC3339Nano)), niQuote("2001-01-01T00:00:00Z")}
+	case typ == "BirthDateCriterion":
+		bd := func(n int) string { return niQuote(iso(fx.birthP.AddDate(0, 0, n))) }
+		values = []string{"", "[{from: " + bd(0) + "}]", "[{from: " + bd(-3) + ", to: " + bd(3) + "}, {from: " + bd(40) + "}]"}
 	case typ == "Date" && name == "date":
 		values = []string{"", niQuote(fx.iso(0)), niQuote(fx.iso(-100)), niQuote(fx.iso(-500))}
 	case typ == "Date" && (name == "from" || name == "to"):

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -231,6 +232,29 @@ func TestPersonShowsEveryDatatype(t *testing.T) {
 	wantEqual(t, r, "person.newCpr", cprF)
 }
 
+// TestAReplacedNumberAnswersWithTheNewNumberOnly: seed 001's MultiHent
+// answers a number that was later replaced with the new number and nothing
+// else, for every profile and wherever in the graph the old number appears.
+func TestAReplacedNumberAnswersWithTheNewNumberOnly(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	seedFamily(t, env)
+	const q = `{ person(cpr: "0101701112") { cpr newCpr protected firstName birthDate status statusDate address { streetName } nameHistory { firstName } }
+		persons(cprs: ["0101701112"]) { person { cpr newCpr lastName sex } } }`
+	for _, profile := range []access.Profile{access.Authority, access.Private} {
+		r := ok(t, env.query(t, profile, q, nil))
+		wantEqual(t, r, "person", map[string]any{"cpr": "0101701112", "newCpr": cprF, "protected": false, "firstName": nil,
+			"birthDate": nil, "status": nil, "statusDate": nil, "address": nil, "nameHistory": nil})
+		wantEqual(t, r, "persons.0.person", map[string]any{"cpr": "0101701112", "newCpr": cprF, "lastName": nil, "sex": nil})
+	}
+	// The new number answers in full.
+	r := ok(t, env.query(t, access.Authority, `{ person(cpr: "`+cprF+`") { newCpr firstName } }`, nil))
+	wantEqual(t, r, "person.newCpr", nil)
+	if at(t, r.Data, "person.firstName") == nil {
+		t.Errorf("the new number answers without a name: %s", r.Raw)
+	}
+}
+
 func TestProtectedRelativesMaskedForPrivate(t *testing.T) {
 	t.Parallel()
 	env := newTestEnv(t)
@@ -391,6 +415,51 @@ func TestSearchPersonsMatchesCriteriaAndHidesProtected(t *testing.T) {
 	}
 	if r := search(access.Landlord, base); r.code() != "FORBIDDEN" {
 		t.Errorf("LANDLORD: %s", r.Raw)
+	}
+}
+
+// PersonkredsSøg's PersonkredsValgListe: one call takes several dates and
+// intervals; a person born on a day two criteria share is listed once, and
+// the list is ordered as one circle. Each criterion is held to the 100-day
+// limit, and 1 to 100 criteria, or the single from-to, are required.
+func TestPersonsByBirthDateTakesAListOfCriteria(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t)
+	januaryBorn(t, env, func(int) int { return 101 })
+	const q = `query($c: [BirthDateCriterion!], $from: Date, $to: Date) {
+		personsByBirthDate(criteria: $c, from: $from, to: $to, first: 200) { totalCount edges { node { cpr birthDate } } } }`
+	criteria := []any{map[string]any{"from": "1980-01-20"}, map[string]any{"from": "1980-01-01", "to": "1980-01-03"},
+		map[string]any{"from": "1980-01-02", "to": "1980-01-04"}}
+	r := ok(t, env.query(t, access.Private, q, map[string]any{"c": criteria}))
+	wantEqual(t, r, "personsByBirthDate.totalCount", 25)
+	var got []string
+	for _, e := range at(t, r.Data, "personsByBirthDate.edges").([]any) {
+		got = append(got, e.(map[string]any)["node"].(map[string]any)["cpr"].(string))
+	}
+	if len(got) != 25 || got[0] != "0101800001" || got[19] != "0401800005" || got[20] != "2001800001" || !slices.IsSorted(got[:20]) {
+		t.Errorf("got %v", got)
+	}
+
+	hundred := make([]any, 100)
+	for i := range hundred {
+		hundred[i] = map[string]any{"from": "1980-01-01"}
+	}
+	ok(t, env.query(t, access.Private, q, map[string]any{"c": hundred}))
+	for name, v := range map[string]map[string]any{
+		"no criteria":         {},
+		"empty list":          {"c": []any{}},
+		"101 criteria":        {"c": append(slices.Clone(hundred), map[string]any{"from": "1980-01-01"})},
+		"criteria and from":   {"c": criteria, "from": "1980-01-01"},
+		"criteria and to":     {"c": criteria, "to": "1980-01-01"},
+		"a reversed one":      {"c": []any{criteria[0], map[string]any{"from": "1980-02-01", "to": "1980-01-31"}}},
+		"one of 101 days":     {"c": []any{criteria[0], map[string]any{"from": "1980-01-01", "to": "1980-04-10"}}},
+		"a criterion without": {"c": []any{map[string]any{"to": "1980-01-01"}}},
+	} {
+		if r := env.query(t, access.Private, q, v); r.code() != "BAD_USER_INPUT" && r.code() != "GRAPHQL_VALIDATION_FAILED" {
+			t.Errorf("%s: %s", name, r.Raw)
+		} else if name == "a reversed one" && !strings.Contains(r.Raw, "criterion 2") {
+			t.Errorf("%s: the error does not name the criterion: %s", name, r.Raw)
+		}
 	}
 }
 

@@ -59,20 +59,21 @@ var Columns = []string{"Adresse", "Navn", "Indflytningsdato", "Fraflytningsdato"
 // .rtf or .xml. It
 // takes the fields of ResidentsInput as query parameters: owner, from, to,
 // darAddressId, darHouseNumberId, and for a CPR address municipalityCode,
-// streetCode, streetName, houseNumber, floor, door. Errors are the query's
+// streetCode, streetName, houseNumber, floor, door, and the query's knownAt
+// (an RFC 3339 instant: the residents as registered then). Errors are the query's
 // error codes in a GraphQL-shaped JSON body, with the HTTP status 400
 // (BAD_USER_INPUT), 401 (UNAUTHENTICATED), 403 (FORBIDDEN, OWNER_NOT_LINKED,
 // NOT_CURRENT_OWNER), 404 (NOT_FOUND) or 500. The caller wraps the handler
 // in the authentication middleware, like the GraphQL endpoint.
 func Residents(graphQL http.Handler, format Format) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		input, err := residentsInput(r.URL.Query())
+		vars, err := residentsVariables(r.URL.Query())
 		if err != nil {
 			writeError(w, r, err)
 			return
 		}
 		var data struct{ Residents residents }
-		if err := runQuery(r, graphQL, residentsQuery, map[string]any{"input": input}, &data); err != nil {
+		if err := runQuery(r, graphQL, residentsQuery, vars, &data); err != nil {
 			writeError(w, r, err)
 			return
 		}
@@ -109,8 +110,8 @@ func Residents(graphQL http.Handler, format Format) http.Handler {
 }
 
 // residentsQuery is the GraphQL query an export runs.
-const residentsQuery = `query ResidentsExport($input: ResidentsInput!) {
-  residents(input: $input) {
+const residentsQuery = `query ResidentsExport($input: ResidentsInput!, $knownAt: Time) {
+  residents(input: $input, knownAt: $knownAt) {
     criteria { owner bfe ownedFrom from to darAddressIds darHouseNumberId leftOut { darAddressId reason } }
     rows { address addressingName moveIn moveOut protected darAddressId darHouseNumberId
       municipalityCode municipalityName streetCode streetName houseNumber floor door }
@@ -219,6 +220,24 @@ func code(n *int, width int) string {
 		return ""
 	}
 	return fmt.Sprintf("%0*d", width, *n)
+}
+
+// residentsVariables returns the variables of residentsQuery from the
+// export's query parameters; BAD_USER_INPUT for a malformed number or
+// instant.
+func residentsVariables(params url.Values) (map[string]any, error) {
+	input, err := residentsInput(params)
+	if err != nil {
+		return nil, err
+	}
+	vars := map[string]any{"input": input}
+	if params.Has("knownAt") {
+		if _, err := time.Parse(time.RFC3339Nano, params.Get("knownAt")); err != nil {
+			return nil, apperr.Errorf(apperr.BadUserInput, "knownAt must be an RFC 3339 instant")
+		}
+		vars["knownAt"] = params.Get("knownAt")
+	}
+	return vars, nil
 }
 
 // residentsInput builds the ResidentsInput variable from query parameters;

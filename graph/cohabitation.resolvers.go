@@ -12,10 +12,11 @@ import (
 	"cprgraph/graph/model"
 	"cprgraph/graph/scalar"
 	"slices"
+	"time"
 )
 
 // Cohabitation is the resolver for the cohabitation field.
-func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) (*model.CohabitationResult, error) {
+func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle, knownAt *time.Time) (*model.CohabitationResult, error) {
 	p, err := access.Authorize(ctx, access.OpCohabitation)
 	if err != nil {
 		return nil, err
@@ -33,7 +34,7 @@ func (r *queryResolver) Cohabitation(ctx context.Context, primary []string, newO
 		return nil, err
 	}
 	persons := append(slices.Clone(primaries), newOwners...)
-	facts, err := r.reader().Register.CohabitationFacts(ctx, persons)
+	facts, err := r.reader().Register.At(view(nil, knownAt)).CohabitationFacts(ctx, persons)
 	if err != nil {
 		return nil, err
 	}

@@ -580,6 +580,7 @@ type ComplexityRoot struct {
 		RecordStartMark                    func(childComplexity int) int
 		Relations                          func(childComplexity int) int
 		RelocationOrder                    func(childComplexity int) int
+		RevivalDate                        func(childComplexity int) int
 		SeparationHistory                  func(childComplexity int) int
 		Sex                                func(childComplexity int) int
 		SharedResidenceStart               func(childComplexity int) int
@@ -664,18 +665,18 @@ type ComplexityRoot struct {
 	Query struct {
 		AddressHistory     func(childComplexity int, cprs []string, asOf *scalar.Date, knownAt *time.Time) int
 		AuditLog           func(childComplexity int, cpr *string, clientID *string, first *int, after *string) int
-		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) int
-		Household          func(childComplexity int, cpr string) int
+		Cohabitation       func(childComplexity int, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle, knownAt *time.Time) int
+		Household          func(childComplexity int, cpr string, asOf *scalar.Date, knownAt *time.Time) int
 		LandlordUsage      func(childComplexity int, month *scalar.Date) int
 		MyLookups          func(childComplexity int, first *int, after *string) int
 		Organisations      func(childComplexity int) int
 		Person             func(childComplexity int, cpr string, asOf *scalar.Date, knownAt *time.Time) int
 		PersonEvents       func(childComplexity int, filter *model.PersonEventFilter, first *int, after *string) int
 		Persons            func(childComplexity int, cprs []string, asOf *scalar.Date, knownAt *time.Time) int
-		PersonsByBirthDate func(childComplexity int, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) int
-		Residents          func(childComplexity int, input model.ResidentsInput) int
-		SearchPersons      func(childComplexity int, criteria db.PersonSearch) int
-		SharedAddress      func(childComplexity int, cprA string, cprB string, from *scalar.Date, to *scalar.Date) int
+		PersonsByBirthDate func(childComplexity int, criteria []*model.BirthDateCriterion, from *scalar.Date, to *scalar.Date, municipalityCode *int, asOf *scalar.Date, knownAt *time.Time, first *int, after *string) int
+		Residents          func(childComplexity int, input model.ResidentsInput, knownAt *time.Time) int
+		SearchPersons      func(childComplexity int, criteria db.PersonSearch, asOf *scalar.Date, knownAt *time.Time) int
+		SharedAddress      func(childComplexity int, cprA string, cprB string, from *scalar.Date, to *scalar.Date, asOf *scalar.Date, knownAt *time.Time) int
 		Streets            func(childComplexity int, municipalityCode int, prefix string, first *int) int
 		Version            func(childComplexity int) int
 		Viewer             func(childComplexity int) int
@@ -925,6 +926,8 @@ type OrganisationResolver interface {
 type PersonResolver interface {
 	Protected(ctx context.Context, obj *db.Person) (bool, error)
 
+	RevivalDate(ctx context.Context, obj *db.Person) (*scalar.Date, error)
+
 	Spouse(ctx context.Context, obj *db.Person) (*db.Person, error)
 	Mother(ctx context.Context, obj *db.Person) (*db.Person, error)
 	Father(ctx context.Context, obj *db.Person) (*db.Person, error)
@@ -961,18 +964,18 @@ type QueryResolver interface {
 	Organisations(ctx context.Context) ([]*db.Organisation, error)
 	AuditLog(ctx context.Context, cpr *string, clientID *string, first *int, after *string) (*model.AuditEntryConnection, error)
 	MyLookups(ctx context.Context, first *int, after *string) (*model.LookupConnection, error)
-	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle) (*model.CohabitationResult, error)
+	Cohabitation(ctx context.Context, primary []string, newOwner []string, date *scalar.Date, vehicle *cohabitation.Vehicle, knownAt *time.Time) (*model.CohabitationResult, error)
 	PersonEvents(ctx context.Context, filter *model.PersonEventFilter, first *int, after *string) (*model.PersonEventConnection, error)
-	Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error)
+	Residents(ctx context.Context, input model.ResidentsInput, knownAt *time.Time) (*model.ResidentsResult, error)
 	Streets(ctx context.Context, municipalityCode int, prefix string, first *int) ([]*db.Street, error)
 	LandlordUsage(ctx context.Context, month *scalar.Date) ([]*db.LookupCount, error)
 	WebhookDeliveries(ctx context.Context, subscriptionID string, first *int, after *string) (*model.WebhookDeliveryConnection, error)
 	Persons(ctx context.Context, cprs []string, asOf *scalar.Date, knownAt *time.Time) ([]*model.PersonItem, error)
-	SearchPersons(ctx context.Context, criteria db.PersonSearch) (*model.PersonSearchResult, error)
-	PersonsByBirthDate(ctx context.Context, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) (*model.PersonConnection, error)
+	SearchPersons(ctx context.Context, criteria db.PersonSearch, asOf *scalar.Date, knownAt *time.Time) (*model.PersonSearchResult, error)
+	PersonsByBirthDate(ctx context.Context, criteria []*model.BirthDateCriterion, from *scalar.Date, to *scalar.Date, municipalityCode *int, asOf *scalar.Date, knownAt *time.Time, first *int, after *string) (*model.PersonConnection, error)
 	AddressHistory(ctx context.Context, cprs []string, asOf *scalar.Date, knownAt *time.Time) ([]*model.AddressHistoryItem, error)
-	SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date) (*model.SharedAddress, error)
-	Household(ctx context.Context, cpr string) (*db.Household, error)
+	SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date, asOf *scalar.Date, knownAt *time.Time) (*model.SharedAddress, error)
+	Household(ctx context.Context, cpr string, asOf *scalar.Date, knownAt *time.Time) (*db.Household, error)
 	Viewer(ctx context.Context) (*model.Viewer, error)
 }
 type ResidentMoveResolver interface {
@@ -3417,6 +3420,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.RelocationOrder(childComplexity), true
+	case "Person.revivalDate":
+		if e.ComplexityRoot.Person.RevivalDate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.RevivalDate(childComplexity), true
 	case "Person.separationHistory":
 		if e.ComplexityRoot.Person.SeparationHistory == nil {
 			break
@@ -3771,7 +3780,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date), args["vehicle"].(*cohabitation.Vehicle)), true
+		return e.ComplexityRoot.Query.Cohabitation(childComplexity, args["primary"].([]string), args["newOwner"].([]string), args["date"].(*scalar.Date), args["vehicle"].(*cohabitation.Vehicle), args["knownAt"].(*time.Time)), true
 	case "Query.household":
 		if e.ComplexityRoot.Query.Household == nil {
 			break
@@ -3782,7 +3791,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Household(childComplexity, args["cpr"].(string)), true
+		return e.ComplexityRoot.Query.Household(childComplexity, args["cpr"].(string), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time)), true
 
 	case "Query.landlordUsage":
 		if e.ComplexityRoot.Query.LandlordUsage == nil {
@@ -3855,7 +3864,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.PersonsByBirthDate(childComplexity, args["from"].(scalar.Date), args["to"].(*scalar.Date), args["municipalityCode"].(*int), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.PersonsByBirthDate(childComplexity, args["criteria"].([]*model.BirthDateCriterion), args["from"].(*scalar.Date), args["to"].(*scalar.Date), args["municipalityCode"].(*int), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time), args["first"].(*int), args["after"].(*string)), true
 	case "Query.residents":
 		if e.ComplexityRoot.Query.Residents == nil {
 			break
@@ -3866,7 +3875,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Residents(childComplexity, args["input"].(model.ResidentsInput)), true
+		return e.ComplexityRoot.Query.Residents(childComplexity, args["input"].(model.ResidentsInput), args["knownAt"].(*time.Time)), true
 	case "Query.searchPersons":
 		if e.ComplexityRoot.Query.SearchPersons == nil {
 			break
@@ -3877,7 +3886,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SearchPersons(childComplexity, args["criteria"].(db.PersonSearch)), true
+		return e.ComplexityRoot.Query.SearchPersons(childComplexity, args["criteria"].(db.PersonSearch), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time)), true
 	case "Query.sharedAddress":
 		if e.ComplexityRoot.Query.SharedAddress == nil {
 			break
@@ -3888,7 +3897,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.SharedAddress(childComplexity, args["cprA"].(string), args["cprB"].(string), args["from"].(*scalar.Date), args["to"].(*scalar.Date)), true
+		return e.ComplexityRoot.Query.SharedAddress(childComplexity, args["cprA"].(string), args["cprB"].(string), args["from"].(*scalar.Date), args["to"].(*scalar.Date), args["asOf"].(*scalar.Date), args["knownAt"].(*time.Time)), true
 	case "Query.streets":
 		if e.ComplexityRoot.Query.Streets == nil {
 			break
@@ -4714,6 +4723,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("BirthDateCriterion", ec.unmarshalInputBirthDateCriterion),
 			graphql.NewInputUnmarshaler("CprAddressInput", ec.unmarshalInputCprAddressInput),
 			graphql.NewInputUnmarshaler("PersonEventFilter", ec.unmarshalInputPersonEventFilter),
 			graphql.NewInputUnmarshaler("PersonSearchInput", ec.unmarshalInputPersonSearchInput),
@@ -4911,7 +4921,13 @@ type Person @subject {
   cpr: String! @unmasked
   "Whether the person has an active name-and-address protection (navne- og adressebeskyttelse). Shown for protected persons."
   protected: Boolean! @unmasked
-  "The person's new CPR number when this one was replaced (gældende CPR-nummer, status 50 or 60). Masked for protected persons: it would tie the old identity to the new one."
+  """
+  The person's new CPR number when this one was replaced (gældende CPR-nummer, status 50 or 60).
+  A replaced number answers with the new number only (seed 001, MultiHent: "udelukkende det
+  nye nummer, dvs. ingen yderligere oplysninger"): every field but cpr, newCpr, protected, asOf
+  and knownAt is null, for every profile. Masked for protected persons: it would tie the old
+  identity to the new one.
+  """
   newCpr: String
   "The validity date the person was read as of, when asked with asOf. Shown for protected persons."
   asOf: Date @unmasked
@@ -4939,6 +4955,13 @@ type Person @subject {
   statusDate: Date @unmasked
   "Date of death (PersonStatusDødsfaldDato): the status date of status 90. Shown for protected persons."
   deathDate: Date @unmasked
+  """
+  Date the person was registered as revived after having been registered dead
+  (PersonStatusGenoplivetDato, seed 001): the effective date of the latest REVIVAL event
+  recorded under this number (seed 004 has no field for it; the importer records the event
+  when a status 90 is replaced). Null when none. Shown for protected persons.
+  """
+  revivalDate: Date @unmasked
   "Occupation (stilling)."
   occupation: String
 
@@ -5779,6 +5802,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_statusDate(ctx, field)
 	case "deathDate":
 		return ec.fieldContext_Person_deathDate(ctx, field)
+	case "revivalDate":
+		return ec.fieldContext_Person_revivalDate(ctx, field)
 	case "occupation":
 		return ec.fieldContext_Person_occupation(ctx, field)
 	case "civilStatus":
@@ -6726,6 +6751,14 @@ func (ec *executionContext) field_Query_cohabitation_args(ctx context.Context, r
 		return nil, err
 	}
 	args["vehicle"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg4
 	return args, nil
 }
 
@@ -6740,6 +6773,22 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["cpr"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg2
 	return args, nil
 }
 
@@ -6842,46 +6891,70 @@ func (ec *executionContext) field_Query_person_args(ctx context.Context, rawArgs
 func (ec *executionContext) field_Query_personsByBirthDate_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (scalar.Date, error) {
-			return ec.unmarshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "criteria",
+		func(ctx context.Context, v any) ([]*model.BirthDateCriterion, error) {
+			return ec.unmarshalOBirthDateCriterion2ᚕᚖcprgraphᚋgraphᚋmodelᚐBirthDateCriterionᚄ(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["from"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+	args["criteria"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
 		func(ctx context.Context, v any) (*scalar.Date, error) {
 			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["to"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityCode",
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "municipalityCode",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["municipalityCode"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["municipalityCode"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["after"] = arg7
 	return args, nil
 }
 
@@ -6926,6 +6999,14 @@ func (ec *executionContext) field_Query_residents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["input"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg1
 	return args, nil
 }
 
@@ -6940,6 +7021,22 @@ func (ec *executionContext) field_Query_searchPersons_args(ctx context.Context, 
 		return nil, err
 	}
 	args["criteria"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg2
 	return args, nil
 }
 
@@ -6978,6 +7075,22 @@ func (ec *executionContext) field_Query_sharedAddress_args(ctx context.Context, 
 		return nil, err
 	}
 	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*scalar.Date, error) {
+			return ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "knownAt",
+		func(ctx context.Context, v any) (*time.Time, error) {
+			return ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["knownAt"] = arg5
 	return args, nil
 }
 
@@ -15349,6 +15462,29 @@ func (ec *executionContext) fieldContext_Person_deathDate(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Person", field, true, false, "Date")
 }
 
+func (ec *executionContext) _Person_revivalDate(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_revivalDate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().RevivalDate(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *scalar.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Person_revivalDate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, true, true, "Date")
+}
+
 func (ec *executionContext) _Person_occupation(ctx context.Context, field graphql.CollectedField, obj *db.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18178,7 +18314,7 @@ func (ec *executionContext) _Query_cohabitation(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Cohabitation(ctx, fc.Args["primary"].([]string), fc.Args["newOwner"].([]string), fc.Args["date"].(*scalar.Date), fc.Args["vehicle"].(*cohabitation.Vehicle))
+			return ec.Resolvers.Query().Cohabitation(ctx, fc.Args["primary"].([]string), fc.Args["newOwner"].([]string), fc.Args["date"].(*scalar.Date), fc.Args["vehicle"].(*cohabitation.Vehicle), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CohabitationResult) graphql.Marshaler {
@@ -18266,7 +18402,7 @@ func (ec *executionContext) _Query_residents(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Residents(ctx, fc.Args["input"].(model.ResidentsInput))
+			return ec.Resolvers.Query().Residents(ctx, fc.Args["input"].(model.ResidentsInput), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ResidentsResult) graphql.Marshaler {
@@ -18486,7 +18622,7 @@ func (ec *executionContext) _Query_searchPersons(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SearchPersons(ctx, fc.Args["criteria"].(db.PersonSearch))
+			return ec.Resolvers.Query().SearchPersons(ctx, fc.Args["criteria"].(db.PersonSearch), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonSearchResult) graphql.Marshaler {
@@ -18530,7 +18666,7 @@ func (ec *executionContext) _Query_personsByBirthDate(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().PersonsByBirthDate(ctx, fc.Args["from"].(scalar.Date), fc.Args["to"].(*scalar.Date), fc.Args["municipalityCode"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().PersonsByBirthDate(ctx, fc.Args["criteria"].([]*model.BirthDateCriterion), fc.Args["from"].(*scalar.Date), fc.Args["to"].(*scalar.Date), fc.Args["municipalityCode"].(*int), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PersonConnection) graphql.Marshaler {
@@ -18618,7 +18754,7 @@ func (ec *executionContext) _Query_sharedAddress(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().SharedAddress(ctx, fc.Args["cprA"].(string), fc.Args["cprB"].(string), fc.Args["from"].(*scalar.Date), fc.Args["to"].(*scalar.Date))
+			return ec.Resolvers.Query().SharedAddress(ctx, fc.Args["cprA"].(string), fc.Args["cprB"].(string), fc.Args["from"].(*scalar.Date), fc.Args["to"].(*scalar.Date), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SharedAddress) graphql.Marshaler {
@@ -18662,7 +18798,7 @@ func (ec *executionContext) _Query_household(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Household(ctx, fc.Args["cpr"].(string))
+			return ec.Resolvers.Query().Household(ctx, fc.Args["cpr"].(string), fc.Args["asOf"].(*scalar.Date), fc.Args["knownAt"].(*time.Time))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *db.Household) graphql.Marshaler {
@@ -22893,6 +23029,55 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputBirthDateCriterion(ctx context.Context, obj any) (model.BirthDateCriterion, error) {
+	var it model.BirthDateCriterion
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalNDate2cprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖcprgraphᚋgraphᚋscalarᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalBirthDateCriterion unmarshals raw into the BirthDateCriterion input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalBirthDateCriterion(ctx context.Context, raw any) (model.BirthDateCriterion, error) {
+	var out model.BirthDateCriterion
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "BirthDateCriterion", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCprAddressInput(ctx context.Context, obj any) (model.CprAddressInput, error) {
 	var it model.CprAddressInput
 	if obj == nil {
@@ -26385,6 +26570,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "revivalDate":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_revivalDate(ctx, field, obj)
+				})
 		case "occupation":
 			out.Values[i] = ec._Person_occupation(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -28966,6 +29157,11 @@ func (ec *executionContext) marshalNAuditEntryEdge2ᚖcprgraphᚋgraphᚋmodel�
 	return ec._AuditEntryEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNBirthDateCriterion2ᚖcprgraphᚋgraphᚋmodelᚐBirthDateCriterion(ctx context.Context, v any) (*model.BirthDateCriterion, error) {
+	res, err := ec.unmarshalInputBirthDateCriterion(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -30174,6 +30370,23 @@ func (ec *executionContext) marshalOAddressHistory2ᚖcprgraphᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._AddressHistory(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOBirthDateCriterion2ᚕᚖcprgraphᚋgraphᚋmodelᚐBirthDateCriterionᚄ(ctx context.Context, v any) ([]*model.BirthDateCriterion, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.BirthDateCriterion, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNBirthDateCriterion2ᚖcprgraphᚋgraphᚋmodelᚐBirthDateCriterion(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOBirthRegistrationPlace2ᚖcprgraphᚋdbᚐBirthRegistrationPlace(ctx context.Context, sel ast.SelectionSet, v *db.BirthRegistrationPlace) graphql.Marshaler {

@@ -10,10 +10,11 @@ import (
 	"cprgraph/access"
 	"cprgraph/db"
 	"cprgraph/graph/model"
+	"time"
 )
 
 // Residents is the resolver for the residents field.
-func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInput) (*model.ResidentsResult, error) {
+func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInput, knownAt *time.Time) (*model.ResidentsResult, error) {
 	p, err := access.Authorize(ctx, access.OpLandlord)
 	if err != nil {
 		return nil, err
@@ -34,7 +35,7 @@ func (r *queryResolver) Residents(ctx context.Context, input model.ResidentsInpu
 	if err := r.Store.Landlord.CountLookup(ctx, p.OrganisationID, today); err != nil {
 		return nil, err
 	}
-	res, err := r.reader().Landlord.Residents(ctx, q, today)
+	res, err := r.reader().Landlord.KnownAt(knownAt).Residents(ctx, q, today)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"cprgraph/db"
+	"cprgraph/graph/scalar"
 )
 
 // loaders batch the reads of nested person fields: every Load made while a
@@ -31,6 +32,7 @@ type loaders struct {
 	disappearance *dataloadgen.Loader[string, []db.Disappearance]
 	cprNumbers    *dataloadgen.Loader[string, []db.CPRNumberChange]
 	notes         *dataloadgen.Loader[string, []db.Note]
+	revivals      *dataloadgen.Loader[string, time.Time]
 }
 
 // newLoaders returns the loaders of one response; wait is how long each
@@ -43,7 +45,7 @@ func newLoaders(store *db.Store, wait time.Duration) *loaders {
 	reg := store.Register
 	l := &loaders{
 		person:        dataloadgen.NewMappedLoader(viewed(reg, (*db.RegisterStore).PersonsByCPR), opts...),
-		household:     dataloadgen.NewMappedLoader(store.Register.Households, opts...),
+		household:     dataloadgen.NewMappedLoader(viewed(reg, (*db.RegisterStore).Households), opts...),
 		children:      groupLoader(viewed(reg, (*db.RegisterStore).Children), opts...),
 		custody:       groupLoader(viewed(reg, (*db.RegisterStore).CustodyOf), opts...),
 		guardianships: groupLoader(viewed(reg, (*db.RegisterStore).Guardianships), opts...),
@@ -56,6 +58,7 @@ func newLoaders(store *db.Store, wait time.Duration) *loaders {
 		disappearance: groupLoader(viewed(reg, (*db.RegisterStore).DisappearanceHistory), opts...),
 		cprNumbers:    groupLoader(viewed(reg, (*db.RegisterStore).CPRNumberHistory), opts...),
 		notes:         groupLoader(viewed(reg, (*db.RegisterStore).Notes), opts...),
+		revivals:      dataloadgen.NewMappedLoader(viewed(reg, (*db.RegisterStore).RevivalDates), opts...),
 	}
 	// The address history starts with the current address, so it reads the
 	// persons through the person loader (usually already primed), in the
@@ -165,6 +168,20 @@ func (l *loaders) loadPersons(ctx context.Context, cprs []string) ([]*db.Person,
 		out = append(out, &p)
 	}
 	return out, nil
+}
+
+// revivalDate returns the revival date of the person with the loader key
+// (db.View.Key), or nil when none is recorded.
+func (l *loaders) revivalDate(ctx context.Context, key string) (*scalar.Date, error) {
+	d, err := l.revivals.Load(ctx, key)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	day := scalar.Date(d)
+	return &day, nil
 }
 
 type loadersKey struct{}

@@ -63,14 +63,14 @@ func (it batchItem) historyError() *model.ItemError {
 	return &model.ItemError{Code: string(apperr.NotFound), Message: "Personen findes ikke."}
 }
 
-// onePerson parses cpr and returns it with the person; BAD_USER_INPUT or
-// NOT_FOUND as person(cpr) does.
-func onePerson(ctx context.Context, l *loaders, cpr string) (db.Person, error) {
+// onePerson parses cpr and returns it with the person read in view v;
+// BAD_USER_INPUT or NOT_FOUND as person(cpr) does.
+func onePerson(ctx context.Context, l *loaders, v db.View, cpr string) (db.Person, error) {
 	number, err := parseCPR(cpr)
 	if err != nil {
 		return db.Person{}, err
 	}
-	p, err := l.loadPerson(ctx, db.View{}, &number)
+	p, err := l.loadPerson(ctx, v, &number)
 	if err != nil {
 		return db.Person{}, err
 	}
@@ -87,6 +87,28 @@ func dateOf(d *scalar.Date) *time.Time {
 	}
 	t := time.Time(*d)
 	return &t
+}
+
+// birthDateRanges translates the criteria of personsByBirthDate, the list
+// or the single-criterion form from-to (to defaulting to from); one of the
+// two forms is required. BAD_USER_INPUT for neither or both.
+func birthDateRanges(criteria []*model.BirthDateCriterion, from, to *scalar.Date) ([]db.DateRange, error) {
+	if (criteria == nil) == (from == nil) {
+		return nil, apperr.Errorf(apperr.BadUserInput, "give either criteria or from (with to), not both or neither")
+	}
+	if from != nil {
+		criteria = []*model.BirthDateCriterion{{From: *from, To: to}}
+	} else if to != nil {
+		return nil, apperr.Errorf(apperr.BadUserInput, "to goes with from; in criteria each criterion has its own to")
+	}
+	out := make([]db.DateRange, len(criteria))
+	for i, c := range criteria {
+		out[i] = db.DateRange{From: time.Time(c.From), To: time.Time(c.From)}
+		if c.To != nil {
+			out[i].To = time.Time(*c.To)
+		}
+	}
+	return out, nil
 }
 
 // searchResult is the answer of a person search fetched with one row more

@@ -22,17 +22,17 @@ func (r *addressHistoryResolver) Protected(ctx context.Context, obj *model.Addre
 
 // Spouse is the resolver for the spouse field.
 func (r *civilStatusResolver) Spouse(ctx context.Context, obj *db.CivilStatus) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.SpouseCPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View, obj.SpouseCPR)
 }
 
 // Holder is the resolver for the holder field.
 func (r *custodyResolver) Holder(ctx context.Context, obj *db.Custody) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.HolderCPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View, obj.HolderCPR)
 }
 
 // Guardian is the resolver for the guardian field.
 func (r *guardianshipResolver) Guardian(ctx context.Context, obj *db.Guardianship) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.GuardianCPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View, obj.GuardianCPR)
 }
 
 // Protected is the resolver for the protected field.
@@ -52,7 +52,7 @@ func (r *personConnectionResolver) TotalCount(ctx context.Context, obj *model.Pe
 
 // Person is the resolver for the person field.
 func (r *personRelationResolver) Person(ctx context.Context, obj *db.Relation) (*db.Person, error) {
-	return r.loaders(ctx).loadPerson(ctx, db.View{}, obj.CPR)
+	return r.loaders(ctx).loadPerson(ctx, obj.View, obj.CPR)
 }
 
 // Persons is the resolver for the persons field.
@@ -81,7 +81,7 @@ func (r *queryResolver) Persons(ctx context.Context, cprs []string, asOf *scalar
 }
 
 // SearchPersons is the resolver for the searchPersons field.
-func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSearch) (*model.PersonSearchResult, error) {
+func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSearch, asOf *scalar.Date, knownAt *time.Time) (*model.PersonSearchResult, error) {
 	p, err := access.Authorize(ctx, access.OpSearch)
 	if err != nil {
 		return nil, err
@@ -91,7 +91,7 @@ func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSea
 		return nil, err
 	}
 	// One more than shown: the extra row says that more match.
-	rows, err := r.Store.Register.SearchPersons(ctx, criteria, access.MaxSearchHits+1)
+	rows, err := r.Store.Register.At(view(asOf, knownAt)).SearchPersons(ctx, criteria, access.MaxSearchHits+1)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func (r *queryResolver) SearchPersons(ctx context.Context, criteria db.PersonSea
 }
 
 // PersonsByBirthDate is the resolver for the personsByBirthDate field.
-func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date, to *scalar.Date, municipalityCode *int, first *int, after *string) (*model.PersonConnection, error) {
+func (r *queryResolver) PersonsByBirthDate(ctx context.Context, criteria []*model.BirthDateCriterion, from *scalar.Date, to *scalar.Date, municipalityCode *int, asOf *scalar.Date, knownAt *time.Time, first *int, after *string) (*model.PersonConnection, error) {
 	p, err := access.Authorize(ctx, access.OpSearch)
 	if err != nil {
 		return nil, err
@@ -108,20 +108,22 @@ func (r *queryResolver) PersonsByBirthDate(ctx context.Context, from scalar.Date
 	if err != nil {
 		return nil, err
 	}
-	circle := db.BirthDateCircle{From: time.Time(from), To: time.Time(from), MunicipalityCode: municipalityCode}
-	if to != nil {
-		circle.To = time.Time(*to)
+	ranges, err := birthDateRanges(criteria, from, to)
+	if err != nil {
+		return nil, err
 	}
+	circle := db.BirthDateCircle{Ranges: ranges, MunicipalityCode: municipalityCode}
 	circle.ExcludeProtected = access.SearchExcludesProtected(p, municipalityCode != nil)
 	if err := circle.Validate(); err != nil {
 		return nil, err
 	}
-	rows, err := r.Store.Register.PersonsByBirthDate(ctx, circle, db.Page{Limit: page.limit(), Offset: page.after})
+	register := r.Store.Register.At(view(asOf, knownAt))
+	rows, err := register.PersonsByBirthDate(ctx, circle, db.Page{Limit: page.limit(), Offset: page.after})
 	if err != nil {
 		return nil, err
 	}
 	edges, info, err := connection(page, rows, nil, personEdge)
-	count := func(ctx context.Context) (int, error) { return r.Store.Register.CountPersonsByBirthDate(ctx, circle) }
+	count := func(ctx context.Context) (int, error) { return register.CountPersonsByBirthDate(ctx, circle) }
 	return &model.PersonConnection{Edges: edges, PageInfo: info, Count: count}, err
 }
 
@@ -158,7 +160,7 @@ func (r *queryResolver) AddressHistory(ctx context.Context, cprs []string, asOf 
 }
 
 // SharedAddress is the resolver for the sharedAddress field.
-func (r *queryResolver) SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date) (*model.SharedAddress, error) {
+func (r *queryResolver) SharedAddress(ctx context.Context, cprA string, cprB string, from *scalar.Date, to *scalar.Date, asOf *scalar.Date, knownAt *time.Time) (*model.SharedAddress, error) {
 	p, err := access.Authorize(ctx, access.OpAddressHistory)
 	if err != nil {
 		return nil, err
@@ -166,23 +168,23 @@ func (r *queryResolver) SharedAddress(ctx context.Context, cprA string, cprB str
 	if from != nil && to != nil && time.Time(*to).Before(time.Time(*from)) {
 		return nil, apperr.Errorf(apperr.BadUserInput, "to must not be before from")
 	}
-	l := r.loaders(ctx)
-	a, err := onePerson(ctx, l, cprA)
+	l, v := r.loaders(ctx), view(asOf, knownAt)
+	a, err := onePerson(ctx, l, v, cprA)
 	if err != nil {
 		return nil, err
 	}
-	b, err := onePerson(ctx, l, cprB)
+	b, err := onePerson(ctx, l, v, cprB)
 	if err != nil {
 		return nil, err
 	}
 	if err := access.WithholdDerived(p, a, b); err != nil {
 		return nil, err
 	}
-	historyA, err := l.addresses.Load(ctx, a.CPR)
+	historyA, err := l.addresses.Load(ctx, v.Key(a.CPR))
 	if err != nil {
 		return nil, err
 	}
-	historyB, err := l.addresses.Load(ctx, b.CPR)
+	historyB, err := l.addresses.Load(ctx, v.Key(b.CPR))
 	if err != nil {
 		return nil, err
 	}
@@ -195,7 +197,7 @@ func (r *queryResolver) SharedAddress(ctx context.Context, cprA string, cprB str
 }
 
 // Household is the resolver for the household field.
-func (r *queryResolver) Household(ctx context.Context, cpr string) (*db.Household, error) {
+func (r *queryResolver) Household(ctx context.Context, cpr string, asOf *scalar.Date, knownAt *time.Time) (*db.Household, error) {
 	p, err := access.Authorize(ctx, access.OpHousehold)
 	if err != nil {
 		return nil, err
@@ -205,7 +207,8 @@ func (r *queryResolver) Household(ctx context.Context, cpr string) (*db.Househol
 		return nil, err
 	}
 	// One key: read at once rather than wait LOADER_WAIT for others.
-	households, err := r.Store.Register.Households(ctx, []string{number})
+	v := view(asOf, knownAt)
+	households, err := r.Store.Register.At(v).Households(ctx, []string{number})
 	if err != nil {
 		return nil, err
 	}
@@ -213,7 +216,7 @@ func (r *queryResolver) Household(ctx context.Context, cpr string) (*db.Househol
 	if !ok {
 		return nil, errUnknownCPR(cpr)
 	}
-	r.loaders(ctx).household.Prime(number, h)
+	r.loaders(ctx).household.Prime(v.Key(number), h)
 	h.Members = access.MaskedLast(p, h.Members)
 	return &h, nil
 }

@@ -89,6 +89,9 @@ func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, e
 		access.Masks(access.FromContext(ctx), subject) {
 		return nil, nil
 	}
+	if fc.Object == "Person" && access.WithholdsReplaced(subject, fc.Field.Name) {
+		return nil, nil
+	}
 	return recorded(ctx, fc, next)
 }
 

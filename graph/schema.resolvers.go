@@ -18,6 +18,11 @@ func (r *personResolver) Protected(ctx context.Context, obj *db.Person) (bool, e
 	return obj.NameAddressProtected(), nil
 }
 
+// RevivalDate is the resolver for the revivalDate field.
+func (r *personResolver) RevivalDate(ctx context.Context, obj *db.Person) (*scalar.Date, error) {
+	return r.loaders(ctx).revivalDate(ctx, obj.View().Key(obj.CPR))
+}
+
 // Spouse is the resolver for the spouse field.
 func (r *personResolver) Spouse(ctx context.Context, obj *db.Person) (*db.Person, error) {
 	return r.loaders(ctx).loadPerson(ctx, obj.View(), obj.SpouseCPR())
@@ -84,7 +89,7 @@ func (r *personResolver) Protections(ctx context.Context, obj *db.Person) ([]*db
 
 // Household is the resolver for the household field.
 func (r *personResolver) Household(ctx context.Context, obj *db.Person) ([]*db.HouseholdMember, error) {
-	h, err := r.loaders(ctx).household.Load(ctx, obj.CPR)
+	h, err := r.loaders(ctx).household.Load(ctx, obj.View().Key(obj.CPR))
 	if err != nil {
 		return nil, err
 	}

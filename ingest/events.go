@@ -30,6 +30,11 @@ import (
 //     also FOUND (date: statusDato).
 //   - kommuneKode, vejKode, husnummer, etage or sideDoerNummer changed →
 //     ADDRESS, the folkeregisteradresse (date: startDato).
+//   - the same, while the folkeregisteradresse is the chosen forwarding
+//     address (the person's personkontakt chooses no alternative address
+//     today, see forwardingChoice) → also FORWARDING_ADDRESS (date:
+//     startDato; data: forwardingKind FOLKEREGISTER): the forwarding address
+//     moved with the person.
 //   - fornavn, mellemnavn or efternavn changed → NAME_CHANGE (date:
 //     navnStartDato).
 //   - slutDato set or moved → PLANNED_DELETION (date: slutDato): the record
@@ -60,9 +65,9 @@ import (
 //     folkeregisteradresse; kind or lines) → FORWARDING_ADDRESS (date:
 //     startDatoKontaktAdr for a contact address, udrejseDato for a foreign
 //     one, else the end of the contact address left; data: forwardingKind).
-//     A change of an address that is not the chosen one implies nothing.
-//     A move while the folkeregisteradresse is the chosen one is announced
-//     by ADDRESS alone.
+//     A change of an address that is not the chosen one implies nothing;
+//     a move while the folkeregisteradresse is the chosen one is a person
+//     record's (above).
 //   - a contact address expiring (sletteDatoKontaktAdr reached) changes the
 //     choice with no record imported: SweepForwardingExpiries registers
 //     that FORWARDING_ADDRESS (date: the end; data: forwardingKind, reason
@@ -95,6 +100,9 @@ var eventRules = map[string][]eventRule{
 		{kind: db.EventFound, when: "o.status = '70' AND s.status IS DISTINCT FROM '70'", date: "s.status_dato"},
 		{kind: db.EventAddress, when: "o.cpr IS NOT NULL AND " + changed("kommune_kode", "vej_kode", "husnummer", "etage", "side_doer_nummer"),
 			date: "s.start_dato"},
+		{kind: db.EventForwardingAddress, when: "o.cpr IS NOT NULL AND " + changed("kommune_kode", "vej_kode", "husnummer", "etage", "side_doer_nummer") +
+			" AND (SELECT " + forwardingChoice("k", "danish_today()") + " FROM personkontakt k WHERE k.cpr = s.cpr) IS NULL",
+			date: "s.start_dato", data: object("forwardingKind", "'FOLKEREGISTER'::text")},
 		{kind: db.EventNameChange, when: "o.cpr IS NOT NULL AND " + changed("fornavn", "mellemnavn", "efternavn"), date: "s.navn_start_dato"},
 		{kind: db.EventPlannedDeletion, when: "o.cpr IS NOT NULL AND s.slut_dato IS NOT NULL AND " + changed("slut_dato"), date: "s.slut_dato"},
 	},

@@ -57,7 +57,7 @@ func TestEvents(t *testing.T) {
 			[]wantEvent{{db.EventCreation, anna, map[string]any{"status": "01"}}}},
 		{"same record again", "person", []map[string]any{personRecord(nil)}, nil},
 		{"move", "person", []map[string]any{personRecord(map[string]any{"kommuneKode": 751, "vejKode": 42, "etage": "st"})},
-			[]wantEvent{{db.EventAddress, anna, nil}}},
+			[]wantEvent{{db.EventAddress, anna, nil}, {db.EventForwardingAddress, anna, map[string]any{"forwardingKind": "FOLKEREGISTER"}}}},
 		{"name change", "person", []map[string]any{personRecord(map[string]any{"kommuneKode": 751, "vejKode": 42, "etage": "st", "efternavn": "Berg"})},
 			[]wantEvent{{db.EventNameChange, anna, nil}}},
 		{"death", "person", []map[string]any{personRecord(map[string]any{"kommuneKode": 751, "vejKode": 42, "etage": "st", "efternavn": "Berg", "status": "90"})},
@@ -65,9 +65,9 @@ func TestEvents(t *testing.T) {
 		{"revival", "person", []map[string]any{personRecord(map[string]any{"kommuneKode": 751, "vejKode": 42, "etage": "st", "efternavn": "Berg"})},
 			[]wantEvent{{db.EventStatusChange, anna, map[string]any{"status": "01", "previousStatus": "90"}}, {db.EventRevival, anna, nil}}},
 		{"emigration", "person", []map[string]any{personRecord(map[string]any{"status": "80", "kommuneKode": nil, "vejKode": nil, "husnummer": nil, "efternavn": "Berg"})},
-			[]wantEvent{{db.EventStatusChange, anna, map[string]any{"status": "80", "previousStatus": "01"}}, {db.EventAddress, anna, nil}}},
+			[]wantEvent{{db.EventStatusChange, anna, map[string]any{"status": "80", "previousStatus": "01"}}, {db.EventAddress, anna, nil}, {db.EventForwardingAddress, anna, nil}}},
 		{"immigration", "person", []map[string]any{personRecord(map[string]any{"efternavn": "Berg"})},
-			[]wantEvent{{db.EventStatusChange, anna, map[string]any{"status": "01", "previousStatus": "80"}}, {db.EventImmigration, anna, nil}, {db.EventAddress, anna, nil}}},
+			[]wantEvent{{db.EventStatusChange, anna, map[string]any{"status": "01", "previousStatus": "80"}}, {db.EventImmigration, anna, nil}, {db.EventAddress, anna, nil}, {db.EventForwardingAddress, anna, nil}}},
 		{"disappearance", "person", []map[string]any{personRecord(map[string]any{"efternavn": "Berg", "status": "70"})},
 			[]wantEvent{{db.EventStatusChange, anna, map[string]any{"status": "70", "previousStatus": "01"}}}},
 		{"found", "person", []map[string]any{personRecord(map[string]any{"efternavn": "Berg"})},
@@ -167,13 +167,13 @@ func TestEventMunicipalityAndDate(t *testing.T) {
 	importFile(t, conn, writeJSONL(t, "person", personRecord(map[string]any{"kommuneKode": 751, "startDato": "2025-05-01"})))
 	importFile(t, conn, writeJSONL(t, "personfamilie", map[string]any{"cpr": anna, "civilstand": "F", "civilstandStartDato": "2025-04-01T00:00:00"}))
 	events := eventsAfter(t, conn, 0)
-	if len(events) != 3 {
+	if len(events) != 4 {
 		t.Fatalf("%d events", len(events))
 	}
 	for i, want := range []struct {
 		municipality int
 		date         string
-	}{{101, "1980-03-14"}, {751, "2025-05-01"}, {751, "2025-04-01"}} {
+	}{{101, "1980-03-14"}, {751, "2025-05-01"}, {751, "2025-05-01"}, {751, "2025-04-01"}} { // CREATION, ADDRESS, FORWARDING_ADDRESS, CIVIL_STATUS
 		e := events[i]
 		if e.MunicipalityCode == nil || *e.MunicipalityCode != want.municipality || e.EffectiveDate == nil || e.EffectiveDate.Format("2006-01-02") != want.date {
 			t.Errorf("%s: municipality %v, date %v; want %d, %s", e.Kind, e.MunicipalityCode, e.EffectiveDate, want.municipality, want.date)

@@ -103,16 +103,27 @@ var Examples = []Example{
 		Want:      "Clara",
 	},
 	{
+		Operation: "PersonSøg (as of a date: a former name and address)",
+		Query: `query SearchAsOf($criteria: PersonSearchInput!, $asOf: Date) {
+  searchPersons(criteria: $criteria, asOf: $asOf) {
+    moreHits
+    persons { cpr protected asOf firstName lastName address { lines validFrom } }
+  }
+}`,
+		Variables: `{"criteria": {"postalCode": 2300, "name": "Hansen", "streetName": "Midt", "houseNumber": "7", "houseLetter": "B"}, "asOf": "2008-01-01"}`,
+		Want:      `"asOf":"2008-01-01","firstName":"Hans","lastName":"Hansen"`,
+	},
+	{
 		Operation: "PersonkredsSøg",
-		Query: `query BirthDates($from: Date!, $to: Date, $after: String) {
-  personsByBirthDate(from: $from, to: $to, first: 50, after: $after) {
+		Query: `query BirthDates($criteria: [BirthDateCriterion!], $after: String) {
+  personsByBirthDate(criteria: $criteria, first: 50, after: $after) {
     totalCount
     pageInfo { hasNextPage endCursor }
     edges { node { cpr protected birthDate status firstName lastName } }
   }
 }`,
-		Variables: `{"from": "1970-01-01", "to": "1970-03-31"}`,
-		Want:      "0101701111",
+		Variables: `{"criteria": [{"from": "1970-01-01", "to": "1970-03-31"}, {"from": "1972-02-02"}]}`,
+		Want:      "0202721122",
 	},
 	{
 		Operation: "PersonAdresseHistorikSamlingHent",
@@ -150,6 +161,18 @@ var Examples = []Example{
 }`,
 		Variables: `{"cpr": "0101701111"}`,
 		Want:      "Mette",
+	},
+	{
+		Operation: "PersonBopælsamlingHent (as of a date)",
+		Query: `query HouseholdAsOf($cpr: String!, $asOf: Date, $knownAt: Time) {
+  household(cpr: $cpr, asOf: $asOf, knownAt: $knownAt) {
+    cpr protected
+    address { lines validFrom }
+    members { cpr relation protected person { asOf firstName lastName } }
+  }
+}`,
+		Variables: `{"cpr": "0101701111", "asOf": "2008-01-01"}`,
+		Want:      `"relation":null,"protected":false,"person":{"asOf":"2008-01-01","firstName":"Mette"`,
 	},
 	{
 		Operation: "Udlejersøgning (landlord lookup, as the LANDLORD key)",

@@ -33,6 +33,14 @@ type AuditEntryEdge struct {
 	Node   *db.AuditEntry `json:"node"`
 }
 
+// One criterion of a birth-date circle: a date, or the dates from `from` to `to` inclusive (at most 100 days).
+type BirthDateCriterion struct {
+	// The first birth date (FødselsdatoFra).
+	From scalar.Date `json:"from"`
+	// The last birth date (FødselsdatoTil); defaults to from.
+	To *scalar.Date `json:"to,omitempty"`
+}
+
 // A client with its new API key, shown only in this answer.
 type ClientWithKey struct {
 	Client *db.Client `json:"client"`
