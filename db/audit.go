@@ -196,14 +196,20 @@ func (s *AuditStore) insertAudits(ctx context.Context, prev []byte, entries []Au
 	}
 	// One row per array position, inserted in that order so the ids
 	// follow the chain; operations and cprs come as array literals. The
+	// same statement writes each row's numbers to audit_subject (List's
+	// and LookupsOf's index), so a row is never without them. The
 	// transaction (the statement's own, or the caller's) commits
 	// synchronously whatever the server's default: the row is on disk
 	// before the answer it records leaves.
-	const insert = `INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, key_id)
-		SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash, $11
-		FROM (` + auditLock + `) AS audit_lock, (SELECT set_config('synchronous_commit', 'on', true)) AS durable, unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
-			WITH ORDINALITY AS e (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, n)
-		ORDER BY n`
+	const insert = `WITH appended AS (
+			INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, key_id)
+			SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash, $11
+			FROM (` + auditLock + `) AS audit_lock, (SELECT set_config('synchronous_commit', 'on', true)) AS durable, unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
+				WITH ORDINALITY AS e (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, n)
+			ORDER BY n
+			RETURNING id, at, cprs)
+		INSERT INTO audit_subject (cpr, audit_id, at)
+		SELECT DISTINCT s.cpr, a.id, a.at FROM appended a, unnest(a.cprs) AS s (cpr)`
 	_, err := s.q.ExecContext(ctx, insert, pq.Array(at), pq.Array(requestIDs), pq.Array(clientIDs), pq.Array(clientNames),
 		pq.Array(organisations), pq.Array(operations), pq.Array(purposes), pq.Array(cprs), pq.Array(prevHashes), pq.Array(hashes), keyID)
 	if err != nil {
@@ -464,22 +470,20 @@ type AuditFilter struct {
 }
 
 // List returns audit rows matching f, oldest first, with the name of
-// the organisation. A filter by CPR number is its own statement, without
-// the other filters' ORs, so the planner uses each partition's GIN index
-// on cprs rather than walking the log in id order.
+// the organisation. A filter by CPR number reads the rows through
+// audit_subject's (cpr, audit_id) index, a few index probes per monthly
+// partition whatever the log's size.
 func (s *AuditStore) List(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	const columns = `SELECT a.id, a.at, a.request_id, a.client_id, a.client_name, a.organisation_id, a.operations,
-			a.purpose, a.cprs, a.prev_hash, a.hash, a.key_id, o.name AS organisation_name
-		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id`
-	// ORDER BY a.id + 0: the planner cannot estimate how few rows hold
-	// one number (it guesses 0.5%), and with an ordering it could take
-	// from the primary key it walks every partition in id order, filtering
-	// (seconds at 10M rows); ordering by an expression makes it use the GIN
-	// indexes and sort the few matches.
+			a.purpose, a.cprs, a.prev_hash, a.hash, a.key_id, o.name AS organisation_name`
 	const byCPR = columns + `
-		WHERE a.cprs @> ARRAY[$1]::text[] AND ($2 = 0 OR a.client_id = $2) AND a.id > $3
-		ORDER BY a.id + 0 LIMIT $4`
+		FROM audit_subject s
+		JOIN audit_log a ON a.id = s.audit_id AND a.at = s.at
+		LEFT JOIN organisation o ON o.id = a.organisation_id
+		WHERE s.cpr = $1 AND ($2 = 0 OR a.client_id = $2) AND s.audit_id > $3
+		ORDER BY s.audit_id LIMIT $4`
 	const all = columns + `
+		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id
 		WHERE ($2 = 0 OR a.client_id = $2) AND a.id > $3 AND $1 = ''
 		ORDER BY a.id LIMIT $4`
 	query := all
@@ -505,9 +509,11 @@ type CitizenLookup struct {
 // holds it), oldest first, after the row afterID, at most limit.
 func (s *AuditStore) LookupsOf(ctx context.Context, cpr string, afterID int64, limit int) ([]CitizenLookup, error) {
 	const query = `SELECT a.id, a.at, o.name AS organisation_name, a.purpose
-		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id
-		WHERE a.cprs @> ARRAY[$1]::text[] AND a.id > $2
-		ORDER BY a.id + 0 LIMIT $3` // + 0: see List
+		FROM audit_subject s
+		JOIN audit_log a ON a.id = s.audit_id AND a.at = s.at
+		LEFT JOIN organisation o ON o.id = a.organisation_id
+		WHERE s.cpr = $1 AND s.audit_id > $2
+		ORDER BY s.audit_id LIMIT $3`
 	var out []CitizenLookup
 	err := sqlx.SelectContext(ctx, s.q, &out, query, cpr, afterID, limit)
 	return out, err
