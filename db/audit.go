@@ -470,17 +470,19 @@ type AuditFilter struct {
 }
 
 // List returns audit rows matching f, oldest first, with the name of
-// the organisation. A filter by CPR number reads the rows through
-// audit_subject's (cpr, audit_id) index, a few index probes per monthly
-// partition whatever the log's size.
+// the organisation. A filter by CPR number takes the number's first rows
+// from audit_subject's (cpr, audit_id) index, one probe per monthly
+// partition merged in id order, and reads only those rows of the log,
+// whatever its size; with a client as well, it reads every row of the
+// number and keeps the client's.
 func (s *AuditStore) List(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	const columns = `SELECT a.id, a.at, a.request_id, a.client_id, a.client_name, a.organisation_id, a.operations,
 			a.purpose, a.cprs, a.prev_hash, a.hash, a.key_id, o.name AS organisation_name`
 	const byCPR = columns + `
-		FROM audit_subject s
+		FROM (SELECT audit_id, at FROM audit_subject WHERE cpr = $1 AND audit_id > $3 ORDER BY audit_id LIMIT CASE WHEN $2 = 0 THEN $4::bigint END) s
 		JOIN audit_log a ON a.id = s.audit_id AND a.at = s.at
 		LEFT JOIN organisation o ON o.id = a.organisation_id
-		WHERE s.cpr = $1 AND ($2 = 0 OR a.client_id = $2) AND s.audit_id > $3
+		WHERE ($2 = 0 OR a.client_id = $2)
 		ORDER BY s.audit_id LIMIT $4`
 	const all = columns + `
 		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id
@@ -506,14 +508,14 @@ type CitizenLookup struct {
 }
 
 // LookupsOf returns the reads of the CPR number cpr (every audit row that
-// holds it), oldest first, after the row afterID, at most limit.
+// holds it), oldest first, after the row afterID, at most limit; like
+// List by CPR, it reads only those rows of the log.
 func (s *AuditStore) LookupsOf(ctx context.Context, cpr string, afterID int64, limit int) ([]CitizenLookup, error) {
 	const query = `SELECT a.id, a.at, o.name AS organisation_name, a.purpose
-		FROM audit_subject s
+		FROM (SELECT audit_id, at FROM audit_subject WHERE cpr = $1 AND audit_id > $2 ORDER BY audit_id LIMIT $3) s
 		JOIN audit_log a ON a.id = s.audit_id AND a.at = s.at
 		LEFT JOIN organisation o ON o.id = a.organisation_id
-		WHERE s.cpr = $1 AND s.audit_id > $2
-		ORDER BY s.audit_id LIMIT $3`
+		ORDER BY s.audit_id`
 	var out []CitizenLookup
 	err := sqlx.SelectContext(ctx, s.q, &out, query, cpr, afterID, limit)
 	return out, err

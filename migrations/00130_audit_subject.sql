@@ -2,7 +2,9 @@
 -- audit_subject per CPR number an audit row names (cpr, the row's id and
 -- time), partitioned by month as audit_log is (audit_subject_yYYYYmMM beside
 -- audit_log_yYYYYmMM, and a DEFAULT partition), with a B-tree on
--- (cpr, audit_id) per partition. db.AuditStore writes it in the statement
+-- (cpr, audit_id) INCLUDE (at) per partition: a number's rows in id order
+-- from the index alone (once vacuum has marked the pages all-visible), and
+-- `at` to reach each row's audit_log partition only. db.AuditStore writes it in the statement
 -- that appends the audit rows and reads it for a filter by CPR number; the
 -- GIN index on audit_log.cprs it replaces is dropped. It is not part of the
 -- chain: the hash covers audit_log.cprs, which audit_subject only indexes.
@@ -65,7 +67,7 @@ SELECT audit_log_create_partition(make_timestamptz(substr(c.relname, 12, 4)::int
     WHERE i.inhparent = 'audit_log'::regclass AND c.relname ~ '^audit_log_y[0-9]{4}m[0-9]{2}$';
 INSERT INTO audit_subject (cpr, audit_id, at)
     SELECT DISTINCT s.cpr, a.id, a.at FROM audit_log a, unnest(a.cprs) AS s (cpr);
-CREATE INDEX audit_subject_cpr_idx ON audit_subject (cpr, audit_id);
+CREATE INDEX audit_subject_cpr_idx ON audit_subject (cpr, audit_id) INCLUDE (at);
 DROP INDEX audit_log_cprs_idx;
 
 CREATE TRIGGER audit_subject_no_update BEFORE UPDATE OR DELETE ON audit_subject
