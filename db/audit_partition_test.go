@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -152,5 +153,68 @@ func TestAuditListByCPRReadsEveryRowNamingTheNumber(t *testing.T) {
 	conn.Get(&logged, `SELECT count(*) FROM audit_log`)
 	if subjects != 7 || logged != 5 {
 		t.Fatalf("%d subjects of %d rows; want 7 of 5 (no subject of the refused row, one of a number named twice)", subjects, logged)
+	}
+}
+
+// TestAuditVerifyMonthChainsFromTheRowBefore: each month's partition
+// verifies on its own, its first row chained to the last row of the month
+// before; a changed row fails its own month only, a removed first row
+// fails its month, and a checkpoint within the month is found there.
+func TestAuditVerifyMonthChainsFromTheRowBefore(t *testing.T) {
+	t.Parallel()
+	conn := dbtest.New(t)
+	store := db.NewStore(conn).WithAuditKeys(db.NewAuditKeys(testAuditKey))
+	ctx := context.Background()
+	now := time.Now().UTC()
+	thisMonth := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
+	months := []time.Time{thisMonth.AddDate(0, -2, 0), thisMonth.AddDate(0, -1, 0), thisMonth}
+	var last []byte
+	var cp db.AuditCheckpoint
+	for i, m := range months {
+		conn.MustExec(`SELECT audit_log_create_partition(date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')`, m)
+		for j := range 2 {
+			e := auditEntry(fmt.Sprintf("m%d-%d", i, j))
+			e.At = time.Date(m.Year(), m.Month(), 1, 12+j, 0, 0, 0, time.UTC)
+			var err error
+			if last, err = store.Audit.Append(ctx, last, []db.AuditEntry{e}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if i == 1 {
+			var err error
+			if cp, err = store.Audit.Checkpoint(ctx, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	verify := func(m time.Time) db.AuditVerification {
+		t.Helper()
+		v, err := store.Audit.VerifyMonth(ctx, store.Audit.Keys(), m, []db.AuditCheckpoint{cp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for i, m := range months {
+		if v := verify(m); !v.OK() || v.Checked != 2 || v.Checkpoints != map[int]int{1: 1}[i] {
+			t.Errorf("month %d untouched: %+v", i, v)
+		}
+	}
+	if v := verify(thisMonth.AddDate(0, -5, 0)); !v.OK() || v.Checked != 0 {
+		t.Errorf("a month without rows: %+v", v)
+	}
+
+	superuser(t, conn, `UPDATE audit_log SET purpose = 'changed' WHERE request_id = 'm1-0'`)
+	if v := verify(months[1]); v.OK() || !strings.Contains(v.Problem, "was changed") {
+		t.Errorf("changed row's month: %+v", v)
+	}
+	for _, i := range []int{0, 2} {
+		if v := verify(months[i]); !v.OK() {
+			t.Errorf("month %d beside the changed one: %+v", i, v)
+		}
+	}
+	superuser(t, conn, `DELETE FROM audit_log WHERE request_id = 'm2-0'`)
+	if v := verify(months[2]); v.OK() || !strings.Contains(v.Problem, "does not follow") {
+		t.Errorf("month whose first row was removed: %+v", v)
 	}
 }
