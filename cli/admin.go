@@ -278,6 +278,10 @@ func auditVerifyMonth(ctx context.Context, store *db.Store, checkpoints []db.Aud
 		fmt.Fprintf(out, "audit log %s BROKEN: %s (%d rows checked)\n", month, v.Problem, v.Checked)
 		return fmt.Errorf("audit log %s broken: %s", month, v.Problem)
 	}
+	if v.Checked == 0 {
+		fmt.Fprintf(out, "audit log %s: no rows in that month (none were logged, or retention dropped them)\n", month)
+		return nil
+	}
 	fmt.Fprintf(out, "audit log %s intact: %d rows (%d keyed), chained from the row before the month; %d checkpoints found in it\n",
 		month, v.Checked, v.Checked-v.Unkeyed, v.Checkpoints)
 	fmt.Fprintln(out, "note: one month checks its rows and its link to the row before it; run audit-verify without -month for the checkpoints' row counts and a cut tail")
