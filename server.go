@@ -5,7 +5,7 @@
 //	cprgraph import FILE...    import seed-004 datatype files (JSON Lines or CSV)
 //	cprgraph seed -persons N   load a synthetic population into an empty register
 //	cprgraph admin <command>   manage organisations, clients and owner links
-//	cprgraph audit-verify      check the audit log's hash chain
+//	cprgraph audit-verify      check the audit log's hash chain (-month YYYY-MM: one month)
 //	cprgraph persisted-queries register FILE_OR_DIR...   register documents for the allow-list
 //
 // Configuration comes from the environment; see README.md.
@@ -67,7 +67,8 @@ Commands:
   import [-type T] FILE...          import seed-004 datatype files (JSON Lines or CSV)
   seed [-persons N] [-seed S]       load a synthetic population into an empty register
   admin <command>                   manage organisations, clients and owner links
-  audit-verify                      check the audit log's hash chain
+  audit-verify [-month YYYY-MM]     check the audit log's hash chain (-month: one month's
+                                    partition, chained from the row before it)
   persisted-queries register|list   manage the persisted-query allow-list
 
 Configuration comes from the environment (DATABASE_URL, LISTEN_ADDR, ...): see README.md.
@@ -105,7 +106,7 @@ func run(ctx context.Context, args []string) error {
 			if err != nil {
 				return err
 			}
-			return cli.AuditVerify(ctx, db.NewStore(conn).WithAuditKeys(app.AuditKeys(cfg)), checkpoints, out)
+			return cli.AuditVerify(ctx, db.NewStore(conn).WithAuditKeys(app.AuditKeys(cfg)), checkpoints, args, out)
 		})
 	case "persisted-queries":
 		return withDB(ctx, cfg, func(conn *sqlx.DB) error { return cli.PersistedQueries(ctx, db.NewStore(conn), args, out) })

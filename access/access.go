@@ -126,6 +126,10 @@ type Principal struct {
 	// DailyQuota is the most requests an API client may make per Danish
 	// calendar day (nil: none; JWT principals have none): see CheckQuota.
 	DailyQuota *int
+	// Purposes are the registered purposes an API client is restricted to
+	// (nil: any purpose; JWT principals are not restricted): see
+	// checkPurpose.
+	Purposes []string
 }
 
 // May reports whether the principal may call op: its profile allows it and
@@ -202,10 +206,24 @@ func Authorize(ctx context.Context, op Operation) (*Principal, error) {
 	if !p.May(op) {
 		return nil, apperr.Errorf(apperr.Forbidden, "the %s profile of this client may not use the %s operation", p.Profile, op)
 	}
+	if err := p.checkPurpose(); err != nil {
+		return nil, err
+	}
 	if op.Audited() {
 		RecordFrom(ctx).addOperation(op)
 	}
 	return p, nil
+}
+
+// RefusedAtGate reports whether err is Authorize's refusal of a call
+// (UNAUTHENTICATED, FORBIDDEN, PURPOSE_NOT_REGISTERED): the call read
+// nothing, so its answer tells nothing about the numbers it names.
+func RefusedAtGate(err error) bool {
+	switch apperr.CodeOf(err) {
+	case apperr.Unauthenticated, apperr.Forbidden, apperr.PurposeNotRegistered:
+		return true
+	}
+	return false
 }
 
 // Authenticated is the gate of the fields every profile may read about the

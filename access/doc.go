@@ -95,6 +95,15 @@
 //     nothing. Its own myLookups calls write audit rows without its number,
 //     so they are not among its lookups.
 //
+// Purposes
+//
+//  18. An API client restricted to registered purposes (api_client.purposes,
+//     set by `cprgraph admin client-purposes`) states one of them in
+//     X-Purpose or its websocket's connection_init, compared after
+//     CleanPurpose; otherwise Authorize refuses every operation with
+//     PURPOSE_NOT_REGISTERED before it reads. A client without a list, and
+//     every JWT principal, may state any purpose.
+//
 // Together these make the answer to a caller other than AUTHORITY
 // independent of protected persons' secret facts (names, addresses, address
 // histories, move dates): e2e/noninterference_test.go checks it for every

@@ -57,6 +57,10 @@ const (
 	// PersistedQueryNotAllowed: in allow-list mode (PERSISTED_QUERIES=
 	// allowlist) the document is not registered.
 	PersistedQueryNotAllowed Code = "PERSISTED_QUERY_NOT_ALLOWED"
+
+	// PurposeNotRegistered: the client is restricted to registered
+	// purposes and the request states none of them (access rule 18).
+	PurposeNotRegistered Code = "PURPOSE_NOT_REGISTERED"
 )
 
 // Error is an error meant for the client: its message is safe to show.

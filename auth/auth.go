@@ -9,8 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
@@ -78,7 +76,7 @@ func (a *Authenticator) Middleware(next http.Handler) http.Handler {
 				writeAuthError(w, r, err)
 				return
 			}
-			p.Purpose = purpose(r.Header.Get("X-Purpose"))
+			p.Purpose = access.CleanPurpose(r.Header.Get("X-Purpose"))
 			ctx = access.NewContext(ctx, p)
 			if stream {
 				ctx = a.openSession(ctx, cred)
@@ -113,7 +111,7 @@ func (a *Authenticator) WebsocketInit(ctx context.Context, payload transport.Ini
 	if err != nil {
 		return ctx, nil, err
 	}
-	p.Purpose = purpose(payload.GetString("X-Purpose"))
+	p.Purpose = access.CleanPurpose(payload.GetString("X-Purpose"))
 	return a.openSession(access.NewContext(ctx, p), cred), nil, nil
 }
 
@@ -155,6 +153,7 @@ func (a *Authenticator) apiKeyPrincipal(ctx context.Context, key string) (*acces
 		Profile:        access.Profile(client.Profile),
 		Scopes:         client.Scopes,
 		DailyQuota:     client.DailyQuota,
+		Purposes:       client.Purposes,
 	}
 	return p, nil
 }
@@ -177,34 +176,6 @@ func bearer(header string) string {
 
 func isWebsocket(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
-}
-
-// maxPurpose is the most bytes of a purpose kept: the audit log's column size.
-const maxPurpose = 200
-
-// purpose is the caller's stated purpose as the audit log keeps it, from
-// the X-Purpose header or a websocket's connection_init payload alike:
-// valid UTF-8, every control character (newlines and tabs included, which
-// separate the fields the audit hash covers) replaced by a space, runs of
-// spaces collapsed, trimmed, and cut to maxPurpose bytes on a rune
-// boundary.
-func purpose(p string) string {
-	p = strings.ToValidUTF8(p, "")
-	p = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '\u2028' || r == '\u2029' {
-			return ' '
-		}
-		return r
-	}, p)
-	p = strings.Join(strings.Fields(p), " ")
-	if len(p) > maxPurpose {
-		cut := maxPurpose
-		for cut > 0 && !utf8.RuneStart(p[cut]) {
-			cut--
-		}
-		p = strings.TrimSpace(p[:cut])
-	}
-	return p
 }
 
 // newRequestID returns 24 random lower-case letters (112 bits): no run of

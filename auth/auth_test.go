@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -91,22 +90,5 @@ func TestLandlordOwnerNumbers(t *testing.T) {
 	}
 	if _, _, err := a.WebsocketInit(context.Background(), transport.InitPayload{"X-API-Key": "cpr_wrong"}); err == nil {
 		t.Error("websocket init with a wrong key succeeded")
-	}
-}
-
-func TestPurposeSanitised(t *testing.T) {
-	for in, want := range map[string]string{
-		"  Sagsbehandling  ":                    "Sagsbehandling",
-		"line one\nrequest_id\r\nforged\tfield": "line one request_id forged field",
-		"nul\x00and\x1bescape\u2028sep":         "nul and escape sep",
-		"bad utf8 \xff\xfe here":                "bad utf8 here",
-		strings.Repeat("æ", 150):                strings.Repeat("æ", 100),
-	} {
-		if got := purpose(in); got != want {
-			t.Errorf("purpose(%q) = %q, want %q", in, got, want)
-		}
-	}
-	if got := purpose(strings.Repeat("x", 300)); len(got) != maxPurpose {
-		t.Errorf("length %d", len(got))
 	}
 }

@@ -6,9 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"cprgraph/access"
 	"cprgraph/db"
@@ -20,6 +22,9 @@ const adminUsage = `usage: cprgraph admin <command> [flags]
   client-create -org ORG -name CLIENT -profile P [-scopes a,b] [-daily-quota N]
                                                              create a client; prints its key once
   client-quota  -org ORG -name CLIENT -daily-quota N|none      set the client's daily request quota
+  client-purposes -org ORG -name CLIENT -purpose P [-purpose P]... | -purpose none
+                                                             restrict the client to these registered
+                                                             purposes (X-Purpose); none lifts it
   client-revoke -org ORG -name CLIENT                          revoke the client's key
   key-rotate    -org ORG -name CLIENT                          give the client a new key; prints it once
   owner-link    -org ORG -owner CVR|CPR                        let ORG run landlord lookups for the owner
@@ -46,6 +51,8 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 	scopes := fs.String("scopes", "", "comma-separated scopes")
 	owner := fs.String("owner", "", "owner CVR or CPR number")
 	dailyQuota := fs.String("daily-quota", "", "requests per Danish calendar day, or none")
+	var purposes purposeList
+	fs.Var(&purposes, "purpose", "a registered purpose (repeat for more), or none")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -56,6 +63,7 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 	need := map[string][]string{
 		"org-create": {"name"}, "client-create": {"org", "name", "profile"}, "client-revoke": {"org", "name"},
 		"key-rotate": {"org", "name"}, "client-quota": {"org", "name", "daily-quota"}, "owner-link": {"org", "owner"}, "owner-unlink": {"org", "owner"},
+		"client-purposes": {"org", "name", "purpose"},
 	}
 	for _, flagName := range need[cmd] {
 		if fs.Lookup(flagName).Value.String() == "" {
@@ -114,6 +122,24 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 		}
 		fmt.Fprintf(out, "client %d %q daily quota %s\n", c.ID, c.Name, quotaText(c.DailyQuota))
 		return nil
+	case "client-purposes":
+		list, err := purposes.registered()
+		if err != nil {
+			return err
+		}
+		o, err := store.Clients.OrganisationByName(ctx, *org)
+		if err != nil {
+			return err
+		}
+		c, err := store.Clients.ClientByName(ctx, o.ID, *name)
+		if err != nil {
+			return err
+		}
+		if c, err = store.Clients.SetPurposes(ctx, c.ID, list); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "client %d %q purposes: %s\n", c.ID, c.Name, purposesText(c.Purposes))
+		return nil
 	case "client-revoke", "key-rotate":
 		o, err := store.Clients.OrganisationByName(ctx, *org)
 		if err != nil {
@@ -170,7 +196,7 @@ func listOrganisations(ctx context.Context, store *db.Store, out io.Writer) erro
 		return err
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ORGANISATION\tCLIENT\tID\tPROFILE\tSCOPES\tKEY PREFIX\tSTATUS")
+	fmt.Fprintln(tw, "ORGANISATION\tCLIENT\tID\tPROFILE\tSCOPES\tKEY PREFIX\tSTATUS\tPURPOSES")
 	for _, o := range orgs {
 		clients, err := store.Clients.OfOrganisation(ctx, o.ID)
 		if err != nil {
@@ -181,17 +207,17 @@ func listOrganisations(ctx context.Context, store *db.Store, out io.Writer) erro
 			return err
 		}
 		if len(owners) > 0 {
-			fmt.Fprintf(tw, "%s\t(owner links: %s)\t\t\t\t\t\n", o.Name, strings.Join(owners, ", "))
+			fmt.Fprintf(tw, "%s\t(owner links: %s)\t\t\t\t\t\t\n", o.Name, strings.Join(owners, ", "))
 		}
 		for _, c := range clients {
 			status := "active"
 			if c.RevokedAt != nil {
 				status = "revoked"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\n", o.Name, c.Name, c.ID, c.Profile, strings.Join(c.Scopes, ","), c.KeyPrefix, status)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", o.Name, c.Name, c.ID, c.Profile, strings.Join(c.Scopes, ","), c.KeyPrefix, status, purposesText(c.Purposes))
 		}
 		if len(clients) == 0 && len(owners) == 0 {
-			fmt.Fprintf(tw, "%s\t(no clients)\t\t\t\t\t\n", o.Name)
+			fmt.Fprintf(tw, "%s\t(no clients)\t\t\t\t\t\t\n", o.Name)
 		}
 	}
 	return tw.Flush()
@@ -210,8 +236,18 @@ func splitList(s string) []string {
 // AuditVerify checks the audit log's hash chain with the store's keys and
 // against the checkpoints kept outside the database, and reports on out; a
 // broken chain is an error naming the first bad row, so the command exits
-// non-zero.
-func AuditVerify(ctx context.Context, store *db.Store, checkpoints []db.AuditCheckpoint, out io.Writer) error {
+// non-zero. With -month YYYY-MM it checks that month's partition alone,
+// chained from the row before it (db.AuditStore.VerifyMonth).
+func AuditVerify(ctx context.Context, store *db.Store, checkpoints []db.AuditCheckpoint, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("audit-verify", flag.ContinueOnError)
+	fs.SetOutput(out)
+	month := fs.String("month", "", "verify only this month's partition (YYYY-MM, UTC)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *month != "" {
+		return auditVerifyMonth(ctx, store, checkpoints, *month, out)
+	}
 	v, err := store.Audit.VerifyChain(ctx, store.Audit.Keys(), checkpoints)
 	if err != nil {
 		return err
@@ -226,6 +262,71 @@ func AuditVerify(ctx context.Context, store *db.Store, checkpoints []db.AuditChe
 		fmt.Fprintln(out, "warning: no checkpoints (AUDIT_CHECKPOINT_FILE): rows cut from the tail cannot be detected")
 	}
 	return nil
+}
+
+// auditVerifyMonth is audit-verify -month.
+func auditVerifyMonth(ctx context.Context, store *db.Store, checkpoints []db.AuditCheckpoint, month string, out io.Writer) error {
+	m, err := time.Parse("2006-01", month)
+	if err != nil {
+		return fmt.Errorf("-month: want YYYY-MM, got %q", month)
+	}
+	v, err := store.Audit.VerifyMonth(ctx, store.Audit.Keys(), m, checkpoints)
+	if err != nil {
+		return err
+	}
+	if !v.OK() {
+		fmt.Fprintf(out, "audit log %s BROKEN: %s (%d rows checked)\n", month, v.Problem, v.Checked)
+		return fmt.Errorf("audit log %s broken: %s", month, v.Problem)
+	}
+	if v.Checked == 0 {
+		fmt.Fprintf(out, "audit log %s: no rows in that month (none were logged, or retention dropped them)\n", month)
+		return nil
+	}
+	fmt.Fprintf(out, "audit log %s intact: %d rows (%d keyed), chained from the row before the month; %d checkpoints found in it\n",
+		month, v.Checked, v.Checked-v.Unkeyed, v.Checkpoints)
+	fmt.Fprintln(out, "note: one month checks its rows and its link to the row before it; run audit-verify without -month for the checkpoints' row counts and a cut tail")
+	return nil
+}
+
+// purposeList collects the repeated -purpose flag, each as
+// access.CleanPurpose leaves it (the form a request's purpose is compared in).
+type purposeList []string
+
+func (l *purposeList) String() string { return strings.Join(*l, "; ") }
+
+func (l *purposeList) Set(s string) error {
+	*l = append(*l, access.CleanPurpose(s))
+	return nil
+}
+
+// registered returns the purposes to register: nil for -purpose none (no
+// restriction), else the distinct purposes given, none of them empty.
+func (l purposeList) registered() ([]string, error) {
+	if len(l) == 1 && strings.EqualFold(l[0], "none") {
+		return nil, nil
+	}
+	var out []string
+	for _, p := range l {
+		if p == "" || strings.EqualFold(p, "none") {
+			return nil, fmt.Errorf("-purpose: want purposes that are not empty, or none alone to lift the restriction")
+		}
+		if !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out, nil
+}
+
+// purposesText shows a client's registered purposes.
+func purposesText(purposes []string) string {
+	if purposes == nil {
+		return "any (not restricted)"
+	}
+	quoted := make([]string, len(purposes))
+	for i, p := range purposes {
+		quoted[i] = strconv.Quote(p)
+	}
+	return strings.Join(quoted, ", ")
 }
 
 // parseQuota reads -daily-quota: a number of requests, or "" or "none" for

@@ -196,14 +196,20 @@ func (s *AuditStore) insertAudits(ctx context.Context, prev []byte, entries []Au
 	}
 	// One row per array position, inserted in that order so the ids
 	// follow the chain; operations and cprs come as array literals. The
+	// same statement writes each row's numbers to audit_subject (List's
+	// and LookupsOf's index), so a row is never without them. The
 	// transaction (the statement's own, or the caller's) commits
 	// synchronously whatever the server's default: the row is on disk
 	// before the answer it records leaves.
-	const insert = `INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, key_id)
-		SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash, $11
-		FROM (` + auditLock + `) AS audit_lock, (SELECT set_config('synchronous_commit', 'on', true)) AS durable, unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
-			WITH ORDINALITY AS e (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, n)
-		ORDER BY n`
+	const insert = `WITH appended AS (
+			INSERT INTO audit_log (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, key_id)
+			SELECT at, request_id, client_id, client_name, organisation_id, operations::text[], purpose, cprs::text[], prev_hash, hash, $11
+			FROM (` + auditLock + `) AS audit_lock, (SELECT set_config('synchronous_commit', 'on', true)) AS durable, unnest($1::timestamptz[], $2::text[], $3::bigint[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::bytea[], $10::bytea[])
+				WITH ORDINALITY AS e (at, request_id, client_id, client_name, organisation_id, operations, purpose, cprs, prev_hash, hash, n)
+			ORDER BY n
+			RETURNING id, at, cprs)
+		INSERT INTO audit_subject (cpr, audit_id, at)
+		SELECT DISTINCT s.cpr, a.id, a.at FROM appended a, unnest(a.cprs) AS s (cpr)`
 	_, err := s.q.ExecContext(ctx, insert, pq.Array(at), pq.Array(requestIDs), pq.Array(clientIDs), pq.Array(clientNames),
 		pq.Array(organisations), pq.Array(operations), pq.Array(purposes), pq.Array(cprs), pq.Array(prevHashes), pq.Array(hashes), keyID)
 	if err != nil {
@@ -296,13 +302,9 @@ func (v AuditVerification) OK() bool { return v.Problem == "" }
 // checkpoint beyond the end.
 func (s *AuditStore) VerifyChain(ctx context.Context, keys *AuditKeys, checkpoints []AuditCheckpoint) (AuditVerification, error) {
 	var v AuditVerification
-	byID := map[int64]AuditCheckpoint{}
-	for _, c := range checkpoints {
-		if !c.valid(keys) {
-			v.Problem = fmt.Sprintf("checkpoint of row %d (%s) has a MAC that does not verify with the configured keys: forged or from another key", c.LastID, c.At.Format(time.RFC3339))
-			return v, nil
-		}
-		byID[c.LastID] = c
+	byID, ok := validCheckpoints(keys, checkpoints, &v)
+	if !ok {
+		return v, nil
 	}
 	h, err := s.Horizon(ctx)
 	if err != nil {
@@ -315,54 +317,9 @@ func (s *AuditStore) VerifyChain(ctx context.Context, keys *AuditKeys, checkpoin
 			v.BeforeHorizon++
 		}
 	}
+	w := chainWalk{keys: keys, prev: append([]byte{}, h.LastHash...), checkpoints: byID, counted: true}
 	const query = `SELECT ` + auditColumns + ` FROM audit_log ORDER BY id`
-	rows, err := s.q.QueryxContext(ctx, query)
-	if err != nil {
-		return v, err
-	}
-	defer rows.Close()
-	prev := append([]byte{}, h.LastHash...)
-	keyed := false
-	fail := func(e AuditEntry, problem string) { v.BadID, v.Problem = e.ID, problem }
-	for rows.Next() {
-		var e AuditEntry
-		if err := rows.StructScan(&e); err != nil {
-			return v, err
-		}
-		v.Checked++
-		if !bytes.Equal(e.PrevHash, prev) {
-			fail(e, fmt.Sprintf("row %d does not follow the row before it: a row was removed or changed", e.ID))
-			break
-		}
-		if e.KeyID == "" && keyed {
-			fail(e, fmt.Sprintf("row %d has a plain hash after keyed rows: the chain was recomputed without the key", e.ID))
-			break
-		}
-		h, err := e.contentHash(keys)
-		if err != nil {
-			fail(e, err.Error())
-			break
-		}
-		if !bytes.Equal(e.Hash, h) {
-			fail(e, fmt.Sprintf("row %d was changed (its hash does not verify)", e.ID))
-			break
-		}
-		if e.KeyID == "" {
-			v.Unkeyed++
-		} else {
-			keyed = true
-		}
-		if c, ok := byID[e.ID]; ok {
-			if !bytes.Equal(c.Head, e.Hash) || c.Rows != v.Dropped+int64(v.Checked) {
-				fail(e, fmt.Sprintf("row %d is not the one checkpointed at %s (hash or row count differ): the chain was rewritten", e.ID, c.At.Format(time.RFC3339)))
-				break
-			}
-			v.Checkpoints++
-			delete(byID, e.ID)
-		}
-		prev, v.LastID, v.LastHash = e.Hash, e.ID, e.Hash
-	}
-	if err := rows.Err(); err != nil {
+	if err := w.walk(ctx, s.q, &v, query); err != nil {
 		return v, err
 	}
 	if v.Problem == "" {
@@ -377,6 +334,142 @@ func (s *AuditStore) VerifyChain(ctx context.Context, keys *AuditKeys, checkpoin
 		}
 	}
 	return v, nil
+}
+
+// VerifyMonth checks one month's partition of the audit log (the month of
+// month, UTC) as VerifyChain checks the whole log: every row from the
+// month's first id to its last (with any row of a neighbouring month
+// among them), the first chained to the row before it, which is read but
+// not itself verified (retention's horizon when that row was dropped). A
+// checkpoint naming a row in that range must find it with its hash; its
+// row count is not checked (that needs every row before the month), nor
+// is the link to the month after, which verifying that month checks. A
+// month without rows verifies with none checked.
+func (s *AuditStore) VerifyMonth(ctx context.Context, keys *AuditKeys, month time.Time, checkpoints []AuditCheckpoint) (AuditVerification, error) {
+	var v AuditVerification
+	byID, ok := validCheckpoints(keys, checkpoints, &v)
+	if !ok {
+		return v, nil
+	}
+	from := time.Date(month.Year(), month.Month(), 1, 0, 0, 0, 0, time.UTC)
+	var ids struct {
+		First sql.NullInt64 `db:"first"`
+		Last  sql.NullInt64 `db:"last"`
+	}
+	const bounds = `SELECT min(id) AS first, max(id) AS last FROM audit_log WHERE at >= $1 AND at < $2`
+	if err := sqlx.GetContext(ctx, s.q, &ids, bounds, from, from.AddDate(0, 1, 0)); err != nil || !ids.First.Valid {
+		return v, err
+	}
+	var before struct {
+		Hash  []byte `db:"hash"`
+		KeyID string `db:"key_id"`
+	}
+	const rowBefore = `SELECT hash, key_id FROM audit_log WHERE id < $1 ORDER BY id DESC LIMIT 1`
+	err := sqlx.GetContext(ctx, s.q, &before, rowBefore, ids.First.Int64)
+	if errors.Is(err, sql.ErrNoRows) {
+		var h AuditHorizon
+		h, err = s.Horizon(ctx)
+		before.Hash = h.LastHash
+	}
+	if err != nil {
+		return v, err
+	}
+	for id := range byID {
+		if id < ids.First.Int64 || id > ids.Last.Int64 {
+			delete(byID, id)
+		}
+	}
+	w := chainWalk{keys: keys, prev: append([]byte{}, before.Hash...), keyed: before.KeyID != "", checkpoints: byID}
+	const query = `SELECT ` + auditColumns + ` FROM audit_log WHERE id BETWEEN $1 AND $2 ORDER BY id`
+	if err := w.walk(ctx, s.q, &v, query, ids.First.Int64, ids.Last.Int64); err != nil {
+		return v, err
+	}
+	if v.Problem == "" {
+		for _, c := range byID {
+			v.Problem = fmt.Sprintf("checkpoint of %s names row %d, which is not in the log: rows were removed", c.At.Format(time.RFC3339), c.LastID)
+			break
+		}
+	}
+	return v, nil
+}
+
+// validCheckpoints returns the checkpoints by their last row's id, or sets
+// v's problem and returns false when one's MAC does not verify with keys.
+func validCheckpoints(keys *AuditKeys, checkpoints []AuditCheckpoint, v *AuditVerification) (map[int64]AuditCheckpoint, bool) {
+	byID := map[int64]AuditCheckpoint{}
+	for _, c := range checkpoints {
+		if !c.valid(keys) {
+			v.Problem = fmt.Sprintf("checkpoint of row %d (%s) has a MAC that does not verify with the configured keys: forged or from another key", c.LastID, c.At.Format(time.RFC3339))
+			return nil, false
+		}
+		byID[c.LastID] = c
+	}
+	return byID, true
+}
+
+// chainWalk checks audit rows in id order, each against the hash before
+// it (prev), and the checkpoints naming them, deleting each one found.
+// With counted, the walk starts at the log's first row, so a checkpoint's
+// row count is checked as well.
+type chainWalk struct {
+	keys        *AuditKeys
+	prev        []byte
+	keyed       bool // a keyed row came before: a plain one now is a downgrade
+	checkpoints map[int64]AuditCheckpoint
+	counted     bool
+}
+
+// walk runs query (audit rows, auditColumns, in id order) and records what
+// it finds in v, stopping at the first problem.
+func (w *chainWalk) walk(ctx context.Context, q sqlx.QueryerContext, v *AuditVerification, query string, args ...any) error {
+	rows, err := q.QueryxContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e AuditEntry
+		if err := rows.StructScan(&e); err != nil {
+			return err
+		}
+		v.Checked++
+		if problem := w.check(e, v); problem != "" {
+			v.BadID, v.Problem = e.ID, problem
+			break
+		}
+		w.prev, v.LastID, v.LastHash = e.Hash, e.ID, e.Hash
+	}
+	return rows.Err()
+}
+
+// check returns what is wrong with the next row e, or "".
+func (w *chainWalk) check(e AuditEntry, v *AuditVerification) string {
+	if !bytes.Equal(e.PrevHash, w.prev) {
+		return fmt.Sprintf("row %d does not follow the row before it: a row was removed or changed", e.ID)
+	}
+	if e.KeyID == "" && w.keyed {
+		return fmt.Sprintf("row %d has a plain hash after keyed rows: the chain was recomputed without the key", e.ID)
+	}
+	h, err := e.contentHash(w.keys)
+	if err != nil {
+		return err.Error()
+	}
+	if !bytes.Equal(e.Hash, h) {
+		return fmt.Sprintf("row %d was changed (its hash does not verify)", e.ID)
+	}
+	if e.KeyID == "" {
+		v.Unkeyed++
+	} else {
+		w.keyed = true
+	}
+	if c, ok := w.checkpoints[e.ID]; ok {
+		if !bytes.Equal(c.Head, e.Hash) || (w.counted && c.Rows != v.Dropped+int64(v.Checked)) {
+			return fmt.Sprintf("row %d is not the one checkpointed at %s (hash or row count differ): the chain was rewritten", e.ID, c.At.Format(time.RFC3339))
+		}
+		v.Checkpoints++
+		delete(w.checkpoints, e.ID)
+	}
+	return ""
 }
 
 // AuditCheckpoint is the audit chain's head at a moment, kept outside the
@@ -464,22 +557,22 @@ type AuditFilter struct {
 }
 
 // List returns audit rows matching f, oldest first, with the name of
-// the organisation. A filter by CPR number is its own statement, without
-// the other filters' ORs, so the planner uses each partition's GIN index
-// on cprs rather than walking the log in id order.
+// the organisation. A filter by CPR number takes the number's first rows
+// from audit_subject's (cpr, audit_id) index, one probe per monthly
+// partition merged in id order, and reads only those rows of the log,
+// whatever its size; with a client as well, it reads every row of the
+// number and keeps the client's.
 func (s *AuditStore) List(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	const columns = `SELECT a.id, a.at, a.request_id, a.client_id, a.client_name, a.organisation_id, a.operations,
-			a.purpose, a.cprs, a.prev_hash, a.hash, a.key_id, o.name AS organisation_name
-		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id`
-	// ORDER BY a.id + 0: the planner cannot estimate how few rows hold
-	// one number (it guesses 0.5%), and with an ordering it could take
-	// from the primary key it walks every partition in id order, filtering
-	// (seconds at 10M rows); ordering by an expression makes it use the GIN
-	// indexes and sort the few matches.
+			a.purpose, a.cprs, a.prev_hash, a.hash, a.key_id, o.name AS organisation_name`
 	const byCPR = columns + `
-		WHERE a.cprs @> ARRAY[$1]::text[] AND ($2 = 0 OR a.client_id = $2) AND a.id > $3
-		ORDER BY a.id + 0 LIMIT $4`
+		FROM (SELECT audit_id, at FROM audit_subject WHERE cpr = $1 AND audit_id > $3 ORDER BY audit_id LIMIT CASE WHEN $2 = 0 THEN $4::bigint END) s
+		JOIN audit_log a ON a.id = s.audit_id AND a.at = s.at
+		LEFT JOIN organisation o ON o.id = a.organisation_id
+		WHERE ($2 = 0 OR a.client_id = $2)
+		ORDER BY s.audit_id LIMIT $4`
 	const all = columns + `
+		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id
 		WHERE ($2 = 0 OR a.client_id = $2) AND a.id > $3 AND $1 = ''
 		ORDER BY a.id LIMIT $4`
 	query := all
@@ -502,12 +595,14 @@ type CitizenLookup struct {
 }
 
 // LookupsOf returns the reads of the CPR number cpr (every audit row that
-// holds it), oldest first, after the row afterID, at most limit.
+// holds it), oldest first, after the row afterID, at most limit; like
+// List by CPR, it reads only those rows of the log.
 func (s *AuditStore) LookupsOf(ctx context.Context, cpr string, afterID int64, limit int) ([]CitizenLookup, error) {
 	const query = `SELECT a.id, a.at, o.name AS organisation_name, a.purpose
-		FROM audit_log a LEFT JOIN organisation o ON o.id = a.organisation_id
-		WHERE a.cprs @> ARRAY[$1]::text[] AND a.id > $2
-		ORDER BY a.id + 0 LIMIT $3` // + 0: see List
+		FROM (SELECT audit_id, at FROM audit_subject WHERE cpr = $1 AND audit_id > $2 ORDER BY audit_id LIMIT $3) s
+		JOIN audit_log a ON a.id = s.audit_id AND a.at = s.at
+		LEFT JOIN organisation o ON o.id = a.organisation_id
+		ORDER BY s.audit_id`
 	var out []CitizenLookup
 	err := sqlx.SelectContext(ctx, s.q, &out, query, cpr, afterID, limit)
 	return out, err

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/base64"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -38,6 +39,9 @@ type Client struct {
 	// DailyQuota is the most requests the client may make per Danish
 	// calendar day; nil: no quota.
 	DailyQuota *int `db:"daily_quota"`
+	// Purposes are the registered purposes the client must state one of
+	// (access rule 18); nil: any purpose.
+	Purposes pq.StringArray `db:"purposes"`
 }
 
 // ClientStore keeps the service's customers: organisations, their API
@@ -50,7 +54,7 @@ type ClientStore struct {
 const organisationColumns = `id, name, cvr, created_at`
 
 // clientColumns are the columns Client is scanned from.
-const clientColumns = `id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at, daily_quota`
+const clientColumns = `id, organisation_id, name, profile, scopes, key_prefix, created_at, revoked_at, daily_quota, purposes`
 
 // UpsertOrganisation creates the organisation with the given name, or returns
 // the existing one.
@@ -157,6 +161,25 @@ func (s *ClientStore) SetDailyQuota(ctx context.Context, clientID int64, quota *
 	const query = `UPDATE api_client SET daily_quota = $2 WHERE id = $1 RETURNING ` + clientColumns
 	var c Client
 	err := sqlx.GetContext(ctx, s.q, &c, query, clientID, quota)
+	return c, notFound(err, "client")
+}
+
+// SetPurposes restricts the client to the registered purposes (each as
+// access.CleanPurpose leaves it; nil or none: no restriction) and returns
+// the client. BAD_USER_INPUT for an empty purpose, NOT_FOUND for an
+// unknown client. Requests already authenticated, and open streams, keep
+// the list they were authenticated with.
+func (s *ClientStore) SetPurposes(ctx context.Context, clientID int64, purposes []string) (Client, error) {
+	var list any // NULL: unrestricted
+	if len(purposes) > 0 {
+		if slices.Contains(purposes, "") {
+			return Client{}, apperr.Errorf(apperr.BadUserInput, "a registered purpose is not empty")
+		}
+		list = pq.StringArray(purposes)
+	}
+	const query = `UPDATE api_client SET purposes = $2 WHERE id = $1 RETURNING ` + clientColumns
+	var c Client
+	err := sqlx.GetContext(ctx, s.q, &c, query, clientID, list)
 	return c, notFound(err, "client")
 }
 

@@ -97,13 +97,13 @@ func (m masker) aroundFields(ctx context.Context, next graphql.Resolver) (any, e
 
 // recorded resolves the field and notes every CPR number its answer
 // carries in the request's audit record: the arguments of a root query or
-// subscription field unless the gate refused the call (UNAUTHENTICATED,
-// FORBIDDEN), and the value.
+// subscription field unless the gate refused the call
+// (access.RefusedAtGate), and the value.
 func recorded(ctx context.Context, fc *graphql.FieldContext, next graphql.Resolver) (any, error) {
 	res, err := next(ctx)
 	rec := access.RecordFrom(ctx)
 	if fc.Object == "Query" || fc.Object == "Subscription" {
-		if code := apperr.CodeOf(err); err == nil || (code != apperr.Unauthenticated && code != apperr.Forbidden) {
+		if !access.RefusedAtGate(err) {
 			for _, v := range fc.Args {
 				recordCPRs(rec, reflect.ValueOf(v), maxArgDepth)
 			}
