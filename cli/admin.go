@@ -109,11 +109,7 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 			c.ID, c.Name, c.Profile, strings.Join(c.Scopes, ","), quotaText(c.DailyQuota), key)
 		return nil
 	case "client-quota":
-		o, err := store.Clients.OrganisationByName(ctx, *org)
-		if err != nil {
-			return err
-		}
-		c, err := store.Clients.ClientByName(ctx, o.ID, *name)
+		c, err := clientNamed(ctx, store, *org, *name)
 		if err != nil {
 			return err
 		}
@@ -127,11 +123,7 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 		if err != nil {
 			return err
 		}
-		o, err := store.Clients.OrganisationByName(ctx, *org)
-		if err != nil {
-			return err
-		}
-		c, err := store.Clients.ClientByName(ctx, o.ID, *name)
+		c, err := clientNamed(ctx, store, *org, *name)
 		if err != nil {
 			return err
 		}
@@ -141,11 +133,7 @@ func Admin(ctx context.Context, store *db.Store, args []string, out io.Writer) e
 		fmt.Fprintf(out, "client %d %q purposes: %s\n", c.ID, c.Name, purposesText(c.Purposes))
 		return nil
 	case "client-revoke", "key-rotate":
-		o, err := store.Clients.OrganisationByName(ctx, *org)
-		if err != nil {
-			return err
-		}
-		c, err := store.Clients.ClientByName(ctx, o.ID, *name)
+		c, err := clientNamed(ctx, store, *org, *name)
 		if err != nil {
 			return err
 		}
@@ -348,4 +336,13 @@ func quotaText(q *int) string {
 		return "none"
 	}
 	return strconv.Itoa(*q) + " requests"
+}
+
+// clientNamed returns the client called name of the organisation called org.
+func clientNamed(ctx context.Context, store *db.Store, org, name string) (db.Client, error) {
+	o, err := store.Clients.OrganisationByName(ctx, org)
+	if err != nil {
+		return db.Client{}, err
+	}
+	return store.Clients.ClientByName(ctx, o.ID, name)
 }

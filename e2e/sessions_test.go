@@ -100,16 +100,7 @@ func TestRevokedKeyEndsOpenStreams(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnvWith(t, func(c *app.Config) { c.StreamRecheck = tc.interval })
-			cfg, err := app.LoadConfig()
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg.StreamRecheck = tc.interval
-			second := env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Events: newTestFeed(t, env.DBURL, env.Store)})
-			if !tc.notify {
-				env.exec(t, `ALTER TABLE api_client DISABLE TRIGGER api_client_notify`)
-			}
+			env, second := twoInstances(t, tc.interval, tc.notify)
 			id, key := env.newClient(t, access.Authority, "streamer")
 
 			ws := env.dialEventsWith(t, bearer(key))
@@ -170,16 +161,7 @@ func TestRevokedKeyRefusedOverHTTPDespiteTheKeyCache(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			env := newTestEnvWith(t, func(c *app.Config) { c.StreamRecheck = tc.interval })
-			cfg, err := app.LoadConfig()
-			if err != nil {
-				t.Fatal(err)
-			}
-			cfg.StreamRecheck = tc.interval
-			second := env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Events: newTestFeed(t, env.DBURL, env.Store)})
-			if !tc.notify {
-				env.exec(t, `ALTER TABLE api_client DISABLE TRIGGER api_client_notify`)
-			}
+			env, second := twoInstances(t, tc.interval, tc.notify)
 			id, key := env.newClient(t, access.Authority, "cached")
 			for _, e := range []*testEnv{env, second} {
 				if r := e.queryAs(t, bearer(key), `{ version }`); r.Status != http.StatusOK {
@@ -196,6 +178,24 @@ func TestRevokedKeyRefusedOverHTTPDespiteTheKeyCache(t *testing.T) {
 			}
 		})
 	}
+}
+
+// twoInstances starts two servers on one database, each with its own
+// api_client listener, re-checking streams every interval; without notify
+// the api_client notification is switched off (a listener that is down).
+func twoInstances(t *testing.T, interval time.Duration, notify bool) (env, second *testEnv) {
+	t.Helper()
+	env = newTestEnvWith(t, func(c *app.Config) { c.StreamRecheck = interval })
+	cfg, err := app.LoadConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.StreamRecheck = interval
+	second = env.serve(t, cfg, app.Deps{DB: env.Conn, Store: env.Store, Events: newTestFeed(t, env.DBURL, env.Store)})
+	if !notify {
+		env.exec(t, `ALTER TABLE api_client DISABLE TRIGGER api_client_notify`)
+	}
+	return env, second
 }
 
 // untilRefused waits until the server refuses key with 401, and fails the
