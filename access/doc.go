@@ -97,7 +97,7 @@
 //
 // Purposes
 //
-//  18. An API client restricted to registered purposes (api_client.purposes,
+//  20. An API client restricted to registered purposes (api_client.purposes,
 //     set by `cprgraph admin client-purposes`) states one of them in
 //     X-Purpose or its websocket's connection_init, compared after
 //     CleanPurpose; otherwise Authorize refuses every operation with

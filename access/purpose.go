@@ -37,7 +37,7 @@ func CleanPurpose(p string) string {
 	return p
 }
 
-// checkPurpose is rule 18: a principal restricted to registered purposes
+// checkPurpose is rule 20: a principal restricted to registered purposes
 // (Purposes not nil) states one of them, exactly as CleanPurpose leaves
 // both, or is refused with PURPOSE_NOT_REGISTERED.
 func (p *Principal) checkPurpose() error {

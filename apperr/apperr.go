@@ -59,7 +59,7 @@ const (
 	PersistedQueryNotAllowed Code = "PERSISTED_QUERY_NOT_ALLOWED"
 
 	// PurposeNotRegistered: the client is restricted to registered
-	// purposes and the request states none of them (access rule 18).
+	// purposes and the request states none of them (access rule 20).
 	PurposeNotRegistered Code = "PURPOSE_NOT_REGISTERED"
 )
 

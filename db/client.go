@@ -40,7 +40,7 @@ type Client struct {
 	// calendar day; nil: no quota.
 	DailyQuota *int `db:"daily_quota"`
 	// Purposes are the registered purposes the client must state one of
-	// (access rule 18); nil: any purpose.
+	// (access rule 20); nil: any purpose.
 	Purposes pq.StringArray `db:"purposes"`
 }
 
