@@ -75,16 +75,10 @@ func TestRestrictedClientMustStateARegisteredPurpose(t *testing.T) {
 		t.Errorf("a client without registered purposes: %s", r.Raw)
 	}
 
-	// The CLI is another process: the server learns of the change from the
-	// api_client notification, moments later (see untilRefused).
+	// The CLI is another process (see untilCacheSees).
 	admin("client-purposes", "-org", org, "-name", "restricted", "-purpose", "none")
-	for lifted := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+	untilCacheSees(t, time.Now(), time.Second, func() (bool, string) {
 		r, _ := ask("Markedsføring")
-		if len(r.Errors) == 0 && strings.Contains(r.Raw, "Formålsen") {
-			break
-		}
-		if time.Since(lifted) > time.Second {
-			t.Fatalf("after -purpose none: %s", r.Raw)
-		}
-	}
+		return len(r.Errors) == 0 && strings.Contains(r.Raw, "Formålsen"), "after -purpose none: " + r.Raw
+	})
 }

@@ -198,15 +198,31 @@ func twoInstances(t *testing.T, interval time.Duration, notify bool) (env, secon
 	return env, second
 }
 
-// untilRefused waits until the server refuses key with 401, and fails the
-// test when it still accepts it bound after since: a revocation by another
-// process reaches the key cache through the api_client notification, which
-// arrives moments after the revoking transaction commits.
+// untilRefused waits until the server refuses key with 401 (see
+// untilCacheSees), failing the test when it still accepts it bound after
+// since.
 func (env *testEnv) untilRefused(t *testing.T, key string, since time.Time, bound time.Duration) {
 	t.Helper()
-	for env.queryAs(t, bearer(key), `{ version }`).Status != http.StatusUnauthorized {
+	untilCacheSees(t, since, bound, func() (bool, string) {
+		r := env.queryAs(t, bearer(key), `{ version }`)
+		return r.Status == http.StatusUnauthorized, "the revoked key is still accepted: " + r.Raw
+	})
+}
+
+// untilCacheSees calls seen every 20 ms until it reports true, and fails
+// the test with its last message when that takes longer than bound after
+// since: a change of an API client by another process reaches the
+// server's key cache through the api_client notification, which arrives
+// moments after the changing transaction commits.
+func untilCacheSees(t *testing.T, since time.Time, bound time.Duration, seen func() (bool, string)) {
+	t.Helper()
+	for {
+		ok, msg := seen()
+		if ok {
+			return
+		}
 		if time.Since(since) > bound {
-			t.Fatalf("the revoked key is still accepted %s after the revocation", time.Since(since))
+			t.Fatalf("%s after %s", msg, time.Since(since))
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
